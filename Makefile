@@ -1,0 +1,54 @@
+# Joint Plan. The two commands a newcomer needs:
+#   make run    set up and serve the app on http://127.0.0.1:$(PORT) with demo data (SQLite, no services)
+#   make test   set up and run every check and test against PostgreSQL, Redis and Chromium
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PY := .venv/bin/python
+PORT ?= 8000
+# Tests run against the local PostgreSQL (pytest creates and drops test_jointplan).
+TEST_ENV := DEBUG=1 DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jointplan}
+# Settings as production sees them, for `check --deploy`.
+PROD_ENV := DEBUG=0 SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ \
+	ALLOWED_HOSTS=jointplan.example.org SITE_URL=https://jointplan.example.org EMAIL_URL=smtp+tls://mail.example.org \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/jointplan
+
+.PHONY: run test lint check vendor bench clean
+
+.venv/.installed: requirements.txt requirements-dev.txt bin/setup-venv
+	@bin/setup-venv
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: .venv/.installed
+	@DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	@DEBUG=1 $(PY) manage.py load_reference
+	@DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving Joint Plan on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: .venv/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check: .venv/.installed
+	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	DEBUG=1 DATABASE_URL=sqlite:///var/makemigrations-check.sqlite3 $(PY) manage.py makemigrations --check --dry-run
+	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	@if command -v docker-compose >/dev/null 2>&1; then \
+		docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
+	elif [ -n "$${CI:-}" ]; then echo "error: docker-compose is needed to validate docker-compose.yml" >&2; exit 1; \
+	else echo "skipped: docker-compose.yml not validated (install Debian's docker-compose)"; fi
+
+test: .venv/.installed node_modules/.installed lint
+	@bin/ensure-services
+	@$(MAKE) --no-print-directory check
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+vendor: node_modules/.installed
+	bin/vendor-assets
+
+clean:
+	rm -rf .venv node_modules var .pytest_cache .ruff_cache

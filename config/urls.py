@@ -1,0 +1,13 @@
+"""The site's URL map: each app brings its own urls module under a namespace."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("directory.urls")),
+    path("", include("actionplan.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,228 @@
+"""Who is who: people, the 56 jurisdictions, the two associations, and who holds which role where.
+
+Turnover is history, not deletion: a membership that ends gets an `ended_on` date and stays.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError("Choose an IANA time zone, such as America/Chicago.", code="invalid_tz")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address and sees times in their own zone."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, blank=True, help_text="Job title, e.g. Deputy CIO.")
+    tz = models.CharField(
+        "time zone",
+        max_length=64,
+        default=settings.DEFAULT_USER_TZ,
+        validators=[validate_timezone],
+        help_text="Times on pages and in emails are shown in this zone.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("admin access", default=False, help_text="May sign in to the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Jurisdiction(models.Model):
+    """One of the 56 places with a state CIO and CPO: 50 states, DC and five inhabited territories."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        DISTRICT = "district", "Federal district"
+        TERRITORY = "territory", "Territory"
+
+    code = models.CharField("USPS code", max_length=2, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    tz = models.CharField("capital's time zone", max_length=64, validators=[validate_timezone])
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Month in which the jurisdiction's fiscal year begins (7 = July).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="jurisdiction_fy_month_1_12",
+            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="jurisdiction_code_two_capitals"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Association(models.Model):
+    """NASPO or NASCIO: the national bodies whose staff watch every jurisdiction."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    members_are = models.CharField(max_length=100, help_text="Who the members are, e.g. state CIOs.")
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Side(models.TextChoices):
+    """Which office a role belongs to. Plan items are owned by a side, or jointly by both."""
+
+    CIO = "cio", "CIO"
+    CPO = "cpo", "CPO"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
+        """Memberships in force on a date (today by default, in UTC)."""
+        day = on or timezone.now().date()
+        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+class Membership(models.Model):
+    """A person's role in one jurisdiction, for a span of time."""
+
+    class Role(models.TextChoices):
+        CIO = "cio", "Chief Information Officer"
+        CPO = "cpo", "Chief Procurement Officer"
+        CIO_DELEGATE = "cio_delegate", "Delegate of the CIO"
+        CPO_DELEGATE = "cpo_delegate", "Delegate of the CPO"
+        VIEWER = "viewer", "Viewer"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True, help_text="Leave empty while the role is held.")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction__name", "role", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_it_starts",
+            ),
+            # A jurisdiction has one CIO and one CPO at a time; the database makes sure of it.
+            models.UniqueConstraint(
+                fields=["jurisdiction", "role"],
+                condition=Q(ended_on__isnull=True, role__in=["cio", "cpo"]),
+                name="one_current_cio_and_cpo_per_jurisdiction",
+                violation_error_message="This jurisdiction already has someone in that role.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "jurisdiction", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_membership_per_user_role",
+                violation_error_message="This person already holds that role here.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.jurisdiction}"
+
+    @property
+    def side(self) -> Side | None:
+        """The office this role acts for; viewers act for neither."""
+        if self.role in (self.Role.CIO, self.Role.CIO_DELEGATE):
+            return Side.CIO
+        if self.role in (self.Role.CPO, self.Role.CPO_DELEGATE):
+            return Side.CPO
+        return None
+
+    @property
+    def counterpart_roles(self) -> list[str]:
+        """The principal roles on the other side: a CIO's counterpart is the CPO, and vice versa."""
+        side = self.side
+        if side is Side.CIO:
+            return [self.Role.CPO]
+        if side is Side.CPO:
+            return [self.Role.CIO]
+        return [self.Role.CIO, self.Role.CPO]
+
+
+class StaffMembership(models.Model):
+    """A person on the staff of NASPO or NASCIO: reads every plan, sees the national dashboard."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="staff_memberships")
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="staff")
+    title = models.CharField(max_length=150, blank=True)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["association__code", "user__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="staff_membership_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "association"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_staff_membership_per_association",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.association} staff"
