@@ -13,6 +13,15 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
+def redact(url: str) -> str:
+    """The URL with its password replaced, fit for an error message or a log."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, hostinfo = parts.netloc.rpartition("@")
+    return parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{hostinfo}").geturl()
+
+
 class ConfigError(SystemExit):
     """A configuration problem: printed as one line on stderr, exit status 1."""
 
@@ -71,18 +80,18 @@ def parse_database_url(name: str, url: str, *, base_dir: Path) -> dict[str, Any]
         elif path.startswith("/") and len(path) > 1:  # sqlite:///relative/path
             file = base_dir / path[1:]
         else:
-            raise ConfigError(name, f"needs a file name, e.g. sqlite:///db.sqlite3 (got {url!r})")
+            raise ConfigError(name, f"needs a file name, e.g. sqlite:///db.sqlite3 (got {redact(url)!r})")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(file)}
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         db_name = unquote(parts.path.lstrip("/"))
         if not db_name or not parts.hostname:
             raise ConfigError(
-                name, f"needs a host and a database name, e.g. postgres://user@host:5432/db (got {url!r})"
+                name, f"needs a host and a database name, e.g. postgres://user@host:5432/db (got {redact(url)!r})"
             )
         try:
             port = parts.port
         except ValueError:
-            raise ConfigError(name, f"has an invalid port (got {url!r})") from None
+            raise ConfigError(name, f"has an invalid port (got {redact(url)!r})") from None
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         options.setdefault("connect_timeout", "5")
         return {
@@ -96,7 +105,7 @@ def parse_database_url(name: str, url: str, *, base_dir: Path) -> dict[str, Any]
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
-    raise ConfigError(name, f"must start with sqlite:// or postgres:// (got {url!r})")
+    raise ConfigError(name, f"must start with sqlite:// or postgres:// (got {redact(url)!r})")
 
 
 def parse_redis_url(name: str, url: str | None) -> str | None:
@@ -104,11 +113,11 @@ def parse_redis_url(name: str, url: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
-        raise ConfigError(name, f"must look like redis://host:6379/0 (got {url!r})")
+        raise ConfigError(name, f"must look like redis://host:6379/0 (got {redact(url)!r})")
     try:
         parts.port  # noqa: B018 - raises on a non-numeric port
     except ValueError:
-        raise ConfigError(name, f"has an invalid port (got {url!r})") from None
+        raise ConfigError(name, f"has an invalid port (got {redact(url)!r})") from None
     return url
 
 
@@ -125,11 +134,11 @@ def parse_email_url(name: str, url: str) -> dict[str, Any]:
     scheme = parts.scheme
     if scheme in {"smtp", "smtp+tls", "smtps"}:
         if not parts.hostname:
-            raise ConfigError(name, f"needs a host, e.g. smtp://mail.example.org:25 (got {url!r})")
+            raise ConfigError(name, f"needs a host, e.g. smtp://mail.example.org:25 (got {redact(url)!r})")
         try:
             port = parts.port
         except ValueError:
-            raise ConfigError(name, f"has an invalid port (got {url!r})") from None
+            raise ConfigError(name, f"has an invalid port (got {redact(url)!r})") from None
         default_port = {"smtp": 25, "smtp+tls": 587, "smtps": 465}[scheme]
         return {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -151,11 +160,11 @@ def parse_email_url(name: str, url: str) -> dict[str, Any]:
     if scheme == "file":
         folder = unquote(parts.netloc + parts.path)
         if not folder:
-            raise ConfigError(name, f"needs a folder, e.g. file:///var/mail/jointplan (got {url!r})")
+            raise ConfigError(name, f"needs a folder, e.g. file:///var/mail/jointplan (got {redact(url)!r})")
         return {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "OPTIONS": {"file_path": folder},
         }
     raise ConfigError(
-        name, f"must start with smtp://, smtp+tls://, smtps://, console://, locmem:// or file:// (got {url!r})"
+        name, f"must start with smtp://, smtp+tls://, smtps://, console://, locmem:// or file:// (got {redact(url)!r})"
     )

@@ -38,8 +38,10 @@ if not SITE_URL.startswith(("http://", "https://")):
 if not DEBUG:
     if SECRET_KEY.startswith(_INSECURE_KEY_PREFIX) or len(SECRET_KEY) < 50:
         raise ConfigError("SECRET_KEY", "must be set to a random string of 50+ characters when DEBUG is off")
-    if not env_str("ALLOWED_HOSTS"):
+    if not ALLOWED_HOSTS:
         raise ConfigError("ALLOWED_HOSTS", "must list this site's host names when DEBUG is off")
+    if not env_str("SITE_URL"):
+        raise ConfigError("SITE_URL", "must be set when DEBUG is off: it is the address used in email links")
     if not env_str("EMAIL_URL"):
         raise ConfigError("EMAIL_URL", "must be set when DEBUG is off, e.g. smtp+tls://user:pass@smtp.example.org")
 
@@ -63,9 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "directory.middleware.SessionLimitsMiddleware",
     "directory.middleware.UserTimezoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]

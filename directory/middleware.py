@@ -29,8 +29,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        now = time.time()
         if request.user.is_authenticated:
-            now = time.time()
             session = request.session
             signed_in_at = session.setdefault(SIGNED_IN_AT, now)
             last_seen_at = session.get(LAST_SEEN_AT, now)
@@ -46,7 +46,12 @@ class SessionLimitsMiddleware:
                 )
             elif now - last_seen_at >= LAST_SEEN_RESOLUTION_SECONDS or LAST_SEEN_AT not in session:
                 session[LAST_SEEN_AT] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # The request that signs someone in starts both clocks.
+        if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
+            request.session[SIGNED_IN_AT] = now
+            request.session[LAST_SEEN_AT] = now
+        return response
 
 
 class UserTimezoneMiddleware:

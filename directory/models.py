@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -33,6 +34,10 @@ class UserManager(BaseUserManager["User"]):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in matches the email address whatever its case (people type it both ways)."""
+        return self.get(email__iexact=username or "")
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
         fields.setdefault("is_staff", True)
@@ -65,9 +70,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_whatever_its_case"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -55,7 +55,7 @@ def make_member(
 ) -> User:
     """A user holding `role` in the jurisdiction with USPS code `code`."""
     place = jurisdiction(code)
-    user = user or make_user(tz=place.tz, **user_fields)
+    user = user or make_user(**({"tz": place.tz} | user_fields))
     Membership.objects.create(user=user, jurisdiction=place, role=role, started_on=started_on, ended_on=ended_on)
     return user
 
