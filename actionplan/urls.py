@@ -1,9 +1,9 @@
 from django.urls import path
 
-from actionplan import views
+from actionplan.views import home
 
 app_name = "actionplan"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
 ]

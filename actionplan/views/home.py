@@ -1,4 +1,4 @@
-"""Pages of the action-plan workspace."""
+"""The home page everyone lands on."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Pages of the action-plan workspace: home, plans (dashboard, lists, My updates), items."""
