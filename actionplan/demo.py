@@ -7,12 +7,20 @@ co-chaired the 2017 joint task force) and North Carolina (host of the 2016 round
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from directory.models import Association, Jurisdiction, Membership, StaffMembership, User
+
+if TYPE_CHECKING:
+    from actionplan.models import Activity, Comment, Framework, SignOff, Update
 
 DEMO_PASSWORD = "jointplan-demo"  # noqa: S105 - published on purpose; seed_demo runs only with DEBUG on
 DEMO_START = datetime.date(2025, 1, 6)
@@ -132,3 +140,526 @@ def seed(*, scale: str) -> tuple[list[DemoPerson], int]:
         User.objects.create_superuser(ADMIN_EMAIL, DEMO_PASSWORD, full_name="Site Administrator", tz="America/New_York")
         created += 1
     return people, created
+
+
+# --- Demo plans -------------------------------------------------------------------------------
+
+SHOWCASE_FISCAL_YEAR = 2027
+
+
+def seed_plans() -> int:
+    """The showcase states adopt the national framework and start using it. Returns plans created.
+
+    Idempotent: a state that already has its showcase plan is left alone. Everything goes through
+    the services, exactly as if people had clicked.
+    """
+    from actionplan import services
+    from actionplan.models import Item, Plan, Status
+
+    framework = services.current_framework()
+    if framework is None:
+        return 0
+    created = 0
+    for code in ("ID", "ME", "NC"):
+        jurisdiction = Jurisdiction.objects.get(code=code)
+        if Plan.objects.filter(jurisdiction=jurisdiction, period=f"FY{SHOWCASE_FISCAL_YEAR}").exists():
+            continue
+        cio = User.objects.get(email=f"cio@{code.lower()}.example")
+        cpo = User.objects.get(email=f"cpo@{code.lower()}.example")
+        with transaction.atomic():
+            plan = services.adopt_framework(
+                framework, jurisdiction=jurisdiction, fiscal_year=SHOWCASE_FISCAL_YEAR, by=cio
+            )
+            items = {i.framework_item.code: i for i in Item.objects.filter(plan=plan).select_related("framework_item")}
+            # A standing meeting both sides see differently: the disagreement the product surfaces.
+            services.post_update(
+                items["I1"],
+                author=cio,
+                side="cio",
+                status=Status.ON_TRACK,
+                progress=40,
+                narrative="Monthly CIO–CPO meeting is on the calendar; two held so far.",
+            )
+            services.post_update(
+                items["I1"],
+                author=cpo,
+                side="cpo",
+                status=Status.AT_RISK,
+                progress=25,
+                narrative="The last meeting was cancelled and the pipeline review slipped.",
+            )
+            services.post_update(
+                items["T1"],
+                author=cio,
+                side="cio",
+                status=Status.ON_TRACK,
+                progress=90,
+                narrative="Contacts named in both offices and announced to agencies.",
+            )
+            services.sign_off(items["T1"], by=cio, side="cio")  # waiting for the CPO's signature
+            services.post_update(
+                items["I5"],
+                author=cpo,
+                side="cpo",
+                status=Status.OFF_TRACK,
+                progress=10,
+                narrative="Legal review of the cloud terms is stuck behind the session.",
+            )
+            services.add_comment(
+                items["B1"],
+                author=cpo,
+                body="@cio could your team share the agency survey results before our next meeting?",
+            )
+        created += 1
+    return created
+
+
+# --- National scale: a year's plan and three years of weekly history in every jurisdiction ------
+
+NATIONAL_FISCAL_YEAR = 2027
+NATIONAL_ITEMS_PER_PLAN = 60
+HISTORY_WEEKS = 156  # three years of weekly check-ins
+SEED = 2027
+BATCH_SIZE = 5000
+
+# Titles a state adds to the 21 framework items, by dimension slug. Each plan draws from these
+# without repeating, so no plan lists the same title twice.
+STATE_ITEM_TITLES: dict[str, list[str]] = {
+    "governance": [
+        "Adopt a purchasing policy for artificial intelligence tools",
+        "Set thresholds for joint review of large technology contracts",
+        "Refresh the IT purchasing delegation to agencies",
+        "Create an exception process for urgent technology purchases",
+        "Publish an annual joint report to the legislature",
+        "Define data ownership clauses for every new contract",
+        "Review the charter of the IT project oversight board",
+        "Agree a policy on open-source software in solicitations",
+        "Set accessibility requirements for purchased software",
+        "Consolidate duplicate statewide software licences",
+        "Write a vendor performance policy",
+        "Align retention rules for technology contract files",
+    ],
+    "teaming": [
+        "Pair procurement officers with agency IT leads",
+        "Run a joint onboarding session for new agency CIOs",
+        "Create a shared intake mailbox for technology requests",
+        "Hold a quarterly joint town hall for agency staff",
+        "Rotate a procurement analyst through the CIO's office",
+        "Build a roster of subject-matter evaluators",
+        "Train evaluators to score cloud proposals",
+        "Start a community of practice for contract managers",
+        "Name backup contacts in each office",
+        "Publish a who-to-call guide for agencies",
+        "Bring the privacy officer into data-heavy purchases",
+        "Coach agency buyers on writing statements of work",
+    ],
+    "interactions": [
+        "Pilot a vendor conference before major solicitations",
+        "Shorten the time from request to award",
+        "Use a cooperative contract for cloud infrastructure",
+        "Adopt a statement-of-work template for agile projects",
+        "Hold reverse industry days with vendors",
+        "Introduce a fast track for small technology purchases",
+        "Review the ten largest technology contracts together",
+        "Standardise service levels for hosted systems",
+        "Publish the technology procurement pipeline for vendors",
+        "Try a challenge-based procurement on a small project",
+        "Review contract close-out for software projects",
+        "Agree a joint escalation path for vendor disputes",
+    ],
+    "budgeting": [
+        "Build a five-year technology refresh forecast",
+        "Report technology spend by agency each quarter",
+        "Model the cost of moving to subscription licences",
+        "Agree a chargeback model for shared services",
+        "Track savings from statewide contracts",
+        "Prepare a joint budget request for cybersecurity",
+        "Align contract renewals with the budget calendar",
+        "Estimate the cost of retiring legacy systems",
+        "Propose a fund for modernisation projects",
+        "Review maintenance costs of ageing systems",
+        "Forecast demand for cooperative contracts",
+        "Publish a technology spending dashboard",
+    ],
+}
+
+NARRATIVES: dict[str, list[str]] = {
+    "not_started": [
+        "Not started: waiting for the steering group to set a start date.",
+        "Not started yet; staff are committed to the legislative session.",
+        "Scheduled to start next quarter.",
+    ],
+    "on_track": [
+        "Working group met; next steps agreed.",
+        "Draft circulated to both offices for comment.",
+        "Milestone reached on schedule.",
+        "Agencies briefed; their feedback is due next week.",
+        "Vendor outreach done, no surprises.",
+        "Comments from both offices folded into the draft.",
+    ],
+    "at_risk": [
+        "A key reviewer is out; the next milestone may slip.",
+        "Agency feedback is slower than planned.",
+        "Budget approval is later than expected.",
+    ],
+    "off_track": [
+        "Missed the milestone; a new date is being agreed.",
+        "Legal review raised issues that need a redraft.",
+        "Staff turnover has stalled the work.",
+    ],
+    "blocked": [
+        "Waiting on a statute change before we can go on.",
+        "Blocked until the budget is approved.",
+        "On hold while the audit is open.",
+    ],
+    "done": [
+        "Done: the result is published and agencies are using it.",
+        "Complete; outcomes will be reported at year end.",
+    ],
+}
+COMMENTS = [
+    "Can we put this on the agenda for our next meeting?",
+    "@{other} could your team share the latest draft before Friday?",
+    "Agencies are asking about this one; a short note to them would help.",
+    "@{other} the budget office wants a cost estimate for this.",
+    "Good progress. Let's ask the steering group to review it next month.",
+]
+CONFIDENCE = {"on_track": "high", "at_risk": "medium", "off_track": "low", "blocked": "low", "done": "high"}
+# One step more pessimistic: how a worried office reads the same facts.
+WORSE = {"on_track": "at_risk", "at_risk": "off_track", "off_track": "off_track", "blocked": "blocked"}
+TROUBLE = ["at_risk", "off_track", "blocked"]
+
+
+class NationalTotals(NamedTuple):
+    plans: int
+    items: int
+    updates: int
+    activities: int
+    seconds: float
+
+
+def _final_state(rng: random.Random, *, overdue: bool) -> tuple[str, int]:
+    """Where an item stands today: items past their due date are more often done, or in trouble."""
+    if overdue:
+        choices, weights = ["done", "on_track", "at_risk", "off_track", "blocked"], [45, 15, 18, 15, 7]
+    else:
+        choices, weights = (
+            ["done", "on_track", "at_risk", "off_track", "blocked", "not_started"],
+            [10, 50, 14, 8, 4, 14],
+        )
+    status = rng.choices(choices, weights)[0]
+    progress = {
+        "done": (100, 100),
+        "on_track": (60, 95) if overdue else (10, 85),
+        "at_risk": (20, 75),
+        "off_track": (10, 60),
+        "blocked": (5, 50),
+        "not_started": (0, 0),
+    }[status]
+    return status, rng.randint(*progress)
+
+
+def _trajectory(rng: random.Random, *, weeks: int, status: str, progress: int, joint: bool) -> list[tuple[str, int]]:
+    """The item's true (status, progress) each week, oldest first, ending at today's state.
+
+    Work starts some week, progress climbs (with stalls) to where it is today, and a few spells of
+    trouble come and go; the last weeks show today's status. A joint item reports "on track" at
+    100% rather than "done": it is done only when both offices sign (see _national_plan).
+    """
+    if status == "not_started":
+        return [("not_started", 0)] * weeks
+    start = rng.randint(0, max(0, weeks * 2 // 3 - 1))
+    finish = weeks - 1
+    if status == "done" and not joint:
+        finish = rng.randint(min(start + 4, weeks - 1), weeks - 1)  # the week it was done
+    statuses = ["on_track"] * weeks
+    for _ in range(rng.randint(0, 3)):
+        spell_start = rng.randint(start, weeks - 1)
+        for week in range(spell_start, min(weeks, spell_start + rng.randint(2, 8))):
+            statuses[week] = rng.choice(TROUBLE)
+    if status in TROUBLE:
+        for week in range(max(start, weeks - rng.randint(1, 10)), weeks):
+            statuses[week] = status
+    result: list[tuple[str, int]] = []
+    reached = 0
+    span = max(1, finish - start)
+    for week in range(weeks):
+        if week < start:
+            result.append(("not_started", 0))
+            continue
+        if week >= finish and status == "done":
+            result.append(("on_track" if joint else "done", 100))
+            continue
+        target = progress * (week - start + 1) / (span + 1)
+        # Progress never goes backwards, and stalls while the item is in trouble.
+        if statuses[week] == "on_track":
+            reached = max(reached, min(progress, round(target + rng.uniform(-4, 4))))
+        result.append((statuses[week], reached))
+    if status != "done":
+        result[-1] = (status, progress)
+    return result
+
+
+@dataclass
+class _Rows:
+    """Rows for one plan, bulk-created together at the end."""
+
+    updates: list[Update] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    sign_offs: list[SignOff] = field(default_factory=list)
+    comments: list[tuple[Comment, int | None]] = field(default_factory=list)  # (comment, mentioned user id)
+
+
+def _national_plan(
+    rng: random.Random, jurisdiction: Jurisdiction, framework: Framework, *, weeks: int, now: datetime.datetime
+) -> tuple[int, int, int]:
+    """Adopt the framework for one jurisdiction and write its history. Returns (items, updates, activities).
+
+    Seeding history is the one place that bypasses `actionplan.services`: replaying ~9,000 updates
+    per plan through post_update (a locked read, three writes and the activity log, each) would
+    take hours nationally, and the services stamp every row with the current time, while history
+    needs its own dates. The rows written here are exactly those the services would have written:
+    each Update with its UPDATED (and, when the status moved, STATUS_CHANGED) Activity, each
+    comment and sign-off with its Activity, and the items' denormalised status fields set from
+    each side's latest update. Updates and Activity are only ever inserted (they are append-only).
+    """
+    from actionplan import services
+    from actionplan.models import Activity, Comment, Dimension, Item, ItemSide, Plan, SignOff, Status, Update
+
+    members = list(Membership.objects.active().filter(jurisdiction=jurisdiction).select_related("user"))
+    side_people = {
+        side: [m.user for m in members if m.role in (side, f"{side}_delegate")]
+        or [m.user for m in members if m.role == side]
+        for side in ("cio", "cpo")
+    }
+    principals = {m.role: m.user for m in members if m.role in ("cio", "cpo")}
+    plan = services.adopt_framework(
+        framework, jurisdiction=jurisdiction, fiscal_year=NATIONAL_FISCAL_YEAR, by=principals["cio"]
+    )
+    # Items exist from before their first update (the oldest may lag "now" by up to 9 weeks).
+    history_start = now - datetime.timedelta(weeks=weeks + 10)
+    today = timezone.localdate(now)
+    dimensions = list(Dimension.objects.all())
+    label = {status.value: str(status.label) for status in Status}
+
+    # The state's own items, with the CREATED activity create_item would log; they are saved once
+    # their history is known, with their final status, like the adopted items are below.
+    adopted = list(plan.items.order_by("id"))
+    extra = NATIONAL_ITEMS_PER_PLAN - len(adopted)
+    pool = [(d, title) for d in dimensions for title in STATE_ITEM_TITLES.get(d.slug, [])]
+    state_items = []
+    for dimension, title in rng.sample(pool, min(extra, len(pool))):
+        side = rng.choices(["cio", "cpo", "joint"], [3, 3, 4])[0]
+        state_items.append(
+            Item(
+                plan=plan,
+                dimension=dimension,
+                origin=Item.Origin.STATE,
+                title=title,
+                description="Added by the state to its plan.",
+                side=side,
+                starts_on=plan.starts_on,
+                due_on=plan.starts_on,
+                created_by=principals["cio" if side != "cpo" else "cpo"],
+                created_at=history_start,
+            )
+        )
+    rows = _Rows()
+    rows.activities += [
+        Activity(
+            plan=plan,
+            item=item,
+            actor_id=item.created_by_id,
+            verb=Activity.Verb.CREATED,
+            new_value=item.title,
+            created_at=history_start,
+        )
+        for item in state_items
+    ]
+
+    span = (plan.ends_on - plan.starts_on).days
+    items = adopted + state_items
+    for number, item in enumerate(items):
+        joint = item.side == ItemSide.JOINT
+        item.starts_on = plan.starts_on
+        item.due_on = plan.starts_on + datetime.timedelta(days=rng.randint(30, span))
+        item.created_at = history_start
+        item.cio_owner = rng.choice(side_people["cio"]) if item.side != ItemSide.CPO else None
+        item.cpo_owner = rng.choice(side_people["cpo"]) if item.side != ItemSide.CIO else None
+        final_status, final_progress = _final_state(rng, overdue=item.due_on < today)
+        truth = _trajectory(rng, weeks=weeks, status=final_status, progress=final_progress, joint=joint)
+        # Most items were updated this week; one in ten has gone quiet for over a month.
+        lag = datetime.timedelta(hours=rng.randint(2, 6 * 24))
+        if rng.random() < 0.1:
+            lag += datetime.timedelta(weeks=rng.randint(5, 8))
+        # On some joint items one office reads the same facts more gloomily: the disagreement
+        # the item list flags.
+        gloomy = rng.choice(["cio", "cpo"]) if joint and rng.random() < 0.2 else None
+        latest: dict[str, Update] = {}
+        status = "not_started"
+        for week, (true_status, true_progress) in enumerate(truth):
+            side = ("cio", "cpo")[(week + number) % 2] if joint else item.side
+            reported = WORSE.get(true_status, true_status) if side == gloomy and week >= weeks - 12 else true_status
+            if reported != "done" and rng.random() < 0.04:
+                reported = WORSE.get(reported, reported)
+            author = item.cio_owner if side == "cio" else item.cpo_owner
+            at = now - lag - datetime.timedelta(weeks=weeks - 1 - week, minutes=rng.randint(0, 600))
+            update = Update(
+                item=item,
+                author=author,
+                side=side,
+                status=reported,
+                progress=true_progress,
+                narrative=rng.choice(NARRATIVES[reported]),
+                confidence=CONFIDENCE.get(reported, ""),
+                created_at=at,
+            )
+            rows.updates.append(update)
+            rows.activities.append(
+                Activity(
+                    plan=plan,
+                    item=item,
+                    actor=author,
+                    verb=Activity.Verb.UPDATED,
+                    field=side,
+                    new_value=label[reported],
+                    created_at=at,
+                )
+            )
+            if reported != status:
+                rows.activities.append(
+                    Activity(
+                        plan=plan,
+                        item=item,
+                        actor=author,
+                        verb=Activity.Verb.STATUS_CHANGED,
+                        field="status",
+                        old_value=label[status],
+                        new_value=label[reported],
+                        created_at=at,
+                    )
+                )
+                status = reported
+            latest[side] = update
+        last = max(latest.values(), key=lambda u: u.created_at)
+        item.cio_status = latest["cio"].status if "cio" in latest else ""
+        item.cpo_status = latest["cpo"].status if "cpo" in latest else ""
+        item.status, item.progress, item.last_update_at = last.status, last.progress, last.created_at
+
+        if joint and (
+            final_status == "done" or (final_status == "on_track" and final_progress >= 80 and rng.random() < 0.35)
+        ):
+            # Sign-offs come after the last update: the second one makes the item done.
+            signers = ["cio", "cpo"] if final_status == "done" else [rng.choice(["cio", "cpo"])]
+            rng.shuffle(signers)
+            for order, side in enumerate(signers, start=1):
+                signer = item.cio_owner if side == "cio" else item.cpo_owner
+                at = last.created_at + (now - last.created_at) * order / 3
+                rows.sign_offs.append(SignOff(item=item, side=side, signed_by=signer, signed_at=at))
+                rows.activities.append(
+                    Activity(
+                        plan=plan, item=item, actor=signer, verb=Activity.Verb.SIGNED_OFF, field=side, created_at=at
+                    )
+                )
+                if order == 2:
+                    rows.activities.append(
+                        Activity(
+                            plan=plan,
+                            item=item,
+                            actor=signer,
+                            verb=Activity.Verb.STATUS_CHANGED,
+                            field="status",
+                            old_value=label[item.status],
+                            new_value=label["done"],
+                            created_at=at,
+                        )
+                    )
+                    item.status, item.progress = "done", 100
+
+        for _ in range(rng.choices([0, 1, 2, 3], [70, 18, 8, 4])[0]):
+            side = rng.choice(item.sides)
+            other = "cpo" if side == "cio" else "cio"
+            author = item.cio_owner if side == "cio" else item.cpo_owner
+            body = rng.choice(COMMENTS).format(other=other)
+            at = history_start + (now - history_start) * rng.random()
+            rows.comments.append(
+                (
+                    Comment(item=item, author=author, body=body, created_at=at),
+                    principals[other].pk if "@" in body else None,
+                )
+            )
+            rows.activities.append(
+                Activity(
+                    plan=plan, item=item, actor=author, verb=Activity.Verb.COMMENTED, new_value=body, created_at=at
+                )
+            )
+
+    final_fields = [
+        "starts_on",
+        "due_on",
+        "created_at",
+        "cio_owner",
+        "cpo_owner",
+        "status",
+        "cio_status",
+        "cpo_status",
+        "progress",
+        "last_update_at",
+    ]
+    # One UPDATE per adopted item: bulk_update's CASE expressions cost more to build than these.
+    for item in adopted:
+        item.save(update_fields=final_fields)
+    Item.objects.bulk_create(state_items, batch_size=BATCH_SIZE)
+    Plan.objects.filter(pk=plan.pk).update(created_at=history_start)
+    Update.objects.bulk_create(rows.updates, batch_size=BATCH_SIZE)
+    Activity.objects.bulk_create(rows.activities, batch_size=BATCH_SIZE)
+    SignOff.objects.bulk_create(rows.sign_offs, batch_size=BATCH_SIZE)
+    comments = Comment.objects.bulk_create([comment for comment, _ in rows.comments], batch_size=BATCH_SIZE)
+    Comment.mentions.through.objects.bulk_create(
+        [
+            Comment.mentions.through(comment_id=comment.pk, user_id=mentioned)
+            for comment, (_, mentioned) in zip(comments, rows.comments, strict=True)
+            if mentioned is not None
+        ]
+    )
+    # +1: the ADOPTED row adopt_framework wrote.
+    return len(items), len(rows.updates), len(rows.activities) + 1
+
+
+def seed_national_plans(*, weeks: int = HISTORY_WEEKS, report: Callable[[str], object] = print) -> NationalTotals:
+    """Every jurisdiction's FY2027 plan, about 60 items each, with `weeks` of weekly updates.
+
+    The data the benchmarks run against (bench/plan_pages.py). Idempotent: a jurisdiction that
+    already has its FY2027 plan is skipped. Each jurisdiction is one transaction, so an
+    interrupted run leaves whole plans and resumes where it stopped. Deterministic: each
+    jurisdiction draws from its own random.Random derived from SEED, whichever ones are skipped.
+    """
+    from actionplan import services
+    from actionplan.models import Plan
+
+    framework = services.current_framework()
+    if framework is None:
+        report("No published framework: run 'manage.py load_reference' first. No plans created.")
+        return NationalTotals(0, 0, 0, 0, 0.0)
+    started = time.monotonic()
+    now = timezone.now()
+    jurisdictions = list(Jurisdiction.objects.order_by("code"))
+    master = random.Random(SEED)  # noqa: S311 - demo data, not security
+    seeds = {j.code: master.getrandbits(64) for j in jurisdictions}
+    planned = set(Plan.objects.filter(period=f"FY{NATIONAL_FISCAL_YEAR}").values_list("jurisdiction__code", flat=True))
+    plans = items = updates = activities = 0
+    for jurisdiction in jurisdictions:
+        if jurisdiction.code in planned:
+            report(f"{jurisdiction.code}: already has its FY{NATIONAL_FISCAL_YEAR} plan, skipped")
+            continue
+        rng = random.Random(seeds[jurisdiction.code])  # noqa: S311 - demo data, not security
+        with transaction.atomic():
+            n_items, n_updates, n_activities = _national_plan(rng, jurisdiction, framework, weeks=weeks, now=now)
+        plans, items, updates, activities = plans + 1, items + n_items, updates + n_updates, activities + n_activities
+        report(f"{jurisdiction.code}: {n_items} items, {n_updates:,} updates ({time.monotonic() - started:.0f} s)")
+    seconds = time.monotonic() - started
+    report(
+        f"National history: {plans} plans, {items:,} items, {updates:,} updates, "
+        f"{activities:,} activity rows in {seconds:.0f} s"
+    )
+    return NationalTotals(plans, items, updates, activities, seconds)

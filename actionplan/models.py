@@ -1,8 +1,26 @@
-"""What states commit to and do: the national framework's dimensions, plans, items and updates."""
+"""What states commit to and do: the national framework, each state's plan, its items and updates.
+
+Rows here change only through `actionplan.services`, which also writes the Activity log in the
+same transaction. Reads that several pages share are QuerySet methods (`.visible_to(user)`).
+"""
 
 from __future__ import annotations
 
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from directory import permissions
+from directory.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from directory.models import User
 
 
 class Dimension(models.Model):
@@ -18,3 +36,394 @@ class Dimension(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Status(models.TextChoices):
+    """Where an item stands, as its owners report it."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    BLOCKED = "blocked", "Blocked"
+    DONE = "done", "Done"
+
+
+# Statuses that say the same thing for the purpose of spotting a disagreement between the sides.
+_STATUS_READING = {
+    Status.NOT_STARTED: "not started",
+    Status.ON_TRACK: "fine",
+    Status.AT_RISK: "in trouble",
+    Status.OFF_TRACK: "in trouble",
+    Status.BLOCKED: "in trouble",
+    Status.DONE: "done",
+}
+
+
+def statuses_disagree(cio_status: str | None, cpo_status: str | None) -> bool:
+    """True when the two offices report materially different states for one item.
+
+    "At risk" against "off track" is a difference of degree; "on track" against "at risk", or
+    "done" against anything else, is a disagreement worth a conversation.
+    """
+    if not cio_status or not cpo_status:
+        return False
+    return _STATUS_READING[Status(cio_status)] != _STATUS_READING[Status(cpo_status)]
+
+
+class ItemSide(models.TextChoices):
+    """Who owns an item: the CIO's office, the CPO's office, or both together."""
+
+    CIO = "cio", "CIO"
+    CPO = "cpo", "CPO"
+    JOINT = "joint", "Joint"
+
+
+class Sharing(models.TextChoices):
+    """Who may read a plan besides its own members and association staff. Ordered narrow to wide."""
+
+    PRIVATE = "private", "Private: our members and association staff"
+    PEERS = "peers", "Peers: signed-in members of every state"
+    PUBLIC = "public", "Public: anyone with the link"
+
+
+SHARING_ORDER = [Sharing.PRIVATE, Sharing.PEERS, Sharing.PUBLIC]
+
+
+class Framework(models.Model):
+    """An edition of the national action plan, published by association staff for states to adopt."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    title = models.CharField(max_length=200)
+    edition = models.CharField(max_length=50, unique=True, help_text="Short label, e.g. 2016 roundtable plan.")
+    description = models.TextField(blank=True)
+    source_url = models.URLField(blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "edition"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.edition})"
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft may change: states have adopted what was published."""
+        return self.state == self.State.DRAFT
+
+
+class FrameworkItem(models.Model):
+    """A suggested item of a framework edition; adopting the framework copies it into a state plan."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="items")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=10)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    side = models.CharField(max_length=5, choices=ItemSide.choices, default=ItemSide.JOINT)
+    is_proposed_starter = models.BooleanField(
+        default=True,
+        help_text="A starter item written for Joint Plan, not taken from the published plan "
+        "(the roundtable's own item list is not public).",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "dimension__position", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="framework_item_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def visible_to(self, user: User | object) -> PlanQuerySet:
+        """Plans this person may read (the rule itself lives in directory.permissions)."""
+        return self.filter(permissions.plan_visibility_q(user))
+
+
+class Plan(models.Model):
+    """A jurisdiction's action plan for one period (e.g. FY2027), owned by its CIO and CPO."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="plans")
+    period = models.CharField(max_length=20, help_text="e.g. FY2027")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE)
+    # A wider sharing level waits here until the other office agrees.
+    sharing_requested = models.CharField(max_length=10, choices=Sharing.choices, blank=True)
+    sharing_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sharing_requested_side = models.CharField(max_length=3, blank=True)
+    stale_after_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text="An item with no update for this many days counts as stale and its owner is reminded.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction__name", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "period"], name="one_plan_per_jurisdiction_period"),
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="plan_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.name} {self.period}"
+
+
+def fiscal_year_dates(jurisdiction: Jurisdiction, fiscal_year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a jurisdiction's fiscal year, named (as states do) by the year it ends."""
+    month = jurisdiction.fiscal_year_start_month
+    start = datetime.date(fiscal_year if month == 1 else fiscal_year - 1, month, 1)
+    end = datetime.date(start.year + 1, start.month, 1) - datetime.timedelta(days=1)
+    return start, end
+
+
+class ItemQuerySet(models.QuerySet["Item"]):
+    def visible_to(self, user: User | object) -> ItemQuerySet:
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+    def current(self) -> ItemQuerySet:
+        """Items not archived."""
+        return self.filter(archived_at__isnull=True)
+
+    def open(self) -> ItemQuerySet:
+        return self.current().exclude(status=Status.DONE)
+
+    def overdue(self, on: datetime.date) -> ItemQuerySet:
+        return self.open().filter(due_on__lt=on)
+
+    def due_between(self, first: datetime.date, last: datetime.date) -> ItemQuerySet:
+        return self.open().filter(due_on__gte=first, due_on__lte=last)
+
+    def owned_by(self, user: User) -> ItemQuerySet:
+        return self.filter(Q(cio_owner=user) | Q(cpo_owner=user))
+
+
+class Item(models.Model):
+    """One commitment in a state plan, in one dimension, owned by the CIO side, CPO side or both."""
+
+    class Origin(models.TextChoices):
+        FRAMEWORK = "framework", "From the national framework"
+        STATE = "state", "Added by the state"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="items")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="items")
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.STATE)
+    framework_item = models.ForeignKey(
+        FrameworkItem, on_delete=models.PROTECT, null=True, blank=True, related_name="adopted_as"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown: **bold**, *italic*, lists and links.")
+    side = models.CharField(max_length=5, choices=ItemSide.choices, default=ItemSide.JOINT)
+    cio_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cio_items"
+    )
+    cpo_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cpo_items"
+    )
+    starts_on = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    recommendations = models.ManyToManyField("roundtables.Recommendation", blank=True, related_name="items")
+    # The latest status each office reported: kept by post_update so lists can show disagreement
+    # without reading every item's update history.
+    cio_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    cpo_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every edit, so a save from a stale form is caught instead of silently winning.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dimension__position", "due_on", "id"]
+        indexes = [
+            models.Index(fields=["plan", "dimension", "due_on"], name="item_plan_dimension_due"),
+            models.Index(fields=["due_on"], name="item_due_on"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("starts_on")), name="item_due_not_before_start"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="item_progress_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def sides(self) -> list[str]:
+        """The offices that own this item: one, or both for a joint item."""
+        return ["cio", "cpo"] if self.side == ItemSide.JOINT else [self.side]
+
+    def owner_for(self, side: str) -> User | None:
+        return self.cio_owner if side == "cio" else self.cpo_owner
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        return self.status != Status.DONE and self.archived_at is None and self.due_on < on
+
+    @property
+    def sides_disagree(self) -> bool:
+        return self.side == ItemSide.JOINT and statuses_disagree(self.cio_status, self.cpo_status)
+
+
+class Update(models.Model):
+    """A check-in from one office on one item: never edited, never deleted."""
+
+    class Confidence(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="updates")
+    side = models.CharField(max_length=3, choices=[("cio", "CIO"), ("cpo", "CPO")])
+    status = models.CharField(max_length=12, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    narrative = models.TextField()
+    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["item", "-created_at"], name="update_item_recent")]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="update_progress_0_100")]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} update on {self.item}"
+
+
+class SignOffQuerySet(models.QuerySet["SignOff"]):
+    def standing(self) -> SignOffQuerySet:
+        """Signatures not withdrawn or voided."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class SignOff(models.Model):
+    """One office's signature that a joint item is done. Both are needed; either may withdraw first."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="sign_offs")
+    side = models.CharField(max_length=3, choices=[("cio", "CIO"), ("cpo", "CPO")])
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
+
+    objects = SignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "side"], condition=Q(withdrawn_at__isnull=True), name="one_standing_sign_off_per_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} sign-off on {self.item}"
+
+
+class Comment(models.Model):
+    """A remark on an item, in Markdown; may @mention members of the plan."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.item}"
+
+
+def evidence_path(instance: Attachment, filename: str) -> str:
+    """Stored under a random name: the original name is kept in the row, never trusted as a path."""
+    return f"evidence/{instance.item.plan_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """Evidence for an item (a policy, a charter, minutes). Always served as a download."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Activity(models.Model):
+    """Append-only log of who did what: feeds timelines, dashboards and digests.
+
+    Written by the services in the same transaction as the change. Nobody edits or deletes a row,
+    not even in the admin; the database refuses it too (see migration 0003).
+    """
+
+    class Verb(models.TextChoices):
+        ADOPTED = "adopted", "adopted the framework"
+        CREATED = "created", "created the item"
+        UPDATED = "updated", "posted an update"
+        STATUS_CHANGED = "status_changed", "changed the status"
+        FIELD_CHANGED = "field_changed", "changed a field"
+        COMMENTED = "commented", "commented"
+        SIGNED_OFF = "signed_off", "signed off"
+        SIGN_OFF_WITHDRAWN = "sign_off_withdrawn", "withdrew a sign-off"
+        SIGN_OFFS_RESET = "sign_offs_reset", "asked both sides to sign again"
+        ATTACHED = "attached", "attached evidence"
+        TRANSFERRED = "transferred", "transferred ownership"
+        ARCHIVED = "archived", "archived the item"
+        SHARING_REQUESTED = "sharing_requested", "asked to widen sharing"
+        SHARING_CHANGED = "sharing_changed", "changed who can see the plan"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    field = models.CharField(max_length=50, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    # For edits that bump Item.version: the version this change produced, so a stale editor can be
+    # shown exactly the changes made since the version they opened.
+    item_version = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["plan", "-created_at"], name="activity_plan_recent"),
+            models.Index(fields=["item", "-created_at"], name="activity_item_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_verb_display()}"

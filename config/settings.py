@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "directory",
+    "roundtables",
     "actionplan",
 ]
 

@@ -9,9 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 if TYPE_CHECKING:
+    from actionplan.models import Item, Plan
     from directory.models import Jurisdiction, Membership, User
+
+PRINCIPAL_ROLES = {"cio", "cpo"}
+# Which office each role acts for. Viewers act for neither: they read.
+ROLE_SIDE = {"cio": "cio", "cio_delegate": "cio", "cpo": "cpo", "cpo_delegate": "cpo"}
 
 
 def is_association_staff(user: User | AnonymousUser) -> bool:
@@ -64,3 +70,85 @@ def can_view_jurisdiction_roster(user: User | AnonymousUser, jurisdiction: Juris
 def can_view_national_roster(user: User | AnonymousUser) -> bool:
     """The list of all 56 jurisdictions with their CIO and CPO is for association staff."""
     return is_association_staff(user)
+
+
+# --- Plans ------------------------------------------------------------------------------------
+# Reading: a state's own members (every role) and association staff read its plan; members of
+# other states read it when it is shared with peers; anyone reads a public plan.
+# Writing: the CIO, the CPO and their delegates, each for their own side; viewers only read.
+
+
+def _memberships_in(user: User | AnonymousUser, jurisdiction_id: int) -> list[Membership]:
+    return [m for m in current_memberships(user) if m.jurisdiction_id == jurisdiction_id]
+
+
+def plan_visibility_q(user: User | AnonymousUser) -> Q:
+    """A filter over Plan rows for the plans this person may read (used by Plan.objects.visible_to)."""
+    if is_association_staff(user):
+        return Q()
+    visible = Q(sharing="public")
+    own = {m.jurisdiction_id for m in current_memberships(user)}
+    if own:
+        visible |= Q(jurisdiction_id__in=own) | Q(sharing="peers")
+    return visible
+
+
+def can_view_plan(user: User | AnonymousUser, plan: Plan) -> bool:
+    if plan.sharing == "public" or is_association_staff(user):
+        return True
+    memberships = current_memberships(user)
+    if any(m.jurisdiction_id == plan.jurisdiction_id for m in memberships):
+        return True
+    return plan.sharing == "peers" and bool(memberships)
+
+
+def sides_for(user: User | AnonymousUser, plan: Plan) -> set[str]:
+    """The offices this person may act for in this plan: {"cio"}, {"cpo"}, or none."""
+    return {ROLE_SIDE[m.role] for m in _memberships_in(user, plan.jurisdiction_id) if m.role in ROLE_SIDE}
+
+
+def is_plan_member(user: User | AnonymousUser, plan: Plan) -> bool:
+    """Any current role in the plan's jurisdiction, viewers included."""
+    return bool(_memberships_in(user, plan.jurisdiction_id))
+
+
+def can_write_plan(user: User | AnonymousUser, plan: Plan) -> bool:
+    """Add items and act on the plan at all (members who act for a side)."""
+    return bool(sides_for(user, plan))
+
+
+def is_plan_principal(user: User | AnonymousUser, plan: Plan) -> bool:
+    """The CIO or the CPO themself (not a delegate)."""
+    return any(m.role in PRINCIPAL_ROLES for m in _memberships_in(user, plan.jurisdiction_id))
+
+
+def can_adopt(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    """Starting a plan commits both offices: the CIO or the CPO does it, not a delegate."""
+    return any(m.role in PRINCIPAL_ROLES for m in _memberships_in(user, jurisdiction.pk))
+
+
+def can_change_sharing(user: User | AnonymousUser, plan: Plan) -> bool:
+    return is_plan_principal(user, plan)
+
+
+def acting_sides(user: User | AnonymousUser, item: Item) -> list[str]:
+    """The sides this person may act for on this item: their own side, if the item is theirs or joint."""
+    return sorted(sides_for(user, item.plan) & set(item.sides))
+
+
+def can_edit_item(user: User | AnonymousUser, item: Item) -> bool:
+    return item.archived_at is None and bool(acting_sides(user, item))
+
+
+def can_sign_off(user: User | AnonymousUser, item: Item) -> bool:
+    return item.side == "joint" and can_edit_item(user, item)
+
+
+def can_comment(user: User | AnonymousUser, plan: Plan) -> bool:
+    """Members who act for a side, and association staff (who follow and nudge)."""
+    return can_write_plan(user, plan) or is_association_staff(user)
+
+
+def can_transfer_items(user: User | AnonymousUser, plan: Plan) -> bool:
+    """When someone leaves, the remaining members or association staff hand their items on."""
+    return can_write_plan(user, plan) or is_association_staff(user)

@@ -37,6 +37,9 @@ SETTINGS_VARIABLES = [
     "CSRF_TRUSTED_ORIGINS",
     "DEFAULT_FROM_EMAIL",
     "LOG_LEVEL",
+    # Set by the browser tests for the rest of the run (Playwright keeps an event loop in the main
+    # thread); a production process never has it, and `check --deploy` rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 ]
 
 

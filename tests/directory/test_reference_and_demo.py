@@ -87,7 +87,7 @@ def test_seed_demo_twice_creates_nothing_the_second_time(settings) -> None:
     run("load_reference")
     run("seed_demo")
     before = (User.objects.count(), Membership.objects.count(), StaffMembership.objects.count())
-    assert "0 accounts created" in run("seed_demo")
+    assert "0 accounts and 0 plans created" in run("seed_demo")
     assert (User.objects.count(), Membership.objects.count(), StaffMembership.objects.count()) == before
 
 

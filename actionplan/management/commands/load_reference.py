@@ -13,10 +13,10 @@ from directory import reference as directory_reference
 
 
 class Command(BaseCommand):
-    help = "Create or correct the reference data: 56 jurisdictions, 2 associations, 4 dimensions."
+    help = "Create or correct the reference data: 56 jurisdictions, 2 associations, 4 dimensions, the 2016 framework."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            changed = directory_reference.load() | actionplan_reference.load()
+            changed = directory_reference.load() | actionplan_reference.load() | actionplan_reference.load_framework()
         summary = ", ".join(f"{count} {name}" for name, count in changed.items())
         self.stdout.write(f"Reference data loaded ({summary} created or corrected).")

@@ -1,5 +1,8 @@
-"""`manage.py seed_demo [--scale showcase|national]`: demo people for the quick start and benchmarks.
+"""`manage.py seed_demo [--scale showcase|national]`: demo data for the quick start and benchmarks.
 
+showcase (the default, a second or two): the demo people and three states' plans with a few updates.
+national (a few minutes on PostgreSQL): a CIO and a CPO everywhere, and every jurisdiction's FY2027
+plan with about 60 items and three years of weekly updates, the data bench/plan_pages.py measures.
 Idempotent: the second run creates nothing. Prints the demo logins.
 """
 
@@ -22,16 +25,33 @@ class Command(BaseCommand):
             "--scale",
             choices=["showcase", "national"],
             default="showcase",
-            help="showcase: three states and staff (default); national: every one of the 56 jurisdictions.",
+            help="showcase: three states and staff (default); national: every one of the 56 jurisdictions, "
+            "each with a 60-item plan and three years of weekly updates.",
+        )
+        parser.add_argument(
+            "--weeks",
+            type=int,
+            default=demo.HISTORY_WEEKS,
+            help=f"national only: weeks of update history per item (default {demo.HISTORY_WEEKS}); fewer is quicker.",
         )
 
-    def handle(self, *args: Any, scale: str, **options: Any) -> None:
+    def handle(self, *args: Any, scale: str, weeks: int, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("seed_demo creates accounts with a published password; it runs only with DEBUG=1")
         if Jurisdiction.objects.count() < 56:
             raise CommandError("reference data is missing: run 'manage.py load_reference' first")
+        if weeks < 1:
+            raise CommandError("--weeks must be at least 1")
         people, created = demo.seed(scale=scale)
-        self.stdout.write(f"Demo data ready ({scale}): {created} accounts created, {len(people) + 1} in all.")
+        plans = 0
+        if scale == "national":
+            # First, so that on a fresh database every jurisdiction, the showcase three included,
+            # gets the full-size plan; a showcase plan seeded earlier is kept as it is.
+            plans += demo.seed_national_plans(weeks=weeks, report=self.stdout.write).plans
+        plans += demo.seed_plans()
+        self.stdout.write(
+            f"Demo data ready ({scale}): {created} accounts and {plans} plans created, {len(people) + 1} accounts in all."
+        )
         self.stdout.write(f"Every demo account's password is: {demo.DEMO_PASSWORD}")
         for person in demo.SHOWCASE:
             where = person.association or f"{person.jurisdiction} {demo.Role(person.role).label}"

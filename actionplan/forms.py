@@ -1,0 +1,289 @@
+"""Forms of the action-plan pages. They parse and check input; the services decide and write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from actionplan import evidence, services
+from actionplan.models import Dimension, Framework, Item, ItemSide, Plan, Sharing, Status, Update
+from directory import permissions
+from directory.models import Jurisdiction, Membership, User
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+class AdoptForm(forms.Form):
+    """Start a state's plan for a fiscal year from the published national framework."""
+
+    jurisdiction = forms.ModelChoiceField(queryset=Jurisdiction.objects.none(), empty_label=None)
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.filter(state=Framework.State.PUBLISHED),
+        empty_label=None,
+        label="National framework",
+    )
+    fiscal_year = forms.IntegerField(
+        min_value=2016,
+        max_value=2100,
+        label="Fiscal year",
+        help_text="Named by the year it ends, as your state does: FY2027 ends in 2027. "
+        "The plan's dates follow your fiscal year.",
+    )
+
+    def __init__(self, *args: Any, jurisdictions: list[Jurisdiction], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
+        if len(jurisdictions) == 1:
+            self.fields["jurisdiction"].widget = forms.HiddenInput()
+            self.fields["jurisdiction"].initial = jurisdictions[0].pk
+        today = timezone.localdate()
+        self.fields["fiscal_year"].initial = today.year + 1
+
+
+class SharingForm(forms.Form):
+    level = forms.ChoiceField(choices=Sharing.choices, widget=forms.RadioSelect, label="Who can read this plan")
+
+
+class TransferForm(forms.Form):
+    """Give a departed owner's items to a successor on the same side (one form per departed owner)."""
+
+    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label="New owner", empty_label="Choose a person")
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).order_by("full_name")
+
+
+# --- Items (below this line) -------------------------------------------------------------------
+SIDE_ROLES = {"cio": ("cio", "cio_delegate"), "cpo": ("cpo", "cpo_delegate")}
+SIDE_LABELS = {"cio": "CIO side", "cpo": "CPO side", "joint": "Joint: both offices"}
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value must be ISO (YYYY-MM-DD) for it to show."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class OwnerField(forms.ModelChoiceField):
+    """A person who may own one side of an item, shown with their job title to tell namesakes apart."""
+
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return f"{obj.full_name}, {obj.title}" if obj.title else str(obj)
+
+
+def side_members(plan: Plan, side: str) -> QuerySet[User]:
+    """Active users holding a role on `side` (the principal or a delegate) in the plan's jurisdiction."""
+    holders = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id, role__in=SIDE_ROLES[side])
+    return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("full_name", "email")
+
+
+class ItemForm(forms.Form):
+    """Add an item to a plan, or edit one. Choices come from the plan; the service checks again.
+
+    For an edit, `version` carries the item's version the form was opened at (see StaleEdit)."""
+
+    title = forms.CharField(max_length=200)
+    dimension = forms.ModelChoiceField(queryset=Dimension.objects.all(), empty_label=None)
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the item commits to and how you will know it is done. "
+        "Markdown: **bold**, *italic*, lists and links.",
+    )
+    side = forms.ChoiceField(
+        choices=(),
+        label="Owned by",
+        help_text="A joint item is done only when both the CIO side and the CPO side sign off.",
+    )
+    cio_owner = OwnerField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Owner needed",
+        label="CIO-side owner",
+        help_text="The CIO or a CIO delegate. Not used for CPO-side items.",
+    )
+    cpo_owner = OwnerField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Owner needed",
+        label="CPO-side owner",
+        help_text="The CPO or a CPO delegate. Not used for CIO-side items.",
+    )
+    starts_on = forms.DateField(widget=DateInput(), label="Start date")
+    due_on = forms.DateField(widget=DateInput(), label="Due date")
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, plan: Plan, user: User, item: Item | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = permissions.sides_for(user, plan) | {ItemSide.JOINT.value}
+        if item is not None:
+            allowed.add(item.side)  # what the item is now must stay a valid answer
+        self.fields["side"].choices = [(side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed]
+        place = plan.jurisdiction.name
+        for side in ("cio", "cpo"):
+            field = self.fields[f"{side}_owner"]
+            field.queryset = side_members(plan, side)
+            field.error_messages["invalid_choice"] = (
+                f"Choose the {side.upper()} or a {side.upper()} delegate of {place}, or leave it as Owner needed."
+            )
+        if item is None:
+            del self.fields["version"]
+            if not self.is_bound:
+                self.initial = self._defaults(plan, user) | self.initial
+            return
+        if not self.is_bound:
+            self.initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS} | {"version": item.version}
+        for side in item.sides:
+            owner = item.owner_for(side)
+            if owner is not None and not self.fields[f"{side}_owner"].queryset.filter(pk=owner.pk).exists():
+                # Why the select shows "Owner needed" although the item names someone.
+                self.fields[
+                    f"{side}_owner"
+                ].help_text = f"{owner} no longer holds a {side.upper()}-side role in {place}: choose who takes over."
+
+    @staticmethod
+    def _defaults(plan: Plan, user: User) -> dict[str, Any]:
+        """A new item starts today (or when the plan starts), is due at the plan's end, and is owned
+        by the person adding it on their side and by the principal on the other."""
+        principals = dict(
+            Membership.objects.active()
+            .filter(jurisdiction_id=plan.jurisdiction_id, role__in=permissions.PRINCIPAL_ROLES)
+            .values_list("role", "user_id")
+        )
+        mine = permissions.sides_for(user, plan)
+        today = timezone.localdate()
+        return {
+            "side": ItemSide.JOINT,
+            "cio_owner": user.pk if "cio" in mine else principals.get("cio"),
+            "cpo_owner": user.pk if "cpo" in mine else principals.get("cpo"),
+            "starts_on": min(max(today, plan.starts_on), plan.ends_on),
+            "due_on": plan.ends_on,
+        }
+
+    def clean_description(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF; stored text uses LF. Without this, saving an
+        # untouched description would count as changing it, and void both sides' signatures.
+        return self.cleaned_data["description"].replace("\r\n", "\n")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # An owner for a side that does not own the item means nothing; drop it rather than refuse.
+        if cleaned.get("side") == ItemSide.CIO:
+            cleaned["cpo_owner"] = None
+        elif cleaned.get("side") == ItemSide.CPO:
+            cleaned["cio_owner"] = None
+        return cleaned
+
+    def item_fields(self) -> dict[str, Any]:
+        """The cleaned values, named as the services take them."""
+        return {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+
+
+class UpdateForm(forms.Form):
+    """An owner's check-in. `sides` are the offices the author may report for on this item."""
+
+    side = forms.ChoiceField(choices=(), widget=forms.RadioSelect, label="Reporting for")
+    status = forms.ChoiceField(choices=Status.choices)
+    progress = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        label="Progress (%)",
+        help_text="How much of the item is finished, from 0 to 100.",
+        error_messages={
+            "min_value": "Progress is a percentage from 0 to 100.",
+            "max_value": "Progress is a percentage from 0 to 100.",
+            "invalid": "Enter progress as a whole number from 0 to 100.",
+        },
+    )
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What happened since the last update",
+        help_text="A sentence or two is enough. Markdown: **bold**, *italic*, lists and links.",
+        error_messages={"required": "Say in a sentence or two what happened since the last update."},
+    )
+    confidence = forms.ChoiceField(
+        choices=[("", "Not stated"), *Update.Confidence.choices],
+        required=False,
+        label="Confidence that it will be done by the due date",
+    )
+
+    def __init__(self, *args: Any, item: Item, sides: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sides = list(sides)
+        if len(self.sides) > 1:
+            self.fields["side"].choices = [(side, SIDE_LABELS[side]) for side in self.sides]
+        else:
+            # One office only: which side this is goes without saying.
+            del self.fields["side"]
+        if item.side == ItemSide.JOINT:
+            self.fields["status"].choices = [c for c in Status.choices if c[0] != Status.DONE]
+            self.fields["status"].help_text = (
+                "Done is not offered: a joint item is done only when both sides sign off. "
+                "Post your status here, then use Sign off."
+            )
+        if not self.is_bound and self.sides:
+            own_status = getattr(item, f"{self.sides[0]}_status") or item.status
+            if item.side == ItemSide.JOINT and own_status == Status.DONE:
+                own_status = Status.ON_TRACK
+            self.initial = {"side": self.sides[0], "status": own_status, "progress": item.progress} | self.initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "side" not in self.fields:
+            cleaned["side"] = self.sides[0] if self.sides else ""
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    """A comment in Markdown; `members` are the people who may be @mentioned (listed as help)."""
+
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Comment",
+        error_messages={"required": "Write something before posting."},
+    )
+
+    def __init__(self, *args: Any, members: Sequence[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everyone = list(members)
+        if everyone:
+            handles = format_html_join(
+                ", ", "@{} ({})", ((services.mention_handle(m, everyone), m.full_name or m.email) for m in everyone)
+            )
+            self.fields["body"].help_text = format_html(
+                "Markdown: **bold**, *italic*, lists and links. To notify someone, mention them: {}.", handles
+            )
+        else:
+            self.fields["body"].help_text = "Markdown: **bold**, *italic*, lists and links."
+
+
+class EvidenceForm(forms.Form):
+    """One file of evidence. The browser's `accept` list is a convenience; the service checks content."""
+
+    file = forms.FileField(
+        label="Add evidence",
+        help_text="PDF, Word, Excel, PowerPoint, PNG, JPEG, text or CSV, up to 10 MB",
+        widget=forms.FileInput(attrs={"accept": evidence.ACCEPT_ATTRIBUTE}),
+        error_messages={"required": "Choose a file to upload."},
+    )
+
+
+class SignOffForm(forms.Form):
+    """Which side signs: a hidden value, set by the button's own form."""
+
+    side = forms.ChoiceField(choices=[("cio", "CIO"), ("cpo", "CPO")], widget=forms.HiddenInput())
+
+
+class WithdrawForm(SignOffForm):
+    """Take back a side's signature, optionally saying why (kept in the timeline)."""
+
+    reason = forms.CharField(max_length=200, required=False, label="Reason (optional)")

@@ -1,0 +1,629 @@
+"""Every change to a plan goes through one of these functions.
+
+Each runs in a transaction, checks the rules that belong to the domain (who may act for which
+side, when a joint item is done), and writes Activity in the same transaction, so the log never
+disagrees with the data. Views call one service and show its result; rule violations come back as
+ValidationError (keyed by form field where there is one) or PermissionDenied.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from actionplan import evidence
+from actionplan.models import (
+    SHARING_ORDER,
+    Activity,
+    Attachment,
+    Comment,
+    Dimension,
+    Framework,
+    Item,
+    ItemSide,
+    Plan,
+    Sharing,
+    SignOff,
+    Status,
+    Update,
+    fiscal_year_dates,
+)
+from directory import permissions
+from directory.models import Jurisdiction, Membership, User
+
+Verb = Activity.Verb
+
+# Edits to these fields change what was signed: both sides are asked to sign again.
+SIGNED_SCOPE_FIELDS = ("title", "description", "due_on")
+EDITABLE_FIELDS = ("dimension", "title", "description", "side", "cio_owner", "cpo_owner", "starts_on", "due_on")
+
+
+def log(
+    plan: Plan,
+    verb: str,
+    *,
+    actor: User | None,
+    item: Item | None = None,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    item_version: int | None = None,
+) -> Activity:
+    """Append one row to the activity log (call inside the transaction that made the change)."""
+    return Activity.objects.create(
+        plan=plan,
+        item=item,
+        actor=actor,
+        verb=verb,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
+        item_version=item_version,
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, User):
+        return value.full_name or value.email
+    return str(value)
+
+
+# --- Frameworks and plans ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_framework(framework: Framework, *, by: User) -> Framework:
+    """Publish a draft edition; the edition it supersedes (if any) becomes read-only history."""
+    if framework.state != Framework.State.DRAFT:
+        raise ValidationError("Only a draft edition can be published.")
+    if not framework.items.exists():
+        raise ValidationError("An edition needs at least one item before it is published.")
+    if framework.supersedes_id:
+        Framework.objects.filter(pk=framework.supersedes_id).update(state=Framework.State.SUPERSEDED)
+    framework.state = Framework.State.PUBLISHED
+    framework.published_at = timezone.now()
+    framework.save(update_fields=["state", "published_at"])
+    return framework
+
+
+def current_framework() -> Framework | None:
+    """The published edition states adopt today."""
+    return Framework.objects.filter(state=Framework.State.PUBLISHED).order_by("-published_at").first()
+
+
+def principal(jurisdiction: Jurisdiction, role: str, on: datetime.date | None = None) -> User | None:
+    membership = (
+        Membership.objects.active(on).filter(jurisdiction=jurisdiction, role=role).select_related("user").first()
+    )
+    return membership.user if membership else None
+
+
+@transaction.atomic
+def adopt_framework(
+    framework: Framework,
+    *,
+    jurisdiction: Jurisdiction,
+    fiscal_year: int,
+    by: User,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> Plan:
+    """Create a jurisdiction's plan for a fiscal year with one item per framework item.
+
+    Each item remembers the framework item it came from; the CIO and CPO in office own their
+    side's items from the start.
+    """
+    if framework.state != Framework.State.PUBLISHED:
+        raise ValidationError({"framework": "Only a published edition can be adopted."})
+    if not permissions.can_adopt(by, jurisdiction):
+        raise PermissionDenied("Only the CIO or the CPO can start their state's plan.")
+    default_start, default_end = fiscal_year_dates(jurisdiction, fiscal_year)
+    starts_on, ends_on = starts_on or default_start, ends_on or default_end
+    if ends_on <= starts_on:
+        raise ValidationError({"ends_on": "The plan must end after it starts."})
+    period = f"FY{fiscal_year}"
+    if Plan.objects.filter(jurisdiction=jurisdiction, period=period).exists():
+        raise ValidationError({"fiscal_year": f"{jurisdiction.name} already has a plan for {period}."})
+    plan = Plan.objects.create(
+        jurisdiction=jurisdiction, period=period, starts_on=starts_on, ends_on=ends_on, framework=framework
+    )
+    cio, cpo = principal(jurisdiction, "cio"), principal(jurisdiction, "cpo")
+    items = [
+        Item(
+            plan=plan,
+            dimension_id=source.dimension_id,
+            origin=Item.Origin.FRAMEWORK,
+            framework_item=source,
+            title=source.title,
+            description=source.description,
+            side=source.side,
+            cio_owner=cio if source.side in (ItemSide.CIO, ItemSide.JOINT) else None,
+            cpo_owner=cpo if source.side in (ItemSide.CPO, ItemSide.JOINT) else None,
+            starts_on=starts_on,
+            due_on=ends_on,
+            created_by=by,
+        )
+        for source in framework.items.all()
+    ]
+    Item.objects.bulk_create(items)
+    log(plan, Verb.ADOPTED, actor=by, new=f"{framework.title}: {len(items)} items")
+    return plan
+
+
+# --- Items ------------------------------------------------------------------------------------
+
+
+def _check_owners(plan: Plan, side: str, cio_owner: User | None, cpo_owner: User | None) -> None:
+    """Each side's owner must hold that side's role in the plan's jurisdiction today."""
+    errors: dict[str, str] = {}
+    for field, owner, roles, label in [
+        ("cio_owner", cio_owner, ("cio", "cio_delegate"), "CIO"),
+        ("cpo_owner", cpo_owner, ("cpo", "cpo_delegate"), "CPO"),
+    ]:
+        if owner is None:
+            continue
+        if field[:3] not in (["cio", "cpo"] if side == ItemSide.JOINT else [side]):
+            errors[field] = f"A {dict(ItemSide.choices)[side]}-side item has no {label} owner."
+            continue
+        if (
+            not Membership.objects.active()
+            .filter(user=owner, jurisdiction_id=plan.jurisdiction_id, role__in=roles)
+            .exists()
+        ):
+            errors[field] = f"{owner} is not the {label} or a {label} delegate of {plan.jurisdiction.name}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_dates(starts_on: datetime.date, due_on: datetime.date) -> None:
+    if due_on < starts_on:
+        raise ValidationError({"due_on": "The due date cannot be before the start date."})
+
+
+def _require_sides(by: User, plan: Plan, side: str) -> None:
+    allowed = permissions.sides_for(by, plan)
+    needed = {"cio", "cpo"} if side == ItemSide.JOINT else {side}
+    if not allowed:
+        raise PermissionDenied("Only the CIO, the CPO and their delegates change this plan.")
+    if not (allowed & needed):
+        raise ValidationError({"side": "You act for the other office: choose your own side or Joint."})
+
+
+@transaction.atomic
+def create_item(
+    plan: Plan,
+    *,
+    by: User,
+    dimension: Dimension,
+    title: str,
+    side: str,
+    starts_on: datetime.date,
+    due_on: datetime.date,
+    description: str = "",
+    cio_owner: User | None = None,
+    cpo_owner: User | None = None,
+    recommendations: Iterable[Any] = (),
+) -> Item:
+    """A state's own item, added to its plan."""
+    _require_sides(by, plan, side)
+    _check_dates(starts_on, due_on)
+    _check_owners(plan, side, cio_owner, cpo_owner)
+    item = Item.objects.create(
+        plan=plan,
+        dimension=dimension,
+        origin=Item.Origin.STATE,
+        title=title,
+        description=description,
+        side=side,
+        cio_owner=cio_owner,
+        cpo_owner=cpo_owner,
+        starts_on=starts_on,
+        due_on=due_on,
+        created_by=by,
+    )
+    item.recommendations.set(recommendations)
+    log(plan, Verb.CREATED, actor=by, item=item, new=title)
+    return item
+
+
+class StaleEdit(Exception):
+    """The item changed after the editor opened the form; nothing was saved."""
+
+    def __init__(self, item: Item, changes: list[Activity]) -> None:
+        super().__init__("This item was changed since you opened it.")
+        self.item = item
+        self.changes = changes
+
+
+@transaction.atomic
+def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) -> Item:
+    """Change an item's fields. Refuses a save made from an out-of-date form (StaleEdit).
+
+    Changing the scope or due date of an item either side has signed voids the signatures: both
+    sides must sign again what is now asked of them.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if not permissions.can_edit_item(by, item):
+        raise PermissionDenied("You cannot change this item.")
+    # Lock the row, then compare versions: two saves cannot both pass the check.
+    current = Item.objects.select_for_update().select_related("plan__jurisdiction").get(pk=item.pk)
+    if current.version != expected_version:
+        since = list(
+            current.activities.filter(item_version__gt=expected_version)
+            .select_related("actor")
+            .order_by("-created_at", "-id")
+        )
+        raise StaleEdit(current, since)
+    new_side = changes.get("side", current.side)
+    if "side" in changes and changes["side"] != current.side:
+        _require_sides(by, current, new_side)
+    _check_dates(changes.get("starts_on", current.starts_on), changes.get("due_on", current.due_on))
+    cio_owner = changes.get("cio_owner", current.cio_owner) if new_side != ItemSide.CPO else None
+    cpo_owner = changes.get("cpo_owner", current.cpo_owner) if new_side != ItemSide.CIO else None
+    changes["cio_owner"], changes["cpo_owner"] = cio_owner, cpo_owner
+    _check_owners(current.plan, new_side, cio_owner, cpo_owner)
+
+    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        log(
+            current.plan,
+            Verb.FIELD_CHANGED,
+            actor=by,
+            item=current,
+            field=name,
+            old=getattr(current, name),
+            new=changes[name],
+            item_version=current.version + 1,
+        )
+        setattr(current, name, changes[name])
+    current.version = F("version") + 1
+    current.save(update_fields=[*changed, "version", "updated_at"])
+    if set(changed) & set(SIGNED_SCOPE_FIELDS):
+        _reset_sign_offs(current, by=by, reason="Scope or due date changed after signing")
+    current.refresh_from_db()
+    return current
+
+
+def _reset_sign_offs(item: Item, *, by: User, reason: str) -> None:
+    standing = item.sign_offs.standing()
+    if not standing.exists():
+        return
+    standing.update(withdrawn_at=timezone.now(), withdrawn_reason=reason)
+    log(item.plan, Verb.SIGN_OFFS_RESET, actor=by, item=item, new=reason)
+    if item.status == Status.DONE:
+        _set_status(item, Status.ON_TRACK, by=by)
+        item.save(update_fields=["status", "updated_at"])
+
+
+def _require_current(item: Item) -> None:
+    """Archived items keep their history but take no more changes."""
+    if item.archived_at is not None:
+        raise ValidationError("This item is archived: it keeps its history but takes no more changes.")
+
+
+def _set_status(item: Item, status: str, *, by: User) -> None:
+    if item.status != status:
+        log(
+            item.plan,
+            Verb.STATUS_CHANGED,
+            actor=by,
+            item=item,
+            field="status",
+            old=Status(item.status).label,
+            new=Status(status).label,
+        )
+        item.status = status
+
+
+@transaction.atomic
+def archive_item(item: Item, *, by: User) -> Item:
+    """Drop an item from the plan. It keeps its history; nothing with history is ever deleted."""
+    if not permissions.can_edit_item(by, item):
+        raise PermissionDenied("You cannot archive this item.")
+    item.archived_at = timezone.now()
+    item.save(update_fields=["archived_at", "updated_at"])
+    log(item.plan, Verb.ARCHIVED, actor=by, item=item)
+    return item
+
+
+# --- The update loop --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_update(
+    item: Item,
+    *,
+    author: User,
+    side: str,
+    status: str,
+    progress: int,
+    narrative: str,
+    confidence: str = "",
+) -> Update:
+    """An owner's check-in: records what one office reports and moves the item with it.
+
+    A joint item is done only when both sides sign off, so its updates cannot say "done".
+    """
+    item = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    if side not in permissions.acting_sides(author, item):
+        raise PermissionDenied("You cannot post an update for that side of this item.")
+    _require_current(item)
+    if item.side == ItemSide.JOINT and item.sign_offs.standing().count() == 2:
+        raise ValidationError(
+            "Both sides signed this item off as done. To reopen it, change its scope or due date; "
+            "both sides will then be asked to sign again."
+        )
+    errors: dict[str, str] = {}
+    if not 0 <= progress <= 100:
+        errors["progress"] = "Progress is a percentage from 0 to 100."
+    if item.side == ItemSide.JOINT and status == Status.DONE:
+        errors["status"] = "A joint item is done when both sides sign off. Post your status, then use Sign off."
+    if not narrative.strip():
+        errors["narrative"] = "Say in a sentence or two what happened since the last update."
+    if errors:
+        raise ValidationError(errors)
+    update = Update.objects.create(
+        item=item,
+        author=author,
+        side=side,
+        status=status,
+        progress=progress,
+        narrative=narrative,
+        confidence=confidence,
+    )
+    log(item.plan, Verb.UPDATED, actor=author, item=item, field=side, new=Status(status).label)
+    setattr(item, f"{side}_status", status)
+    _set_status(item, status, by=author)
+    item.progress = progress
+    item.last_update_at = update.created_at
+    item.save(update_fields=[f"{side}_status", "status", "progress", "last_update_at", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def sign_off(item: Item, *, by: User, side: str) -> SignOff:
+    """One office signs that a joint item is done; the second signature makes it done."""
+    item = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    if item.side != ItemSide.JOINT:
+        raise ValidationError("Only joint items are signed off; post an update with status Done instead.")
+    if side not in permissions.acting_sides(by, item):
+        raise PermissionDenied("You cannot sign for that side of this item.")
+    _require_current(item)
+    if item.sign_offs.standing().filter(side=side).exists():
+        raise ValidationError(f"The {side.upper()} side has already signed off this item.")
+    signature = SignOff.objects.create(item=item, side=side, signed_by=by)
+    log(item.plan, Verb.SIGNED_OFF, actor=by, item=item, field=side)
+    if item.sign_offs.standing().count() == 2:
+        _set_status(item, Status.DONE, by=by)
+        item.progress = 100
+        item.save(update_fields=["status", "progress", "updated_at"])
+    return signature
+
+
+@transaction.atomic
+def withdraw_sign_off(item: Item, *, by: User, side: str, reason: str = "") -> None:
+    """Take back a signature before the other office has signed."""
+    item = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    if side not in permissions.acting_sides(by, item):
+        raise PermissionDenied("You cannot withdraw that side's signature.")
+    _require_current(item)
+    standing = item.sign_offs.standing()
+    if standing.count() == 2:
+        raise ValidationError(
+            "Both sides have signed, so the item is done. To reopen it, change its scope or due date."
+        )
+    if not standing.filter(side=side).update(withdrawn_at=timezone.now(), withdrawn_reason=reason[:200]):
+        raise ValidationError(f"The {side.upper()} side has not signed off this item.")
+    log(item.plan, Verb.SIGN_OFF_WITHDRAWN, actor=by, item=item, field=side, new=reason)
+
+
+# --- Comments and evidence --------------------------------------------------------------------
+
+MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+
+
+def plan_members(plan: Plan) -> list[User]:
+    """The people who may be @mentioned on a plan: its jurisdiction's current members."""
+    ids = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("full_name"))
+
+
+def mention_handle(user: User, members: list[User]) -> str:
+    """How to @mention someone: the part of the email before the @, or the whole email if shared."""
+    local = user.email.split("@", 1)[0]
+    clash = sum(1 for m in members if m.email.split("@", 1)[0].lower() == local.lower()) > 1
+    return user.email if clash else local
+
+
+def resolve_mentions(body: str, members: list[User]) -> list[User]:
+    """The members @mentioned in a text; a mention of anyone else is an error on the text."""
+    by_handle: dict[str, list[User]] = {}
+    for member in members:
+        by_handle.setdefault(member.email.lower(), []).append(member)
+        by_handle.setdefault(member.email.split("@", 1)[0].lower(), []).append(member)
+    found: dict[int, User] = {}
+    problems: list[str] = []
+    for handle in MENTION.findall(body):
+        handle = handle.rstrip(".")
+        matches = by_handle.get(handle.lower(), [])
+        if len(matches) == 1:
+            found[matches[0].pk] = matches[0]
+        elif matches:
+            problems.append(f"@{handle} matches more than one member: use their full email address")
+        else:
+            problems.append(f"@{handle} is not a member of this plan")
+    if problems:
+        raise ValidationError({"body": "; ".join(dict.fromkeys(problems)) + "."})
+    return list(found.values())
+
+
+@transaction.atomic
+def add_comment(item: Item, *, author: User, body: str) -> Comment:
+    """A comment on an item; people it @mentions are recorded (and told, by the reminders)."""
+    if not permissions.can_comment(author, item.plan):
+        raise PermissionDenied("You cannot comment on this plan.")
+    _require_current(item)
+    if not body.strip():
+        raise ValidationError({"body": "Write something before posting."})
+    mentioned = resolve_mentions(body, plan_members(item.plan))
+    comment = Comment.objects.create(item=item, author=author, body=body)
+    comment.mentions.set(mentioned)
+    log(item.plan, Verb.COMMENTED, actor=author, item=item, new=body[:200])
+    return comment
+
+
+@transaction.atomic
+def attach_evidence(item: Item, *, by: User, upload: UploadedFile) -> Attachment:
+    """Store a piece of evidence after checking its size and, from its content, its type."""
+    if not permissions.can_edit_item(by, item):
+        raise PermissionDenied("You cannot add evidence to this item.")
+    content_type = evidence.check_upload(upload)  # raises ValidationError({"file": ...})
+    name = evidence.safe_name(upload.name or "evidence")
+    attachment = Attachment(
+        item=item, uploaded_by=by, original_name=name, content_type=content_type, size=upload.size or 0
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    log(item.plan, Verb.ATTACHED, actor=by, item=item, new=name)
+    return attachment
+
+
+# --- Turnover ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Vacancy:
+    """Someone who owns items in a plan but no longer holds a role on that side."""
+
+    side: str
+    former_owner: User
+    item_count: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.side}-{self.former_owner.pk}"
+
+
+def vacancies(plan: Plan) -> list[Vacancy]:
+    """Owners of open items who have left (their membership ended): their items need a successor.
+
+    Every dashboard view asks, so this is two plain reads (who holds a role here today, who owns
+    each item) compared here, instead of two queries with subqueries that cost the ORM more to
+    build than PostgreSQL to run; the people are loaded only when someone has left.
+    """
+    roles_by_side = {"cio": ("cio", "cio_delegate"), "cpo": ("cpo", "cpo_delegate")}
+    members = list(
+        Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id).values_list("user_id", "role")
+    )
+    still_here = {
+        side: {user_id for user_id, role in members if role in roles} for side, roles in roles_by_side.items()
+    }
+    counts: dict[str, dict[int, int]] = {"cio": {}, "cpo": {}}
+    owners = Item.objects.current().filter(plan=plan).order_by().values_list("cio_owner_id", "cpo_owner_id")
+    for cio_owner_id, cpo_owner_id in owners:
+        for side, owner_id in (("cio", cio_owner_id), ("cpo", cpo_owner_id)):
+            if owner_id is not None and owner_id not in still_here[side]:
+                counts[side][owner_id] = counts[side].get(owner_id, 0) + 1
+    if not counts["cio"] and not counts["cpo"]:
+        return []
+    people = list(User.objects.filter(pk__in=counts["cio"].keys() | counts["cpo"].keys()).order_by("full_name"))
+    return [
+        Vacancy(side=side, former_owner=owner, item_count=counts[side][owner.pk])
+        for side in ("cio", "cpo")
+        for owner in people
+        if owner.pk in counts[side]
+    ]
+
+
+@transaction.atomic
+def transfer_items(plan: Plan, *, side: str, from_user: User, to_user: User, by: User) -> int:
+    """Hand every item `from_user` owns on one side of a plan to `to_user`, in one logged action."""
+    if not permissions.can_transfer_items(by, plan):
+        raise PermissionDenied("You cannot reassign items in this plan.")
+    if side not in ("cio", "cpo"):
+        raise ValidationError({"side": "Choose the CIO or the CPO side."})
+    roles = ("cio", "cio_delegate") if side == "cio" else ("cpo", "cpo_delegate")
+    if (
+        not Membership.objects.active()
+        .filter(user=to_user, jurisdiction_id=plan.jurisdiction_id, role__in=roles)
+        .exists()
+    ):
+        raise ValidationError(
+            {"to_user": f"{to_user} does not hold a {side.upper()}-side role in {plan.jurisdiction.name}."}
+        )
+    items = list(Item.objects.select_for_update().filter(plan=plan, **{f"{side}_owner": from_user}).current())
+    for item in items:
+        log(
+            plan,
+            Verb.TRANSFERRED,
+            actor=by,
+            item=item,
+            field=f"{side}_owner",
+            old=from_user,
+            new=to_user,
+            item_version=item.version + 1,
+        )
+    Item.objects.filter(pk__in=[i.pk for i in items]).update(**{f"{side}_owner": to_user}, version=F("version") + 1)
+    return len(items)
+
+
+# --- Sharing ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_sharing(plan: Plan, *, by: User, level: str) -> Plan:
+    """Narrowing takes effect at once (either office may); widening waits for the other office.
+
+    Returns the plan; `plan.sharing_requested` is set while a widening awaits agreement.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not permissions.can_change_sharing(by, plan):
+        raise PermissionDenied("Only the CIO and the CPO decide who can see the plan.")
+    level = Sharing(level)
+    my_side = next(iter(permissions.sides_for(by, plan)))
+    if SHARING_ORDER.index(level) <= SHARING_ORDER.index(Sharing(plan.sharing)):
+        if level != plan.sharing:
+            log(plan, Verb.SHARING_CHANGED, actor=by, field="sharing", old=Sharing(plan.sharing).label, new=level.label)
+        plan.sharing = level
+        plan.sharing_requested, plan.sharing_requested_by, plan.sharing_requested_side = "", None, ""
+    elif plan.sharing_requested == level and plan.sharing_requested_side and plan.sharing_requested_side != my_side:
+        log(plan, Verb.SHARING_CHANGED, actor=by, field="sharing", old=Sharing(plan.sharing).label, new=level.label)
+        plan.sharing = level
+        plan.sharing_requested, plan.sharing_requested_by, plan.sharing_requested_side = "", None, ""
+    else:
+        plan.sharing_requested, plan.sharing_requested_by, plan.sharing_requested_side = level, by, my_side
+        log(plan, Verb.SHARING_REQUESTED, actor=by, field="sharing", new=level.label)
+    plan.save(update_fields=["sharing", "sharing_requested", "sharing_requested_by", "sharing_requested_side"])
+    return plan
+
+
+# --- Reads shared by several pages ------------------------------------------------------------
+
+
+def awaiting_sign_off_q(user: User, plans: Iterable[Plan]) -> Q:
+    """Joint items where the other office has signed and this person's office has not."""
+    q = Q(pk__in=[])
+    for plan in plans:
+        for side in permissions.sides_for(user, plan):
+            other = "cpo" if side == "cio" else "cio"
+            q |= (
+                Q(plan=plan, side=ItemSide.JOINT)
+                & Q(pk__in=SignOff.objects.standing().filter(side=other).values("item_id"))
+                & ~Q(pk__in=SignOff.objects.standing().filter(side=side).values("item_id"))
+            )
+    return q

@@ -1,0 +1,97 @@
+"""Presentational filters for plan and item pages: Markdown, status tags and times.
+
+No queries and no rules here: views decide what is shown, these only say how it looks.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from actionplan.models import Activity, Status
+from config.markdown import render_markdown
+
+register = template.Library()
+
+# "Nov 21, 2026, 3:05 p.m.": unambiguous for every reader, whatever their locale.
+DATETIME_FORMAT = "M j, Y, P"
+DATE_FORMAT = "M j, Y"
+
+# How a field name in the activity log reads in a sentence.
+FIELD_LABELS = {
+    "title": "title",
+    "description": "description",
+    "dimension": "dimension",
+    "side": "owning side",
+    "cio_owner": "CIO-side owner",
+    "cpo_owner": "CPO-side owner",
+    "starts_on": "start date",
+    "due_on": "due date",
+    "status": "status",
+    "sharing": "sharing",
+    "cio": "CIO side",
+    "cpo": "CPO side",
+}
+
+
+@register.filter
+def markdown(text: str | None) -> SafeString:
+    """User-written Markdown as sanitised HTML."""
+    return render_markdown(text or "")
+
+
+@register.filter
+def status_tag(status: str | None) -> SafeString:
+    """A status as a USWDS tag whose colour and words both carry the meaning."""
+    if not status:
+        return format_html('<span class="usa-tag jp-status jp-status--none">{}</span>', "No report")
+    return format_html('<span class="usa-tag jp-status jp-status--{}">{}</span>', status, Status(status).label)
+
+
+@register.filter
+def status_label(status: str | None) -> str:
+    return Status(status).label if status else ""
+
+
+@register.filter
+def timestamp(value: datetime.datetime | None) -> SafeString | str:
+    """A moment in the viewer's time zone, in a <time> element machines can read."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(timespec="seconds"), dateformat.format(local, DATETIME_FORMAT)
+    )
+
+
+@register.filter
+def day(value: datetime.date | None) -> SafeString | str:
+    """A calendar date (no time zone: a due date is the same day everywhere)."""
+    if value is None:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), dateformat.format(value, DATE_FORMAT))
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " "))
+
+
+@register.filter
+def side_label(side: str) -> str:
+    return {"cio": "CIO", "cpo": "CPO", "joint": "Joint"}.get(side, side)
+
+
+@register.filter
+def activity_summary(activity: Activity) -> str:
+    """What someone did, as words: "changed the due date", "signed off (CIO side)"."""
+    if activity.verb == Activity.Verb.FIELD_CHANGED and activity.field:
+        return f"changed the {field_label(activity.field)}"
+    if activity.verb == Activity.Verb.STATUS_CHANGED:
+        return "changed the status"
+    label = activity.get_verb_display()
+    return f"{label} ({field_label(activity.field)})" if activity.field else label

@@ -1,0 +1,402 @@
+"""Item pages: an item's detail (updates from both sides, sign-off, evidence, comments, timeline),
+adding and editing items, and the actions posted from the detail page.
+
+Each action loads the item through `access` (404 when hidden), checks the permission (403 for
+readers who may not act), calls one service, and redirects with a message (POST → redirect → GET).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Subquery
+from django.forms import Form
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actionplan import services
+from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
+from actionplan.models import Framework, Item, ItemSide, SignOff, Status, Update
+from actionplan.views import access
+from directory import permissions
+from directory.models import Membership, User
+
+TIMELINE_LIMIT = 50
+DETAIL = "actionplan/item_detail.html"
+SIDE_NAMES = {"cio": "CIO", "cpo": "CPO"}
+
+
+@dataclass
+class SideView:
+    """One office's part of an item as the viewer sees it: owner, latest update, signature."""
+
+    side: str
+    name: str
+    owner: User | None
+    owner_needed: bool
+    latest: Update | None
+    signature: SignOff | None
+    can_sign: bool = False
+    can_withdraw: bool = False
+    withdraw_form: WithdrawForm | None = None
+
+
+def _side_views(request: HttpRequest, item: Item) -> list[SideView]:
+    """Each owning side with its latest update and standing signature, in three queries at most."""
+    user = request.user
+    # The latest update of each side in one query, however many updates the item has.
+    latest_per_side = [
+        Q(pk=Subquery(Update.objects.filter(item=item, side=side).order_by("-created_at", "-id").values("pk")[:1]))
+        for side in item.sides
+    ]
+    latest = {u.side: u for u in Update.objects.filter(reduce(or_, latest_per_side)).select_related("author")}
+    signatures: dict[str, SignOff] = {}
+    if item.side == ItemSide.JOINT:
+        signatures = {s.side: s for s in item.sign_offs.standing().select_related("signed_by")}
+    # Same rule as services.vacancies: an owner counts only while they hold a role on that side.
+    holders = Membership.objects.active().filter(jurisdiction_id=item.plan.jurisdiction_id)
+    holding = {(user_id, permissions.ROLE_SIDE.get(role)) for user_id, role in holders.values_list("user_id", "role")}
+    acting = permissions.acting_sides(user, item) if permissions.can_sign_off(user, item) else []
+    views = []
+    for side in item.sides:
+        owner = item.owner_for(side)
+        other = "cpo" if side == "cio" else "cio"
+        view = SideView(
+            side=side,
+            name=SIDE_NAMES[side],
+            owner=owner,
+            owner_needed=owner is None or (owner.pk, side) not in holding,
+            latest=latest.get(side),
+            signature=signatures.get(side),
+        )
+        if side in acting:
+            view.can_sign = view.signature is None
+            view.can_withdraw = view.signature is not None and other not in signatures
+            if view.can_withdraw:
+                view.withdraw_form = WithdrawForm(initial={"side": side}, auto_id=f"withdraw_{side}_%s")
+        views.append(view)
+    return views
+
+
+def _detail_context(
+    request: HttpRequest,
+    item: Item,
+    *,
+    update_form: UpdateForm | None = None,
+    comment_form: CommentForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    """Everything the detail page shows, as lists: the template runs no queries, so the page costs
+    the same number of queries whatever the number of updates, comments, files or events."""
+    user = request.user
+    plan = item.plan
+    can_edit = permissions.can_edit_item(user, item)
+    can_comment = permissions.can_comment(user, plan)
+    sides = _side_views(request, item)
+    is_signed_done = item.side == ItemSide.JOINT and all(s.signature for s in sides)
+    acting = permissions.acting_sides(user, item)
+    if can_edit and not is_signed_done and update_form is None:
+        update_form = UpdateForm(item=item, sides=acting, auto_id="update_%s")
+    if can_comment and comment_form is None:
+        comment_form = CommentForm(members=services.plan_members(plan), auto_id="comment_%s")
+    if can_edit and evidence_form is None:
+        evidence_form = EvidenceForm(auto_id="evidence_%s")
+    activities = list(item.activities.select_related("actor")[: TIMELINE_LIMIT + 1])
+    framework = (
+        Framework.objects.only("title").get(pk=item.framework_item.framework_id) if item.framework_item else None
+    )
+    disagreement = ""
+    if item.sides_disagree:
+        disagreement = (
+            f"The CIO side reports {Status(item.cio_status).label}; "
+            f"the CPO side reports {Status(item.cpo_status).label}."
+        )
+    return {
+        "item": item,
+        "plan": plan,
+        "framework": framework,
+        "sides": sides,
+        "disagreement": disagreement,
+        "is_signed_done": is_signed_done,
+        "is_overdue": item.is_overdue(timezone.localdate()),
+        "attachments": list(item.attachments.select_related("uploaded_by")),
+        "comments": list(item.comments.select_related("author")),
+        "activities": activities[:TIMELINE_LIMIT],
+        "more_activities": len(activities) > TIMELINE_LIMIT,
+        "timeline_limit": TIMELINE_LIMIT,
+        "can_edit": can_edit,
+        "update_form": update_form if can_edit and not is_signed_done else None,
+        "comment_form": comment_form if can_comment else None,
+        "evidence_form": evidence_form if can_edit else None,
+        "notice": notice,
+    }
+
+
+def _add_error(form: Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on the field it names, otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _cannot_change(item: Item) -> str:
+    if item.archived_at is not None:
+        return "This item is archived: it keeps its history, but it no longer changes."
+    return "Only the item's own side (its CIO-side or CPO-side people) can change it."
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _item_url(item: Item, anchor: str = "") -> str:
+    return reverse("actionplan:item", args=[item.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    """An item with both sides' latest updates, sign-off, evidence, comments and timeline.
+
+    Open to anyone who may read the plan, including anonymous readers of a public plan."""
+    item = access.item_for(request, item_id)
+    return render(request, DETAIL, _detail_context(request, item))
+
+
+def download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A piece of evidence, always as a download: an uploaded file is never shown as a page."""
+    attachment = access.attachment_for(request, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Adding and editing -----------------------------------------------------------------------
+
+
+@login_required
+def create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Add a state's own item to its plan."""
+    plan = access.plan_for(request, plan_id)
+    access.require(
+        permissions.can_write_plan(request.user, plan), "Only the CIO, the CPO and their delegates add items to a plan."
+    )
+    form = ItemForm(request.POST if request.method == "POST" else None, plan=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.create_item(plan, by=request.user, **form.item_fields())
+        except ValidationError as error:
+            _add_error(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"“{item.title}” was added to the plan.")
+            return redirect("actionplan:item", item_id=item.pk)
+    return render(request, "actionplan/item_form.html", {"form": form, "plan": plan, "item": None})
+
+
+@login_required
+def edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Change an item. A save from a form opened before someone else's change is stopped and shown
+    what changed, with the typed values kept: saving again then knowingly replaces that change."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))
+    form = ItemForm(request.POST if request.method == "POST" else None, plan=item.plan, user=request.user, item=item)
+    stale: services.StaleEdit | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.edit_item(
+                item, by=request.user, expected_version=form.cleaned_data["version"], **form.item_fields()
+            )
+        except services.StaleEdit as error:
+            stale = error
+            data = request.POST.copy()
+            data["version"] = str(error.item.version)
+            form = ItemForm(data, plan=error.item.plan, user=request.user, item=error.item)
+        except ValidationError as error:
+            _add_error(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your changes were saved.")
+            return redirect("actionplan:item", item_id=item.pk)
+    has_signatures = item.side == ItemSide.JOINT and item.sign_offs.standing().exists()
+    return render(
+        request,
+        "actionplan/item_form.html",
+        {"form": form, "plan": item.plan, "item": item, "stale": stale, "has_signatures": has_signatures},
+    )
+
+
+@login_required
+def archive(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Take an item out of the plan, after a confirmation. Its history stays."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))
+    if request.method == "POST":
+        try:
+            services.archive_item(item, by=request.user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("actionplan:item", item_id=item.pk)
+        messages.success(request, f"“{item.title}” was archived. Its history is kept.")
+        return redirect("actionplan:items", plan_id=item.plan_id)
+    return render(request, "actionplan/item_archive.html", {"item": item, "plan": item.plan})
+
+
+# --- The update loop --------------------------------------------------------------------------
+
+
+@login_required
+def post_update(request: HttpRequest, item_id: int) -> HttpResponse:
+    """An owner's check-in. From the detail page with htmx the answer is the refreshed item panel;
+    without JavaScript, a redirect back to the item. GET shows the form as a page of its own."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))
+    sides = permissions.acting_sides(request.user, item)
+    form = UpdateForm(request.POST if request.method == "POST" else None, item=item, sides=sides, auto_id="update_%s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.post_update(
+                item,
+                author=request.user,
+                side=data["side"],
+                status=data["status"],
+                progress=data["progress"],
+                narrative=data["narrative"],
+                confidence=data["confidence"],
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            if _is_htmx(request):
+                # Reload: the service moved the item's status and progress.
+                item = access.item_for(request, item.pk)
+                context = _detail_context(request, item, notice="Your update was posted.")
+                return render(request, f"{DETAIL}#panel", context)
+            messages.success(request, "Your update was posted.")
+            return redirect(_item_url(item, "updates"))
+    if request.method == "POST" and _is_htmx(request):
+        # 200, not 422: htmx swaps only successful answers, and the errors must be seen.
+        return render(request, f"{DETAIL}#panel", _detail_context(request, item, update_form=form))
+    return render(
+        request,
+        "actionplan/item_update.html",
+        {"item": item, "plan": item.plan, "form": form, "sides": _side_views(request, item)},
+    )
+
+
+def _side_from(request: HttpRequest, item: Item, form: SignOffForm) -> str:
+    """The side a sign-off button is for; when the viewer acts for one side only, that side."""
+    if form.is_valid():
+        return form.cleaned_data["side"]
+    acting = permissions.acting_sides(request.user, item)
+    return acting[0] if len(acting) == 1 else ""
+
+
+@login_required
+@require_POST
+def sign_off(request: HttpRequest, item_id: int) -> HttpResponse:
+    """One office signs a joint item off; the second signature makes it done."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_sign_off(request.user, item), _cannot_change(item))
+    side = _side_from(request, item, SignOffForm(request.POST))
+    try:
+        services.sign_off(item, by=request.user, side=side)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        item.refresh_from_db(fields=["status"])
+        if item.status == Status.DONE:
+            messages.success(request, "You signed off. Both sides have now signed: the item is done.")
+        else:
+            messages.success(
+                request, f"You signed off for the {SIDE_NAMES[side]} side. The other side's signature is next."
+            )
+    return redirect(_item_url(item, "sign-off"))
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Take back a side's signature before the other side has signed."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_sign_off(request.user, item), _cannot_change(item))
+    form = WithdrawForm(request.POST)
+    side = _side_from(request, item, form)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    try:
+        services.withdraw_sign_off(item, by=request.user, side=side, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The {SIDE_NAMES[side]} side's signature was withdrawn.")
+    return redirect(_item_url(item, "sign-off"))
+
+
+# --- Comments and evidence --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Post a comment; a refused one comes back on the page with the text kept."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_comment(request.user, item.plan), "Only the plan's people can comment on it.")
+    form = CommentForm(request.POST, members=services.plan_members(item.plan), auto_id="comment_%s")
+    if form.is_valid():
+        try:
+            services.add_comment(item, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _add_error(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your comment was posted.")
+            return redirect(_item_url(item, "comments"))
+    return render(request, DETAIL, _detail_context(request, item, comment_form=form))
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Upload a piece of evidence; a refused file comes back with the reason on the file field."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))
+    form = EvidenceForm(request.POST, request.FILES, auto_id="evidence_%s")
+    if form.is_valid():
+        try:
+            attachment = services.attach_evidence(item, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            _add_error(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{attachment.original_name} was added as evidence.")
+            return redirect(_item_url(item, "evidence"))
+    return render(request, DETAIL, _detail_context(request, item, evidence_form=form))

@@ -1,0 +1,346 @@
+"""Plan pages: the list of plans, a plan's dashboard and item lists, My updates, and the plan-level
+actions (start a plan, sharing, handing on a departed owner's items)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from actionplan import services
+from actionplan.filters import ItemFilter
+from actionplan.forms import AdoptForm, SharingForm, TransferForm
+from actionplan.models import Activity, Dimension, Item, Plan, Sharing, Status
+from actionplan.views.access import plan_for, require
+from directory import permissions
+from directory.models import Membership, User
+
+ITEMS_PER_PAGE = 50
+TROUBLED = [Status.AT_RISK, Status.OFF_TRACK, Status.BLOCKED]
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans this person belongs to, then the ones others share with them."""
+    user = request.user
+    plans = list(
+        Plan.objects.visible_to(user)
+        .select_related("jurisdiction")
+        .annotate(item_count=Count("items", filter=Q(items__archived_at__isnull=True)))
+    )
+    mine_ids = {m.jurisdiction_id for m in permissions.current_memberships(user)}
+    can_start = [m.jurisdiction for m in permissions.current_memberships(user) if m.role in permissions.PRINCIPAL_ROLES]
+    return render(
+        request,
+        "actionplan/plan_list.html",
+        {
+            "my_plans": [p for p in plans if p.jurisdiction_id in mine_ids],
+            "other_plans": [p for p in plans if p.jurisdiction_id not in mine_ids],
+            "can_start": bool(can_start),
+        },
+    )
+
+
+@dataclass
+class DimensionCard:
+    """What the dashboard shows for one dimension of one plan."""
+
+    dimension: Dimension
+    total: int = 0
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
+    done: int = 0
+    overdue: int = 0
+    troubled: int = 0
+    awaiting_me: int = 0
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def dimension_cards(plan: Plan, *, user: User, today: datetime.date) -> list[DimensionCard]:
+    """Counts per dimension in two queries, whatever the size of the plan.
+
+    The first groups the plan's items by dimension and status (at most 4 × 6 rows) and counts
+    those past their due date; the cards are summed from those rows here. Asking PostgreSQL for
+    one filtered COUNT per status and measure instead gave the same numbers, but building that
+    query cost the ORM more than running it, on the page everyone opens first.
+    """
+    rows = (
+        Item.objects.current()
+        .filter(plan=plan)
+        .order_by()  # no ORDER BY: the default one would join the dimension table for nothing
+        .values_list("dimension_id", "status")
+        .annotate(n=Count("id"), past_due=Count("id", filter=Q(due_on__lt=today)))
+    )
+    awaiting = dict(
+        Item.objects.current()
+        .filter(services.awaiting_sign_off_q(user, [plan]))
+        .order_by()
+        .values_list("dimension_id")
+        .annotate(n=Count("id"))
+    )
+    cards = [DimensionCard(dimension=d, awaiting_me=awaiting.get(d.pk, 0)) for d in Dimension.objects.all()]
+    by_dimension = {card.dimension.pk: card for card in cards}
+    per_status: dict[int, dict[str, int]] = {}
+    for dimension_id, status, n, past_due in rows:
+        card = by_dimension.get(dimension_id)
+        if card is None:
+            continue
+        per_status.setdefault(dimension_id, {})[status] = n
+        card.total += n
+        if status == Status.DONE:
+            card.done = n
+        else:
+            card.overdue += past_due
+        if status in TROUBLED:
+            card.troubled += n
+    for card in cards:
+        counts = per_status.get(card.dimension.pk, {})
+        card.by_status = [(value, label, counts[value]) for value, label in Status.choices if counts.get(value)]
+    return cards
+
+
+def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan at a glance: the four dimensions as cards, what needs attention, recent activity."""
+    plan = plan_for(request, plan_id)
+    user = request.user
+    today = timezone.localdate()
+    cards = dimension_cards(plan, user=user, today=today)
+    recent = list(Activity.objects.filter(plan=plan).select_related("actor", "item")[:15])
+    my_side = sorted(permissions.sides_for(user, plan))
+    sharing_request_for_me = bool(
+        plan.sharing_requested
+        and my_side
+        and plan.sharing_requested_side not in my_side
+        and permissions.can_change_sharing(user, plan)
+    )
+    return render(
+        request,
+        "actionplan/plan_dashboard.html",
+        {
+            "plan": plan,
+            "cards": cards,
+            "totals": {
+                "items": sum(c.total for c in cards),
+                "done": sum(c.done for c in cards),
+                "overdue": sum(c.overdue for c in cards),
+                "troubled": sum(c.troubled for c in cards),
+                "awaiting_me": sum(c.awaiting_me for c in cards),
+            },
+            "recent": recent,
+            "vacancies": services.vacancies(plan)
+            if permissions.is_plan_member(user, plan) or permissions.is_association_staff(user)
+            else [],
+            "can_write": permissions.can_write_plan(user, plan),
+            "can_share": permissions.can_change_sharing(user, plan),
+            "sharing_request_for_me": sharing_request_for_me,
+            "sharing_requested_label": Sharing(plan.sharing_requested).label if plan.sharing_requested else "",
+        },
+    )
+
+
+def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) -> HttpResponse:
+    """Items of a plan, or of one dimension of it, filtered, sorted and paginated at 50."""
+    plan = plan_for(request, plan_id)
+    dimensions = list(Dimension.objects.all())
+    current_dimension = None
+    if dimension is not None:
+        current_dimension = next((d for d in dimensions if d.slug == dimension), None)
+        if current_dimension is None:
+            raise Http404("No such dimension")
+    items = Item.objects.current().filter(plan=plan).select_related("dimension", "cio_owner", "cpo_owner")
+    if current_dimension:
+        items = items.filter(dimension=current_dimension)
+    owners = services.plan_members(plan)
+    data = request.GET.copy()
+    data.setdefault("sort", "due_on")
+    item_filter = ItemFilter(data, queryset=items.order_by("due_on", "id"), owners=owners)
+    page = Paginator(item_filter.qs, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "plan": plan,
+        "dimensions": dimensions,
+        "current_dimension": current_dimension,
+        "filter": item_filter,
+        "page": page,
+        "items": list(page.object_list),
+        "today": timezone.localdate(),
+        "query": query.urlencode(),
+        "can_write": permissions.can_write_plan(request.user, plan),
+    }
+    # htmx asks for the results only when a filter changes; the full page is the no-JavaScript path.
+    template = (
+        "actionplan/plan_items.html#results" if request.headers.get("HX-Request") else "actionplan/plan_items.html"
+    )
+    return render(request, template, context)
+
+
+@dataclass
+class Owed:
+    """One section of My updates."""
+
+    key: str
+    title: str
+    empty: str
+    items: list[Item] = field(default_factory=list)
+
+
+@login_required
+def my_updates(request: HttpRequest) -> HttpResponse:
+    """Everything this person owes, across all their plans: overdue, due within 14 days, gone quiet,
+    and joint items their counterpart has signed and they have not."""
+    user = request.user
+    today = timezone.localdate()
+    now = timezone.now()
+    mine = [m.jurisdiction_id for m in permissions.current_memberships(user) if m.role in permissions.ROLE_SIDE]
+    plans = list(Plan.objects.filter(jurisdiction_id__in=mine).select_related("jurisdiction"))
+    # Each item gets its plan from `plans` (already loaded, with its jurisdiction) rather than
+    # from a join that would build the same two objects again for every row.
+    plans_by_id = {plan.pk: plan for plan in plans}
+    owned = list(
+        Item.objects.open()
+        .filter(plan__in=plans)
+        .owned_by(user)
+        .select_related("dimension", "cio_owner", "cpo_owner")
+        .order_by("due_on", "id")
+    )
+    for item in owned:
+        item.plan = plans_by_id[item.plan_id]
+    sections = {
+        "overdue": Owed("overdue", "Overdue", "Nothing you own is overdue."),
+        "due_soon": Owed("due_soon", "Due in the next 14 days", "Nothing you own falls due in the next two weeks."),
+        "quiet": Owed("quiet", "No update for a while", "Every item you own has a recent update."),
+        "sign_off": Owed("sign_off", "Awaiting your sign-off", "No joint item is waiting for your signature."),
+    }
+    for item in owned:
+        if item.due_on < today:
+            sections["overdue"].items.append(item)
+        elif item.due_on <= today + datetime.timedelta(days=14):
+            sections["due_soon"].items.append(item)
+        quiet_since = item.last_update_at or timezone.make_aware(
+            datetime.datetime.combine(item.starts_on, datetime.time())
+        )
+        if now - quiet_since > datetime.timedelta(days=item.plan.stale_after_days) and item.starts_on <= today:
+            sections["quiet"].items.append(item)
+    sections["sign_off"].items = list(
+        Item.objects.current()
+        .filter(services.awaiting_sign_off_q(user, plans))
+        .select_related("dimension", "cio_owner", "cpo_owner")
+        .order_by("due_on", "id")
+    )
+    for item in sections["sign_off"].items:
+        item.plan = plans_by_id[item.plan_id]
+    return render(
+        request,
+        "actionplan/my_updates.html",
+        {
+            "sections": list(sections.values()),
+            "today": today,
+            "has_plans": bool(plans),
+            "total": sum(len(s.items) for s in sections.values()),
+        },
+    )
+
+
+@login_required
+def adopt(request: HttpRequest) -> HttpResponse:
+    """Start a state's plan for a fiscal year from the national framework (the CIO or the CPO)."""
+    jurisdictions = [
+        m.jurisdiction for m in permissions.current_memberships(request.user) if m.role in permissions.PRINCIPAL_ROLES
+    ]
+    require(bool(jurisdictions), "Only a state's CIO or CPO can start its plan.")
+    form = AdoptForm(request.POST or None, jurisdictions=jurisdictions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.adopt_framework(
+                form.cleaned_data["framework"],
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{plan} is ready, with {plan.items.count()} items from the national framework.")
+            return redirect("actionplan:plan", plan_id=plan.pk)
+    return render(
+        request, "actionplan/plan_adopt.html", {"form": form, "has_framework": services.current_framework() is not None}
+    )
+
+
+@login_required
+def sharing(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Who may read the plan. Widening needs the CIO and the CPO to agree; either may narrow."""
+    plan = plan_for(request, plan_id)
+    require(permissions.can_change_sharing(request.user, plan), "Only the CIO and the CPO decide who can see the plan.")
+    form = SharingForm(request.POST or None, initial={"level": plan.sharing_requested or plan.sharing})
+    if request.method == "POST" and form.is_valid():
+        before = plan.sharing
+        plan = services.change_sharing(plan, by=request.user, level=form.cleaned_data["level"])
+        if plan.sharing_requested:
+            messages.info(
+                request,
+                f"Your counterpart has been asked to agree to: {Sharing(plan.sharing_requested).label}. Until then the plan stays as it is.",
+            )
+        elif plan.sharing != before:
+            messages.success(request, f"Sharing is now: {Sharing(plan.sharing).label}.")
+        else:
+            messages.info(request, "Sharing is unchanged.")
+        return redirect("actionplan:plan", plan_id=plan.pk)
+    return render(
+        request,
+        "actionplan/plan_sharing.html",
+        {
+            "plan": plan,
+            "form": form,
+            "current_label": Sharing(plan.sharing).label,
+            "requested_label": Sharing(plan.sharing_requested).label if plan.sharing_requested else "",
+        },
+    )
+
+
+@login_required
+def turnover(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Items whose owner has left their role, and the one action that hands them all to a successor."""
+    plan = plan_for(request, plan_id)
+    require(
+        permissions.can_transfer_items(request.user, plan),
+        "Only the plan's members and association staff reassign items.",
+    )
+    found = services.vacancies(plan)
+    members = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id).select_related("user")
+    candidates = {
+        side: sorted({m.user for m in members if permissions.ROLE_SIDE.get(m.role) == side}, key=lambda u: u.full_name)
+        for side in ("cio", "cpo")
+    }
+    forms_by_key = {v.key: TransferForm(candidates=candidates[v.side], prefix=v.key) for v in found}
+    if request.method == "POST":
+        vacancy = next((v for v in found if v.key == request.POST.get("vacancy")), None)
+        if vacancy is None:
+            messages.error(request, "Those items have already been reassigned.")
+            return redirect("actionplan:turnover", plan_id=plan.pk)
+        form = TransferForm(request.POST, candidates=candidates[vacancy.side], prefix=vacancy.key)
+        if form.is_valid():
+            successor = form.cleaned_data["to_user"]
+            try:
+                moved = services.transfer_items(
+                    plan, side=vacancy.side, from_user=vacancy.former_owner, to_user=successor, by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{moved} items moved from {vacancy.former_owner} to {successor}.")
+                return redirect("actionplan:turnover", plan_id=plan.pk)
+        forms_by_key[vacancy.key] = form
+    rows = [(v, forms_by_key[v.key]) for v in found]
+    return render(request, "actionplan/plan_owners.html", {"plan": plan, "rows": rows})

@@ -1,0 +1,628 @@
+"""The item pages through the Django test client: who may do what, what each action changes, and
+that refused input comes back on its field with what was typed."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pytest_django.fixtures import DjangoAssertNumQueries, Settings
+
+from actionplan import services
+from actionplan.models import Activity, Attachment, Comment, Item, ItemSide, Plan, Sharing, SignOff, Status, Update
+from directory.models import Membership, User
+from tests import factories
+from tests.actionplan.builders import first_dimension, make_framework, make_item, make_plan
+
+pytestmark = pytest.mark.django_db
+
+Role = Membership.Role
+
+
+@dataclass
+class Idaho:
+    """Idaho's people, its FY2027 plan and one joint item both principals own."""
+
+    cio: User
+    cpo: User
+    cio_delegate: User
+    viewer: User
+    plan: Plan
+    item: Item
+
+
+@pytest.fixture
+def idaho(reference_data: None, settings: Settings, tmp_path: Path) -> Idaho:
+    settings.MEDIA_ROOT = tmp_path
+    cio = factories.make_member("ID", Role.CIO, full_name="Avery Quinn", email="avery.quinn@idaho.example")
+    cpo = factories.make_member("ID", Role.CPO, full_name="Blake Rivera", email="blake.rivera@idaho.example")
+    delegate = factories.make_member("ID", Role.CIO_DELEGATE, full_name="Casey Shaw", email="casey.shaw@idaho.example")
+    viewer = factories.make_member("ID", Role.VIEWER, full_name="Devon Ames")
+    plan = make_plan("ID")
+    item = make_item(plan, title="Joint cloud procurement playbook", cio_owner=cio, cpo_owner=cpo)
+    return Idaho(cio=cio, cpo=cpo, cio_delegate=delegate, viewer=viewer, plan=plan, item=item)
+
+
+def url(name: str, *args: object) -> str:
+    return reverse(f"actionplan:{name}", args=args)
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def update(
+    item: Item, author: User, side: str, status: str, progress: int = 40, narrative: str = "Working on it."
+) -> Update:
+    return services.post_update(item, author=author, side=side, status=status, progress=progress, narrative=narrative)
+
+
+def edit_data(item: Item, **overrides: object) -> dict[str, object]:
+    """The edit form as it opens for `item`; override the fields being changed."""
+    return {
+        "title": item.title,
+        "dimension": item.dimension_id,
+        "description": item.description,
+        "side": item.side,
+        "cio_owner": item.cio_owner_id or "",
+        "cpo_owner": item.cpo_owner_id or "",
+        "starts_on": item.starts_on.isoformat(),
+        "due_on": item.due_on.isoformat(),
+        "version": item.version,
+    } | overrides
+
+
+def item_data(idaho: Idaho, **overrides: object) -> dict[str, object]:
+    """A valid add/edit form for Idaho's plan; override the field under test."""
+    return {
+        "title": "Shared vendor risk reviews",
+        "dimension": first_dimension().pk,
+        "description": "Review **every** major IT vendor together.",
+        "side": "joint",
+        "cio_owner": idaho.cio.pk,
+        "cpo_owner": idaho.cpo.pk,
+        "starts_on": "2026-09-01",
+        "due_on": "2027-03-31",
+    } | overrides
+
+
+def pdf(name: str = "charter.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n", content_type="application/pdf")
+
+
+# --- Reading and who may see what -------------------------------------------------------------
+
+
+def test_detail_shows_both_sides_latest_updates_and_their_disagreement(client: Client, idaho: Idaho) -> None:
+    update(idaho.item, idaho.cio, "cio", Status.AT_RISK, narrative="Old news.")
+    update(idaho.item, idaho.cio, "cio", Status.ON_TRACK, progress=55, narrative="Drafted the *playbook*.")
+    update(idaho.item, idaho.cpo, "cpo", Status.AT_RISK, progress=30, narrative="Legal review is slow.")
+
+    response = signed_in(client, idaho.cio).get(url("item", idaho.item.pk))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("<h1") == 1
+    assert "The CIO side reports On track; the CPO side reports At risk." in body
+    latest = {s.side: s.latest for s in response.context["sides"]}
+    assert latest["cio"].narrative == "Drafted the *playbook*."
+    assert latest["cpo"].narrative == "Legal review is slow."
+    assert "<em>playbook</em>" in body
+    assert "Old news." not in body
+    assert "A joint item is done only when both the CIO side and the CPO side have signed off." in body
+
+
+def test_detail_says_owner_needed_when_the_owner_has_left_their_role(client: Client, idaho: Idaho) -> None:
+    Membership.objects.filter(user=idaho.cpo).update(ended_on=datetime.date(2025, 6, 1))
+    idaho.item.refresh_from_db()
+
+    response = signed_in(client, idaho.cio).get(url("item", idaho.item.pk))
+
+    owners = {s.side: s.owner_needed for s in response.context["sides"]}
+    assert owners == {"cio": False, "cpo": True}
+    assert "Blake Rivera no longer holds a CPO-side role in Idaho" in response.content.decode()
+
+
+def test_detail_shows_where_the_item_came_from(client: Client, idaho: Idaho) -> None:
+    framework = make_framework(title="2016 National Action Plan")
+    from_framework = make_item(idaho.plan, framework_item=framework.items.get(), cio_owner=idaho.cio)
+    client = signed_in(client, idaho.cio)
+
+    national = client.get(url("item", from_framework.pk)).content.decode()
+    own = client.get(url("item", idaho.item.pk)).content.decode()
+
+    code = framework.items.get().code
+    assert f"From the national framework: 2016 National Action Plan, item {code}" in national
+    assert "Proposed starter item" in national
+    assert "Added by Idaho" in own
+
+
+def test_times_are_shown_in_the_viewers_time_zone(client: Client, idaho: Idaho) -> None:
+    services.add_comment(idaho.item, author=idaho.cio, body="Kick-off done.")
+    Comment.objects.update(created_at=datetime.datetime(2026, 11, 21, 20, 5, tzinfo=datetime.UTC))
+    idaho.cpo.tz = "America/Boise"
+    idaho.cpo.save()
+
+    body = signed_in(client, idaho.cpo).get(url("item", idaho.item.pk)).content.decode()
+
+    assert '<time datetime="2026-11-21T13:05:00-07:00">Nov 21, 2026, 1:05 p.m.</time>' in body
+
+
+def test_anyone_reads_an_item_of_a_public_plan_but_a_private_one_is_not_found(client: Client, idaho: Idaho) -> None:
+    assert client.get(url("item", idaho.item.pk)).status_code == 404
+    Plan.objects.filter(pk=idaho.plan.pk).update(sharing=Sharing.PUBLIC)
+
+    response = client.get(url("item", idaho.item.pk))
+
+    assert response.status_code == 200
+    assert response.context["update_form"] is None
+    assert response.context["comment_form"] is None
+    # Acting still needs signing in.
+    assert client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"}).status_code == 302
+    assert not SignOff.objects.exists()
+
+
+def test_a_member_of_another_state_gets_404_on_a_private_plan_and_403_on_a_shared_one(
+    client: Client, idaho: Idaho
+) -> None:
+    outsider = factories.make_member("ME", Role.CIO)
+    client = signed_in(client, outsider)
+    item_url = url("item", idaho.item.pk)
+    assert client.get(item_url).status_code == 404
+    assert client.post(url("item_update", idaho.item.pk), {"status": "on_track"}).status_code == 404
+
+    Plan.objects.filter(pk=idaho.plan.pk).update(sharing=Sharing.PEERS)
+
+    assert client.get(item_url).status_code == 200
+    for name in ("item_edit", "item_update", "item_archive"):
+        assert client.get(url(name, idaho.item.pk)).status_code == 403, name
+    for name in ("item_sign_off", "item_withdraw", "item_comment", "item_attach"):
+        assert client.post(url(name, idaho.item.pk), {"side": "cio", "body": "Hi"}).status_code == 403, name
+    assert client.get(url("item_create", idaho.plan.pk)).status_code == 403
+
+
+def test_a_viewer_reads_but_cannot_act(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.viewer)
+
+    page = client.get(url("item", idaho.item.pk))
+
+    assert page.status_code == 200
+    assert page.context["update_form"] is None and page.context["comment_form"] is None
+    response = client.post(url("item_update", idaho.item.pk), {"status": "on_track", "progress": 5, "narrative": "x"})
+    assert response.status_code == 403
+    assert "You can read this, but not change it" in response.content.decode()
+    assert client.post(url("item_comment", idaho.item.pk), {"body": "Hello"}).status_code == 403
+    assert client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"}).status_code == 403
+    assert not Update.objects.exists() and not Comment.objects.exists() and not SignOff.objects.exists()
+
+
+def test_association_staff_may_comment_but_not_change_the_item(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, factories.make_staff("NASPO"))
+
+    assert client.post(url("item_comment", idaho.item.pk), {"body": "Nice work, Idaho."}).status_code == 302
+    assert client.get(url("item_edit", idaho.item.pk)).status_code == 403
+    assert Comment.objects.get().body == "Nice work, Idaho."
+
+
+def test_a_cpo_side_item_is_closed_to_the_cio_side(client: Client, idaho: Idaho) -> None:
+    cpo_item = make_item(idaho.plan, side=ItemSide.CPO, cpo_owner=idaho.cpo)
+    client = signed_in(client, idaho.cio)
+
+    assert client.get(url("item", cpo_item.pk)).context["update_form"] is None
+    assert client.get(url("item_edit", cpo_item.pk)).status_code == 403
+    assert client.post(url("item_update", cpo_item.pk), {"status": "on_track"}).status_code == 403
+
+
+# --- Adding and editing -----------------------------------------------------------------------
+
+
+def test_the_add_form_offers_only_my_side_or_joint_and_current_owners(client: Client, idaho: Idaho) -> None:
+    factories.make_member("ID", Role.CPO_DELEGATE, full_name="Former Delegate", ended_on=datetime.date(2025, 6, 1))
+
+    form = signed_in(client, idaho.cio).get(url("item_create", idaho.plan.pk)).context["form"]
+
+    assert [value for value, _ in form.fields["side"].choices] == ["cio", "joint"]
+    assert set(form.fields["cio_owner"].queryset) == {idaho.cio, idaho.cio_delegate}
+    assert set(form.fields["cpo_owner"].queryset) == {idaho.cpo}
+    assert form.fields["cio_owner"].empty_label == "Owner needed"
+    assert form.initial["cio_owner"] == idaho.cio.pk and form.initial["cpo_owner"] == idaho.cpo.pk
+
+
+def test_adding_an_item_creates_it_and_leads_to_it(client: Client, idaho: Idaho) -> None:
+    response = signed_in(client, idaho.cio_delegate).post(url("item_create", idaho.plan.pk), item_data(idaho))
+
+    item = Item.objects.get(title="Shared vendor risk reviews")
+    assert response.status_code == 302 and response.url == url("item", item.pk)
+    assert (item.side, item.cio_owner, item.cpo_owner, item.origin) == ("joint", idaho.cio, idaho.cpo, "state")
+    assert Activity.objects.filter(item=item, verb=Activity.Verb.CREATED).exists()
+
+
+def test_a_due_date_before_the_start_is_refused_on_its_field_with_the_input_kept(client: Client, idaho: Idaho) -> None:
+    response = signed_in(client, idaho.cio).post(
+        url("item_create", idaho.plan.pk), item_data(idaho, starts_on="2027-01-10", due_on="2026-12-01")
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["due_on"] == ["The due date cannot be before the start date."]
+    body = response.content.decode()
+    assert 'value="Shared vendor risk reviews"' in body
+    assert 'value="2026-12-01"' in body
+    assert 'id="id_due_on_error"' in body
+    assert not Item.objects.filter(title="Shared vendor risk reviews").exists()
+
+
+def test_an_owner_who_is_not_on_that_side_is_refused(client: Client, idaho: Idaho) -> None:
+    response = signed_in(client, idaho.cio).post(
+        url("item_create", idaho.plan.pk), item_data(idaho, cio_owner=idaho.cpo.pk)
+    )
+
+    assert "Choose the CIO or a CIO delegate of Idaho" in response.context["form"].errors["cio_owner"][0]
+    assert not Item.objects.filter(title="Shared vendor risk reviews").exists()
+
+
+def test_an_owner_who_left_after_the_form_was_opened_is_refused_by_the_service(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cio)
+    client.get(url("item_create", idaho.plan.pk))
+    # The form's choices are made per request; the service checks again at the moment of saving.
+    Membership.objects.filter(user=idaho.cio_delegate).update(ended_on=datetime.date(2025, 6, 1))
+
+    response = client.post(url("item_create", idaho.plan.pk), item_data(idaho, cio_owner=idaho.cio_delegate.pk))
+
+    assert "cio_owner" in response.context["form"].errors
+
+
+def test_editing_saves_through_the_service_and_logs_each_field(client: Client, idaho: Idaho) -> None:
+    data = item_data(idaho, title="Cloud playbook, second edition", version=idaho.item.version)
+
+    response = signed_in(client, idaho.cpo).post(url("item_edit", idaho.item.pk), data)
+
+    assert response.status_code == 302
+    idaho.item.refresh_from_db()
+    assert idaho.item.title == "Cloud playbook, second edition"
+    assert idaho.item.version == 2
+    assert Activity.objects.filter(item=idaho.item, verb=Activity.Verb.FIELD_CHANGED, field="title").exists()
+
+
+def test_a_stale_edit_is_stopped_shows_what_changed_and_keeps_what_was_typed(client: Client, idaho: Idaho) -> None:
+    opened_at = idaho.item.version
+    first = signed_in(Client(), idaho.cio).post(
+        url("item_edit", idaho.item.pk), edit_data(idaho.item, title="Title from the CIO")
+    )
+    assert first.status_code == 302
+
+    second = signed_in(client, idaho.cpo).post(
+        url("item_edit", idaho.item.pk), edit_data(idaho.item, title="Title from the CPO", due_on="2027-05-31")
+    )
+
+    assert second.status_code == 200
+    body = second.content.decode()
+    assert "This item was changed since you opened it" in body
+    [change] = second.context["stale"].changes
+    assert (change.field, change.new_value, change.actor) == ("title", "Title from the CIO", idaho.cio)
+    assert 'value="Title from the CPO"' in body
+    assert 'value="2027-05-31"' in body
+    assert f'name="version" value="{opened_at + 1}"' in body
+    idaho.item.refresh_from_db()
+    assert idaho.item.title == "Title from the CIO"
+    assert idaho.item.due_on == datetime.date(2027, 6, 30)
+
+    # Saving the re-shown form again knowingly replaces the other change.
+    again = client.post(
+        url("item_edit", idaho.item.pk),
+        edit_data(idaho.item, title="Title from the CPO", due_on="2027-05-31", version=opened_at + 1),
+    )
+    assert again.status_code == 302
+    idaho.item.refresh_from_db()
+    assert idaho.item.title == "Title from the CPO"
+
+
+def test_saving_an_untouched_description_keeps_the_signatures(client: Client, idaho: Idaho) -> None:
+    Item.objects.filter(pk=idaho.item.pk).update(description="Steps:\n\n- intake\n- award")
+    idaho.item.refresh_from_db()
+    services.sign_off(idaho.item, by=idaho.cpo, side="cpo")
+    # As a browser sends it: textarea line breaks arrive as CRLF.
+    data = edit_data(idaho.item, description="Steps:\r\n\r\n- intake\r\n- award", starts_on="2026-08-01")
+
+    assert signed_in(client, idaho.cio).post(url("item_edit", idaho.item.pk), data).status_code == 302
+
+    assert SignOff.objects.standing().filter(item=idaho.item).count() == 1
+    assert list(Activity.objects.filter(verb=Activity.Verb.FIELD_CHANGED).values_list("field", flat=True)) == [
+        "starts_on"
+    ]
+
+
+def test_archiving_asks_first_then_archives_and_returns_to_the_item_list(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cio)
+
+    confirm = client.get(url("item_archive", idaho.item.pk))
+    assert confirm.status_code == 200
+    assert "Archive this item" in confirm.content.decode()
+    Item.objects.filter(pk=idaho.item.pk, archived_at__isnull=True).get()
+
+    response = client.post(url("item_archive", idaho.item.pk))
+
+    assert response.status_code == 302 and response.url == url("items", idaho.plan.pk)
+    idaho.item.refresh_from_db()
+    assert idaho.item.archived_at is not None
+    page = client.get(url("item", idaho.item.pk))
+    assert page.context["update_form"] is None
+    assert client.get(url("item_edit", idaho.item.pk)).status_code == 403
+
+
+# --- The update loop --------------------------------------------------------------------------
+
+
+def test_posting_an_update_without_javascript_redirects_to_the_item(client: Client, idaho: Idaho) -> None:
+    response = signed_in(client, idaho.cio).post(
+        url("item_update", idaho.item.pk),
+        {"status": "on_track", "progress": "35", "narrative": "Vendors briefed.", "confidence": "high"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == url("item", idaho.item.pk) + "#updates"
+    posted = Update.objects.get()
+    assert (posted.side, posted.status, posted.progress, posted.confidence) == ("cio", "on_track", 35, "high")
+    idaho.item.refresh_from_db()
+    assert (idaho.item.cio_status, idaho.item.progress) == ("on_track", 35)
+
+
+def test_posting_an_update_with_htmx_answers_with_the_refreshed_panel(client: Client, idaho: Idaho) -> None:
+    update(idaho.item, idaho.cpo, "cpo", Status.AT_RISK)
+
+    response = signed_in(client, idaho.cio).post(
+        url("item_update", idaho.item.pk),
+        {"status": "on_track", "progress": "60", "narrative": "Pilot agencies signed up."},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="item-panel"')
+    assert "<html" not in body
+    assert "Your update was posted." in body and 'data-hx-swap-oob="true"' in body
+    assert "Pilot agencies signed up." in body
+    assert "The CIO side reports On track; the CPO side reports At risk." in body
+
+
+def test_an_invalid_update_keeps_what_was_typed_on_both_paths(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cio)
+    data = {"status": "on_track", "progress": "150", "narrative": "Halfway, roughly."}
+
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.post(url("item_update", idaho.item.pk), data, headers=headers)
+
+        assert response.status_code == 200
+        form = response.context["update_form" if headers else "form"]
+        assert form.errors["progress"] == ["Progress is a percentage from 0 to 100."]
+        body = response.content.decode()
+        assert 'value="150"' in body and "Halfway, roughly.</textarea>" in body
+        assert ("<html" in body) is not bool(headers)
+    assert not Update.objects.exists()
+
+
+def test_a_joint_item_is_not_offered_done_in_an_update(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cio)
+    form = client.get(url("item_update", idaho.item.pk)).context["form"]
+    assert "done" not in [value for value, _ in form.fields["status"].choices]
+    assert "both sides sign off" in form.fields["status"].help_text
+
+    response = client.post(url("item_update", idaho.item.pk), {"status": "done", "progress": "100", "narrative": "x"})
+
+    assert "status" in response.context["form"].errors
+    assert not Update.objects.exists()
+
+
+def test_someone_acting_for_both_sides_chooses_which_one_they_report_for(client: Client, idaho: Idaho) -> None:
+    both = factories.make_member("ID", Role.CPO_DELEGATE, user=idaho.cio_delegate)
+    client = signed_in(client, both)
+    form = client.get(url("item_update", idaho.item.pk)).context["form"]
+    assert [value for value, _ in form.fields["side"].choices] == ["cio", "cpo"]
+
+    client.post(
+        url("item_update", idaho.item.pk), {"side": "cpo", "status": "blocked", "progress": "10", "narrative": "x"}
+    )
+
+    assert Update.objects.get().side == "cpo"
+
+
+def test_the_update_page_works_on_its_own(client: Client, idaho: Idaho) -> None:
+    response = signed_in(client, idaho.cio).get(url("item_update", idaho.item.pk))
+
+    assert response.status_code == 200
+    assert "side" not in response.context["form"].fields  # one side only: implied
+    assert response.content.decode().count("<h1") == 1
+
+
+# --- Sign-off ---------------------------------------------------------------------------------
+
+
+def test_a_joint_item_is_done_only_after_both_sides_sign(client: Client, idaho: Idaho) -> None:
+    cpo_client = signed_in(Client(), idaho.cpo)
+    cio_client = signed_in(client, idaho.cio)
+
+    first = cpo_client.post(url("item_sign_off", idaho.item.pk), {"side": "cpo"})
+    assert first.status_code == 302 and first.url.endswith("#sign-off")
+    idaho.item.refresh_from_db()
+    assert idaho.item.status != Status.DONE
+
+    cio_client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"})
+
+    idaho.item.refresh_from_db()
+    assert idaho.item.status == Status.DONE and idaho.item.progress == 100
+    page = cio_client.get(url("item", idaho.item.pk)).content.decode()
+    assert "Both sides have now signed: the item is done." in page
+    assert "Done: both sides signed off" in page
+
+
+def test_signing_twice_comes_back_as_an_error_message(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cio)
+    client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"})
+
+    response = client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"}, follow=True)
+
+    assert "The CIO side has already signed off this item." in response.content.decode()
+    assert SignOff.objects.count() == 1
+
+
+def test_signing_for_the_other_side_is_refused_with_a_message(client: Client, idaho: Idaho) -> None:
+    response = signed_in(client, idaho.cio).post(url("item_sign_off", idaho.item.pk), {"side": "cpo"}, follow=True)
+
+    assert "You cannot sign for that side of this item." in response.content.decode()
+    assert not SignOff.objects.exists()
+
+
+def test_a_signature_can_be_withdrawn_until_the_other_side_signs(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cio)
+    client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"})
+
+    client.post(url("item_withdraw", idaho.item.pk), {"side": "cio", "reason": "Found a gap in the playbook"})
+
+    signature = SignOff.objects.get()
+    assert signature.withdrawn_at is not None and signature.withdrawn_reason == "Found a gap in the playbook"
+    services.sign_off(idaho.item, by=idaho.cio, side="cio")
+    services.sign_off(idaho.item, by=idaho.cpo, side="cpo")
+    response = client.post(url("item_withdraw", idaho.item.pk), {"side": "cio"}, follow=True)
+    assert "Both sides have signed, so the item is done." in response.content.decode()
+
+
+def test_sign_off_buttons_show_only_what_the_viewer_may_do(client: Client, idaho: Idaho) -> None:
+    services.sign_off(idaho.item, by=idaho.cpo, side="cpo")
+
+    sides = {s.side: s for s in signed_in(client, idaho.cio).get(url("item", idaho.item.pk)).context["sides"]}
+
+    assert (sides["cio"].can_sign, sides["cio"].can_withdraw) == (True, False)
+    assert (sides["cpo"].can_sign, sides["cpo"].can_withdraw) == (False, False)
+    assert sides["cpo"].signature.signed_by == idaho.cpo
+
+
+# --- Comments and evidence --------------------------------------------------------------------
+
+
+def test_a_comment_with_a_mention_is_posted_and_rendered_as_markdown(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cio)
+    page = client.get(url("item", idaho.item.pk)).content.decode()
+    assert "@blake.rivera (Blake Rivera)" in page
+
+    response = client.post(url("item_comment", idaho.item.pk), {"body": "**Thanks** @blake.rivera"}, follow=True)
+
+    comment = Comment.objects.get()
+    assert list(comment.mentions.all()) == [idaho.cpo]
+    assert "<strong>Thanks</strong> @blake.rivera" in response.content.decode()
+
+
+def test_mentioning_someone_outside_the_plan_is_refused_with_the_text_kept(client: Client, idaho: Idaho) -> None:
+    factories.make_member("ME", Role.CIO, email="morgan@maine.example")
+
+    response = signed_in(client, idaho.cio).post(url("item_comment", idaho.item.pk), {"body": "Ask @morgan about it"})
+
+    assert response.status_code == 200
+    assert response.context["comment_form"].errors["body"] == ["@morgan is not a member of this plan."]
+    body = response.content.decode()
+    assert "Ask @morgan about it</textarea>" in body
+    assert 'id="comment_body_error"' in body
+    assert not Comment.objects.exists()
+
+
+def test_evidence_is_uploaded_and_downloaded_only_as_an_attachment(client: Client, idaho: Idaho) -> None:
+    client = signed_in(client, idaho.cpo)
+
+    response = client.post(url("item_attach", idaho.item.pk), {"file": pdf("Signed charter.pdf")})
+
+    assert response.status_code == 302 and response.url.endswith("#evidence")
+    attachment = Attachment.objects.get()
+    page = client.get(url("item", idaho.item.pk)).content.decode()
+    assert 'accept=".csv,.docx,.jpeg,.jpg,.pdf,.png,.pptx,.txt,.xlsx"' in page
+    assert "Signed charter.pdf" in page and url("attachment", attachment.pk) in page
+    download = client.get(url("attachment", attachment.pk))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert 'filename="Signed charter.pdf"' in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_web_page_renamed_to_pdf_is_refused_on_the_file_field(client: Client, idaho: Idaho) -> None:
+    disguised = SimpleUploadedFile(
+        "minutes.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
+    )
+
+    response = signed_in(client, idaho.cio).post(url("item_attach", idaho.item.pk), {"file": disguised})
+
+    assert response.status_code == 200
+    assert response.context["evidence_form"].errors["file"] == [
+        "This file's content is not a real .pdf file, so it was not accepted."
+    ]
+    assert 'id="evidence_file_error"' in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_evidence_of_a_hidden_plan_is_not_found_and_a_public_one_downloads_for_anyone(
+    client: Client, idaho: Idaho
+) -> None:
+    attachment = services.attach_evidence(idaho.item, by=idaho.cio, upload=pdf())
+    assert client.get(url("attachment", attachment.pk)).status_code == 404
+    assert (
+        signed_in(Client(), factories.make_member("ME", Role.CIO)).get(url("attachment", attachment.pk)).status_code
+        == 404
+    )
+
+    Plan.objects.filter(pk=idaho.plan.pk).update(sharing=Sharing.PUBLIC)
+
+    download = client.get(url("attachment", attachment.pk))
+    assert download.status_code == 200
+    download.close()  # a streamed file stays open until its response is closed
+
+
+# --- What the page costs ----------------------------------------------------------------------
+
+
+def _busy_item(idaho: Idaho, n: int) -> Item:
+    """An item with `n` updates from each side, `n` comments and `n` files (and their activity)."""
+    item = make_item(idaho.plan, cio_owner=idaho.cio, cpo_owner=idaho.cpo)
+    for i in range(n):
+        update(item, idaho.cio, "cio", Status.ON_TRACK, narrative=f"CIO update {i}")
+        update(item, idaho.cpo, "cpo", Status.AT_RISK, narrative=f"CPO update {i}")
+        services.add_comment(item, author=idaho.cpo, body=f"Comment {i} for @avery.quinn")
+        services.attach_evidence(item, by=idaho.cio, upload=pdf(f"evidence-{i}.pdf"))
+    services.sign_off(item, by=idaho.cpo, side="cpo")
+    return item
+
+
+# Session, user, item, the viewer's staff roles and roles, the latest update of each side, standing
+# signatures, who holds which role (for "Owner needed"), members to @mention, timeline, files, comments.
+DETAIL_QUERIES = 12
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_detail_page_costs_the_same_queries_whatever_its_history(
+    client: Client, idaho: Idaho, size: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    item = _busy_item(idaho, size)
+    client = signed_in(client, idaho.cio)
+    client.get(url("item", item.pk))  # the first request of a session writes its start time
+
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(url("item", item.pk))
+
+    assert len(response.context["comments"]) == size
+    assert len(response.context["activities"]) == min(Activity.objects.filter(item=item).count(), 50)
+    assert len(response.context["attachments"]) == size
+
+
+def test_the_timeline_shows_the_latest_fifty_events_and_says_so(client: Client, idaho: Idaho) -> None:
+    for i in range(51):
+        services.add_comment(idaho.item, author=idaho.cio, body=f"Note {i}")
+
+    response = signed_in(client, idaho.cio).get(url("item", idaho.item.pk))
+
+    assert len(response.context["activities"]) == 50
+    assert response.context["activities"][0].new_value == "Note 50"
+    assert "Showing the latest 50 events, newest first." in response.content.decode()
