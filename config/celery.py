@@ -18,5 +18,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic task, with what it is for. Each finds due rows in the database and claims them,
-# so a late, doubled or concurrent run does no harm. (Filled in as the apps gain periodic work.)
-app.conf.beat_schedule = {}
+# so a late, doubled or concurrent run does no harm. All times are UTC; each person's own hours
+# are applied by the services, in their time zone.
+app.conf.beat_schedule = {
+    # Find reminders that became due (due in 7 days, tomorrow, overdue, stale, awaiting sign-off,
+    # mentions) and queue one combined email per person.
+    "scan-reminders": {"task": "notifications.scan_reminders", "schedule": 5 * 60},
+    # Queue the weekly digests whose next_digest_at has passed.
+    "queue-digests": {"task": "notifications.queue_digests", "schedule": 5 * 60},
+    # Deliver the outbox: also catches anything queued while Redis or the worker was away.
+    "deliver-outbox": {"task": "notifications.deliver_outbox", "schedule": 60},
+    # Requeue emails whose worker died while sending them.
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60},
+}

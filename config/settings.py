@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "directory",
     "roundtables",
     "actionplan",
+    "notifications",
 ]
 
 MIDDLEWARE = [

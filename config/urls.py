@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("directory.urls")),
     path("", include("actionplan.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

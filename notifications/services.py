@@ -1,0 +1,491 @@
+"""Deciding who gets which email, and writing it to the outbox.
+
+Periodic scans find what is due and claim it in the database; each may run twice, late or at the
+same time as another with no extra effect (dedupe keys and ReminderSent are unique). Nobody gets
+an email at 3 a.m.: reminders go out in the recipient's working hours, digests at the hour they
+chose, both computed in their own time zone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status, Update
+from directory import permissions
+from directory.models import Membership, User
+from notifications import emails
+from notifications.models import OutgoingEmail, Preference, ReminderSent
+
+# Working hours for reminders, in the recipient's zone: weekdays 08:00–18:00. Mentions are more
+# urgent and may arrive 07:00–21:00 on any day. Nothing is sent at night.
+REMINDER_HOURS = (8, 18)
+MENTION_HOURS = (7, 21)
+MENTION_LOOKBACK = datetime.timedelta(days=3)
+
+
+def local(now: datetime.datetime, tz: str) -> datetime.datetime:
+    return now.astimezone(ZoneInfo(tz))
+
+
+# --- Preferences and the digest clock ---------------------------------------------------------
+
+
+def next_digest_at(pref: Preference, tz: str, *, after: datetime.datetime) -> datetime.datetime:
+    """The first `weekday hour:00` in `tz` strictly after `after`, as a UTC instant.
+
+    Computed on the local calendar, so across a daylight-saving change the digest still arrives at
+    the chosen local hour, once a week.
+    """
+    zone = ZoneInfo(tz)
+    here = after.astimezone(zone)
+    day = here.date() + datetime.timedelta(days=(pref.digest_weekday - here.weekday()) % 7)
+    for _ in range(3):
+        candidate = datetime.datetime.combine(day, datetime.time(pref.digest_hour), tzinfo=zone)
+        if candidate.astimezone(datetime.UTC) > after:
+            return candidate.astimezone(datetime.UTC)
+        day += datetime.timedelta(days=7)
+    raise AssertionError("unreachable: a later week always exists")
+
+
+def preference_for(user: User, *, now: datetime.datetime | None = None) -> Preference:
+    """The person's preferences, created with defaults (digest on Monday 08:00) the first time."""
+    pref = Preference.objects.filter(user=user).first()
+    if pref is None:
+        pref = Preference(user=user)
+        pref.next_digest_at = next_digest_at(pref, user.tz, after=now or timezone.now())
+        pref.save()
+    return pref
+
+
+@transaction.atomic
+def save_preferences(
+    pref: Preference, *, changes: dict[str, object], now: datetime.datetime | None = None
+) -> Preference:
+    """Store a person's choices; a new day or hour moves the next digest accordingly."""
+    for name, value in changes.items():
+        setattr(pref, name, value)
+    pref.next_digest_at = next_digest_at(pref, pref.user.tz, after=now or timezone.now())
+    pref.save()
+    return pref
+
+
+@transaction.atomic
+def unsubscribe(user: User, topic: str) -> Preference:
+    """Switch off one kind of email (or all reminders) from a signed link."""
+    pref = preference_for(user)
+    names = Preference.REMINDER_FIELDS if topic == "reminders" else (topic,)
+    for name in names:
+        setattr(pref, name, False)
+    pref.save(update_fields=[*names, "updated_at"])
+    return pref
+
+
+def ensure_preferences(now: datetime.datetime) -> int:
+    """Give every active person who belongs somewhere a Preference row, so scans can find them."""
+    member_ids = Membership.objects.active().values("user_id")
+    from directory.models import StaffMembership
+
+    staff_ids = StaffMembership.objects.active().values("user_id")
+    missing = User.objects.filter(is_active=True, email_preference__isnull=True).filter(
+        Q(pk__in=member_ids) | Q(pk__in=staff_ids)
+    )
+    created = 0
+    for user in missing:
+        pref = Preference(user=user)
+        pref.next_digest_at = next_digest_at(pref, user.tz, after=now)
+        pref.save()
+        created += 1
+    return created
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Fact:
+    """One thing to remind one person of; `key` makes sure it is said once."""
+
+    key: str
+    topic: str  # a Preference field name
+    title: str  # heading of the section in the email
+    item: Item
+    detail: str = ""
+
+
+@dataclass
+class ReminderBatch:
+    user: User
+    facts: list[Fact] = field(default_factory=list)
+
+
+SECTION_ORDER = ["reminders_mention", "reminders_sign_off", "reminders_overdue", "reminders_due", "reminders_stale"]
+
+
+def _owner_sides(item: Item) -> list[tuple[str, User | None]]:
+    return [(side, item.owner_for(side)) for side in item.sides]
+
+
+def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
+    """Every reminder fact that is true now, per person, before preferences and hours are applied.
+
+    A fixed handful of queries over the whole country, whatever the number of plans.
+    """
+    batches: dict[int, ReminderBatch] = {}
+    active = Membership.objects.active(now.date())
+    current = {
+        (m.user_id, m.jurisdiction_id, permissions.ROLE_SIDE.get(m.role))
+        for m in active.only("user_id", "jurisdiction_id", "role")
+    }
+
+    def add(user: User, fact: Fact) -> None:
+        batches.setdefault(user.pk, ReminderBatch(user=user)).facts.append(fact)
+
+    def still_holds(user: User | None, item: Item, side: str) -> bool:
+        return user is not None and user.is_active and (user.pk, item.plan.jurisdiction_id, side) in current
+
+    utc_today = now.date()
+    horizon = utc_today + datetime.timedelta(days=9)
+    items = list(
+        Item.objects.open()
+        .filter(Q(due_on__lte=horizon) | Q(plan__stale_after_days__gt=0))
+        .filter(starts_on__lte=horizon)
+        .select_related("plan__jurisdiction", "cio_owner", "cpo_owner")
+    )
+    for item in items:
+        for side, owner in _owner_sides(item):
+            if not still_holds(owner, item, side):
+                continue
+            today = local(now, owner.tz).date()
+            days_left = (item.due_on - today).days
+            if days_left == 7:
+                add(owner, Fact(f"due7:{item.pk}:{item.due_on}", "reminders_due", "Due in 7 days", item))
+            elif days_left == 1:
+                add(owner, Fact(f"due1:{item.pk}:{item.due_on}", "reminders_due", "Due tomorrow", item))
+            elif days_left < 0:
+                week = "{}-W{:02}".format(*today.isocalendar()[:2])
+                add(
+                    owner,
+                    Fact(
+                        f"overdue:{item.pk}:{week}", "reminders_overdue", "Overdue", item, f"{-days_left} days overdue"
+                    ),
+                )
+            # Quiet since the last update, or since the item began (its start, or when it was
+            # added to the plan, whichever is later): a plan adopted today is not stale today.
+            began = max(
+                item.created_at, datetime.datetime.combine(item.starts_on, datetime.time(), tzinfo=datetime.UTC)
+            )
+            quiet_since = item.last_update_at or began
+            quiet_days = (now - quiet_since).days
+            if item.starts_on <= today and quiet_days >= item.plan.stale_after_days:
+                period = quiet_days // item.plan.stale_after_days
+                stamp = item.last_update_at.date() if item.last_update_at else "never"
+                add(
+                    owner,
+                    Fact(
+                        f"stale:{item.pk}:{stamp}:{period}",
+                        "reminders_stale",
+                        "No update for a while",
+                        item,
+                        f"no update for {quiet_days} days",
+                    ),
+                )
+
+    # Joint items where the other office has signed and this one has not.
+    standing = (
+        SignOff.objects.standing()
+        .filter(item__archived_at__isnull=True, item__side=ItemSide.JOINT)
+        .exclude(item__status=Status.DONE)
+    )
+    by_item: dict[int, list[SignOff]] = defaultdict(list)
+    for signature in standing.select_related("item__plan__jurisdiction", "item__cio_owner", "item__cpo_owner"):
+        by_item[signature.item_id].append(signature)
+    for signatures in by_item.values():
+        if len(signatures) != 1:
+            continue
+        signed = signatures[0]
+        waiting_side = "cpo" if signed.side == "cio" else "cio"
+        owner = signed.item.owner_for(waiting_side)
+        if still_holds(owner, signed.item, waiting_side):
+            add(
+                owner,
+                Fact(
+                    f"signoff:{signed.item_id}:{signed.pk}",
+                    "reminders_sign_off",
+                    "Awaiting your sign-off",
+                    signed.item,
+                    f"the {signed.side.upper()} side signed",
+                ),
+            )
+
+    # Mentions in recent comments.
+    recent = Comment.objects.filter(created_at__gte=now - MENTION_LOOKBACK).select_related(
+        "item__plan__jurisdiction", "author"
+    )
+    for comment in recent.prefetch_related("mentions"):
+        for person in comment.mentions.all():
+            if person.is_active and person.pk != comment.author_id:
+                add(
+                    person,
+                    Fact(
+                        f"mention:{comment.pk}",
+                        "reminders_mention",
+                        "You were mentioned",
+                        comment.item,
+                        f"{comment.author}: {comment.body[:200]}",
+                    ),
+                )
+    return batches
+
+
+def _in_hours(now: datetime.datetime, tz: str, topic: str) -> bool:
+    here = local(now, tz)
+    if topic == "reminders_mention":
+        return MENTION_HOURS[0] <= here.hour < MENTION_HOURS[1]
+    return here.weekday() < 5 and REMINDER_HOURS[0] <= here.hour < REMINDER_HOURS[1]
+
+
+def pending_reminders(now: datetime.datetime) -> list[ReminderBatch]:
+    """What each person would be told now: facts they want, in their hours, not told before."""
+    batches = collect_reminders(now)
+    if not batches:
+        return []
+    prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=batches)}
+    told = set(ReminderSent.objects.filter(user_id__in=batches).values_list("user_id", "key"))
+    result = []
+    for user_id, batch in batches.items():
+        pref = prefs.get(user_id) or Preference(user=batch.user)
+        facts = [
+            f for f in batch.facts
+            if pref.wants(f.topic) and (user_id, f.key) not in told and _in_hours(now, batch.user.tz, f.topic)
+        ]  # fmt: skip
+        if facts:
+            facts.sort(key=lambda f: (SECTION_ORDER.index(f.topic), f.item.due_on, f.key))
+            result.append(ReminderBatch(user=batch.user, facts=list({f.key: f for f in facts}.values())))
+    return result
+
+
+def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBatch]:
+    """One combined email per person with everything new to tell them; nothing if nothing is."""
+    now = now or timezone.now()
+    queued = []
+    for batch in pending_reminders(now):
+        with transaction.atomic():
+            keys = sorted(f.key for f in batch.facts)
+            digest = hashlib.sha256("|".join(keys).encode()).hexdigest()[:20]
+            row = emails.queue(
+                OutgoingEmail.Kind.REMINDER,
+                user=batch.user,
+                dedupe_key=f"reminders:{batch.user.pk}:{digest}",
+                template="reminders",
+                context={"sections": _sections(batch.facts), "count": len(batch.facts)},
+                unsubscribe_topic="reminders",
+            )
+            if row is None:
+                continue
+            # If another scan told some of these facts meanwhile, this insert fails and the whole
+            # email is rolled back: the next scan sends only what is still new.
+            ReminderSent.objects.bulk_create([ReminderSent(user=batch.user, key=k, email=row) for k in keys])
+        queued.append(batch)
+    return queued
+
+
+def _sections(facts: Iterable[Fact]) -> list[dict[str, object]]:
+    grouped: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        grouped[fact.title].append(fact)
+    return [
+        {
+            "title": title,
+            "entries": [
+                {"item": f.item, "detail": f.detail, "url": emails.absolute(f"/items/{f.item.pk}/")} for f in group
+            ],
+        }
+        for title, group in grouped.items()
+    ]
+
+
+# --- Weekly digests -----------------------------------------------------------------------------
+
+
+@dataclass
+class Digest:
+    """What one person's weekly digest says. Empty means a quiet week."""
+
+    user: User
+    week: str
+    due: list[Item] = field(default_factory=list)
+    overdue: list[Item] = field(default_factory=list)
+    counterpart: list[Activity] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    movement: list[dict[str, object]] = field(default_factory=list)
+    # Staff only: the national picture.
+    newly_troubled: list[Activity] = field(default_factory=list)
+    silent: list[dict[str, object]] = field(default_factory=list)
+    completed: list[Activity] = field(default_factory=list)
+    sign_offs: list[Activity] = field(default_factory=list)
+    is_staff: bool = False
+
+    @property
+    def is_quiet(self) -> bool:
+        return not any(
+            [
+                self.due,
+                self.overdue,
+                self.counterpart,
+                self.comments,
+                self.newly_troubled,
+                self.silent,
+                self.completed,
+                self.sign_offs,
+            ]
+        )
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02}"
+
+
+def build_digest(user: User, *, now: datetime.datetime) -> Digest:
+    """The week that ended at `now`, from the person's own point of view."""
+    today = local(now, user.tz).date()
+    week_ago = now - datetime.timedelta(days=7)
+    digest = Digest(user=user, week=iso_week(today), is_staff=permissions.is_association_staff(user))
+    if digest.is_staff:
+        return _national(digest, now=now, week_ago=week_ago)
+    memberships = permissions.current_memberships(user)
+    plans = list(
+        Plan.objects.filter(jurisdiction_id__in=[m.jurisdiction_id for m in memberships]).select_related("jurisdiction")
+    )
+    mine = Item.objects.open().filter(plan__in=plans).owned_by(user).select_related("plan__jurisdiction")
+    digest.overdue = list(mine.filter(due_on__lt=today).order_by("due_on"))
+    digest.due = list(
+        mine.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=14)).order_by("due_on")
+    )
+    my_sides = {permissions.ROLE_SIDE[m.role] for m in memberships if m.role in permissions.ROLE_SIDE}
+    others = (
+        Membership.objects.active().filter(jurisdiction_id__in=[p.jurisdiction_id for p in plans]).exclude(user=user)
+    )
+    counterpart_ids = [
+        m.user_id for m in others if permissions.ROLE_SIDE.get(m.role) and permissions.ROLE_SIDE[m.role] not in my_sides
+    ]
+    digest.counterpart = list(
+        Activity.objects.filter(
+            plan__in=plans, actor_id__in=counterpart_ids, created_at__gte=week_ago, created_at__lt=now
+        )
+        .exclude(verb=Activity.Verb.STATUS_CHANGED)
+        .select_related("actor", "item")
+        .order_by("-created_at")[:30]
+    )
+    digest.comments = list(
+        Comment.objects.filter(item__plan__in=plans, created_at__gte=week_ago, created_at__lt=now)
+        .filter(Q(mentions=user) | Q(item__cio_owner=user) | Q(item__cpo_owner=user))
+        .exclude(author=user)
+        .select_related("author", "item")
+        .distinct()
+        .order_by("-created_at")[:20]
+    )
+    if digest.counterpart or digest.comments or digest.due or digest.overdue:
+        digest.movement = _movement(plans, week_ago=week_ago, now=now)
+    return digest
+
+
+def _movement(plans: list[Plan], *, week_ago: datetime.datetime, now: datetime.datetime) -> list[dict[str, object]]:
+    """Per plan and dimension: how many items were updated and finished this week."""
+    rows = (
+        Activity.objects.filter(plan__in=plans, created_at__gte=week_ago, created_at__lt=now, item__isnull=False)
+        .values("plan_id", "item__dimension__name", "item__dimension__position")
+        .annotate(
+            updated=Count("item", filter=Q(verb=Activity.Verb.UPDATED), distinct=True),
+            done=Count("item", filter=Q(verb=Activity.Verb.STATUS_CHANGED, new_value=Status.DONE.label), distinct=True),
+        )
+        .order_by("plan_id", "item__dimension__position")
+    )
+    names = {p.pk: str(p) for p in plans}
+    return [
+        {
+            "plan": names[r["plan_id"]],
+            "dimension": r["item__dimension__name"],
+            "updated": r["updated"],
+            "done": r["done"],
+        }
+        for r in rows
+        if r["updated"] or r["done"]
+    ]
+
+
+def _national(digest: Digest, *, now: datetime.datetime, week_ago: datetime.datetime) -> Digest:
+    week = Activity.objects.filter(created_at__gte=week_ago, created_at__lt=now).select_related(
+        "plan__jurisdiction", "item", "actor"
+    )
+    troubled_labels = [Status.AT_RISK.label, Status.OFF_TRACK.label]
+    digest.newly_troubled = list(
+        week.filter(verb=Activity.Verb.STATUS_CHANGED, new_value__in=troubled_labels).order_by(
+            "plan__jurisdiction__name"
+        )[:50]
+    )
+    digest.completed = list(
+        week.filter(verb=Activity.Verb.STATUS_CHANGED, new_value=Status.DONE.label).order_by(
+            "plan__jurisdiction__name"
+        )[:50]
+    )
+    digest.sign_offs = list(week.filter(verb=Activity.Verb.SIGNED_OFF).order_by("plan__jurisdiction__name")[:50])
+    latest = Update.objects.values("item__plan__jurisdiction__name").annotate(last=Max("created_at"))
+    cutoff = now - datetime.timedelta(days=30)
+    digest.silent = [
+        {"jurisdiction": row["item__plan__jurisdiction__name"], "last": row["last"]}
+        for row in latest.order_by("item__plan__jurisdiction__name")
+        if row["last"] < cutoff
+    ]
+    return digest
+
+
+def due_digests(now: datetime.datetime) -> list[Preference]:
+    return list(
+        Preference.objects.filter(digest=True, next_digest_at__lte=now, user__is_active=True)
+        .select_related("user")
+        .order_by("next_digest_at", "pk")
+    )
+
+
+def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | None:
+    """Queue one person's digest if it is due, and move their clock to next week. Runs in its own
+    transaction with the preference row locked: two scans cannot both send it."""
+    with transaction.atomic():
+        pref = Preference.objects.select_for_update().select_related("user").get(pk=pref.pk)
+        if not pref.digest or pref.next_digest_at is None or pref.next_digest_at > now:
+            return None
+        user = pref.user
+        digest = build_digest(user, now=now)
+        row = None
+        if not digest.is_quiet or pref.digest_when_quiet:
+            row = emails.queue(
+                OutgoingEmail.Kind.STAFF_DIGEST if digest.is_staff else OutgoingEmail.Kind.DIGEST,
+                user=user,
+                dedupe_key=f"digest:{user.pk}:{digest.week}",
+                template="staff_digest" if digest.is_staff else "digest",
+                context={
+                    "digest": digest,
+                    "plans_url": emails.absolute("/plans/"),
+                    "my_updates_url": emails.absolute("/my-updates/"),
+                },
+                unsubscribe_topic="digest",
+            )
+        pref.next_digest_at = next_digest_at(pref, user.tz, after=max(now, pref.next_digest_at))
+        pref.save(update_fields=["next_digest_at", "updated_at"])
+        return row
+
+
+def queue_digests(*, now: datetime.datetime | None = None) -> list[OutgoingEmail]:
+    now = now or timezone.now()
+    ensure_preferences(now)
+    return [row for pref in due_digests(now) if (row := send_digest(pref, now=now)) is not None]

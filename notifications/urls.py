@@ -1,0 +1,12 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("email/preferences/", views.preferences, name="preferences"),
+    path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("email/log/", views.delivery_log, name="delivery_log"),
+    path("email/log/<int:email_id>/resend/", views.resend, name="resend"),
+]

@@ -1,0 +1,96 @@
+"""Email preferences, one-click unsubscribe, and the staff delivery log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from directory import permissions
+from directory.models import Membership, User
+from notifications import delivery, services, tokens
+from notifications.forms import DeliveryFilterForm, PreferenceForm
+from notifications.models import OutgoingEmail
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Switch each kind of email on or off and pick the digest's day and hour."""
+    pref = services.preference_for(request.user)
+    form = PreferenceForm(request.POST or None, instance=pref)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.save_preferences(pref, changes=changes)
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form, "pref": pref})
+
+
+@csrf_exempt  # RFC 8058: mail providers POST here with no cookie and no token but the signed link
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link does and a button; POST (the button, or a mail provider's one-click
+    request) switches that email off. No sign-in needed: the link itself is signed."""
+    try:
+        user_id, topic = tokens.read(token)
+        user = User.objects.get(pk=user_id, is_active=True)
+    except (signing.BadSignature, User.DoesNotExist):
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(user, topic)
+        done = True
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"what": tokens.TOPICS[topic], "done": done, "email": user.email, "token": token},
+    )
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not permissions.is_association_staff(request.user):
+        raise PermissionDenied("The delivery log is for NASPO and NASCIO staff.")
+
+
+@login_required
+def delivery_log(request: HttpRequest) -> HttpResponse:
+    """Every email the system wrote, newest first, with why a failed one failed."""
+    _staff_only(request)
+    form = DeliveryFilterForm(request.GET or None)
+    rows = OutgoingEmail.objects.select_related("recipient")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            rows = rows.filter(kind=data["kind"])
+        if data["status"]:
+            rows = rows.filter(status=data["status"])
+        if data["recipient"]:
+            rows = rows.filter(to_address__icontains=data["recipient"])
+        if data["jurisdiction"]:
+            members = Membership.objects.filter(jurisdiction__code=data["jurisdiction"].upper()).values("user_id")
+            rows = rows.filter(Q(recipient__in=members))
+    page = Paginator(rows.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = {s: OutgoingEmail.objects.filter(status=s).count() for s in OutgoingEmail.Status.values}
+    return render(
+        request,
+        "notifications/delivery_log.html",
+        {"form": form, "page": page, "rows": list(page.object_list), "query": query.urlencode(), "counts": counts},
+    )
+
+
+@login_required
+@require_POST
+def resend(request: HttpRequest, email_id: int) -> HttpResponse:
+    _staff_only(request)
+    row = get_object_or_404(OutgoingEmail, pk=email_id)
+    delivery.resend(row)
+    messages.success(request, f"The email to {row.to_address} is queued again.")
+    return redirect("notifications:delivery_log")
