@@ -26,8 +26,10 @@ run: .venv/.installed
 	@DEBUG=1 $(PY) manage.py migrate --noinput -v 0
 	@DEBUG=1 $(PY) manage.py load_reference
 	@DEBUG=1 $(PY) manage.py seed_demo
-	@echo "Serving Joint Plan on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	@DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving Joint Plan on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop); email goes to var/mail/ and this console"
+	@DEBUG=1 PORT=$(PORT) $(PY) manage.py run_schedule & schedule=$$!; \
+	trap 'kill $$schedule 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: .venv/.installed
 	$(PY) -m ruff check .
@@ -46,6 +48,11 @@ test: .venv/.installed node_modules/.installed lint
 	@bin/ensure-services
 	@$(MAKE) --no-print-directory check
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# National-scale page benchmark against PostgreSQL (bench/README.md): seeds jointplan_bench the
+# first time (a few minutes), then serves with gunicorn and prints the figures. BENCH_ARGS="--reseed".
+bench: .venv/.installed
+	$(PY) bench/plan_pages.py $(BENCH_ARGS)
 
 vendor: node_modules/.installed
 	bin/vendor-assets

@@ -10,6 +10,8 @@ purpose, and every message carries its row's deterministic Message-ID.
 from __future__ import annotations
 
 import datetime
+import email.message
+import email.policy
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -62,8 +64,18 @@ def claim(*, now: datetime.datetime | None = None, limit: int = BATCH_SIZE) -> l
     return list(OutgoingEmail.objects.filter(id__in=ids, status=Status.SENDING).order_by("id"))
 
 
+# RFC 5322 allows header lines of up to 998 characters. With the default 78, Python folds a long
+# List-Unsubscribe URL into RFC 2047 encoded words, which mail clients do not decode as a link.
+LONG_HEADER_POLICY = email.policy.default.clone(max_line_length=998)
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    def message(self, *, policy: email.policy.Policy = LONG_HEADER_POLICY) -> email.message.EmailMessage:
+        return super().message(policy=policy)
+
+
 def to_message(row: OutgoingEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=row.subject,
         body=row.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
