@@ -110,14 +110,17 @@ def _permanent(error: smtplib.SMTPException) -> bool:
     return isinstance(code, int) and 500 <= code < 600
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
 def _describe(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{addr}: {code} {msg!r}" for addr, (code, msg) in error.recipients.items())
+        return "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in error.recipients.items())
     code = getattr(error, "smtp_code", None)
     message = getattr(error, "smtp_error", b"")
     if code:
-        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
-        return f"{code} {text}".strip()
+        return f"{code} {_text(message)}".strip()
     return f"{type(error).__name__}: {error}".strip()
 
 
@@ -180,9 +183,16 @@ def deliver_due(*, max_batches: int = 50) -> DeliveryReport:
 
 
 def sweep(*, now: datetime.datetime | None = None) -> int:
-    """Put rows whose sender vanished (lease over, still `sending`) back in the queue."""
+    """Put rows whose sender vanished (lease over, still `sending`) back in the queue; a row that
+    has already used all its attempts is marked failed instead of being tried for ever."""
     now = now or timezone.now()
-    return OutgoingEmail.objects.filter(status=Status.SENDING, lease_expires_at__lt=now).update(
+    abandoned = OutgoingEmail.objects.filter(status=Status.SENDING, lease_expires_at__lt=now)
+    abandoned.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        lease_expires_at=None,
+        last_error=f"Gave up after {MAX_ATTEMPTS} attempts: the sender kept stopping before finishing.",
+    )
+    return abandoned.filter(attempts__lt=MAX_ATTEMPTS).update(
         status=Status.QUEUED,
         lease_expires_at=None,
         next_attempt_at=now,
@@ -190,8 +200,17 @@ def sweep(*, now: datetime.datetime | None = None) -> int:
     )
 
 
-def resend(row: OutgoingEmail) -> None:
-    """Staff asked to try a failed (or sent) email again: queue it now, keeping its Message-ID."""
-    OutgoingEmail.objects.filter(pk=row.pk).exclude(status=Status.SENDING).update(
-        status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0, last_error=""
+def resend(row: OutgoingEmail) -> bool:
+    """Staff asked to try a failed (or sent) email again: queue it now, keeping its Message-ID.
+
+    False if there is nothing to resend: a row being sent right now, or one that failed before it
+    was written (no valid address, a template error) and so has no body; sending that would mail
+    the person a blank "(digest not rendered)" message.
+    """
+    requeued = (
+        OutgoingEmail.objects.filter(pk=row.pk)
+        .exclude(status=Status.SENDING)
+        .exclude(body_text="")
+        .update(status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0, last_error="")
     )
+    return bool(requeued)

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status, Update
+from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status
 from directory import permissions
 from directory.models import Membership, User
 from notifications import emails
@@ -62,7 +62,11 @@ def preference_for(user: User, *, now: datetime.datetime | None = None) -> Prefe
     if pref is None:
         pref = Preference(user=user)
         pref.next_digest_at = next_digest_at(pref, user.tz, after=now or timezone.now())
-        pref.save()
+        try:
+            with transaction.atomic():
+                pref.save()
+        except IntegrityError:  # a scan (ensure_preferences) created it a moment ago
+            pref = Preference.objects.get(user=user)
     return pref
 
 
@@ -90,7 +94,9 @@ def unsubscribe(user: User, topic: str) -> Preference:
 
 
 def ensure_preferences(now: datetime.datetime) -> int:
-    """Give every active person who belongs somewhere a Preference row, so scans can find them."""
+    """Give every active person who belongs somewhere a Preference row, so scans can find them.
+
+    Returns how many were missing (a concurrent scan may have written some of them)."""
     member_ids = Membership.objects.active().values("user_id")
     from directory.models import StaffMembership
 
@@ -98,13 +104,15 @@ def ensure_preferences(now: datetime.datetime) -> int:
     missing = User.objects.filter(is_active=True, email_preference__isnull=True).filter(
         Q(pk__in=member_ids) | Q(pk__in=staff_ids)
     )
-    created = 0
+    prefs = []
     for user in missing:
         pref = Preference(user=user)
         pref.next_digest_at = next_digest_at(pref, user.tz, after=now)
-        pref.save()
-        created += 1
-    return created
+        prefs.append(pref)
+    # Another scan may be creating the same rows at this moment: the database keeps the first of
+    # each and this one skips it, instead of dying on the unique user.
+    Preference.objects.bulk_create(prefs, ignore_conflicts=True)
+    return len(prefs)
 
 
 # --- Reminders ----------------------------------------------------------------------------------
@@ -166,10 +174,15 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
                 continue
             today = local(now, owner.tz).date()
             days_left = (item.due_on - today).days
-            if days_left == 7:
-                add(owner, Fact(f"due7:{item.pk}:{item.due_on}", "reminders_due", "Due in 7 days", item))
-            elif days_left == 1:
-                add(owner, Fact(f"due1:{item.pk}:{item.due_on}", "reminders_due", "Due tomorrow", item))
+            # Windows, not exact days: a fact whose day fell on a weekend or a night (outside the
+            # recipient's hours) or a day the scan did not run is told at the next chance instead
+            # of never. The key (item, due date) still makes each one said once.
+            if 1 < days_left <= 7:
+                title = "Due in 7 days" if days_left == 7 else f"Due in {days_left} days"
+                add(owner, Fact(f"due7:{item.pk}:{item.due_on}", "reminders_due", title, item))
+            elif 0 <= days_left <= 1:
+                title = "Due tomorrow" if days_left == 1 else "Due today"
+                add(owner, Fact(f"due1:{item.pk}:{item.due_on}", "reminders_due", title, item))
             elif days_left < 0:
                 week = "{}-W{:02}".format(*today.isocalendar()[:2])
                 add(
@@ -278,22 +291,25 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
     now = now or timezone.now()
     queued = []
     for batch in pending_reminders(now):
-        with transaction.atomic():
-            keys = sorted(f.key for f in batch.facts)
-            digest = hashlib.sha256("|".join(keys).encode()).hexdigest()[:20]
-            row = emails.queue(
-                OutgoingEmail.Kind.REMINDER,
-                user=batch.user,
-                dedupe_key=f"reminders:{batch.user.pk}:{digest}",
-                template="reminders",
-                context={"sections": _sections(batch.facts), "count": len(batch.facts)},
-                unsubscribe_topic="reminders",
-            )
-            if row is None:
-                continue
-            # If another scan told some of these facts meanwhile, this insert fails and the whole
-            # email is rolled back: the next scan sends only what is still new.
-            ReminderSent.objects.bulk_create([ReminderSent(user=batch.user, key=k, email=row) for k in keys])
+        keys = sorted(f.key for f in batch.facts)
+        digest = hashlib.sha256("|".join(keys).encode()).hexdigest()[:20]
+        try:
+            with transaction.atomic():
+                row = emails.queue(
+                    OutgoingEmail.Kind.REMINDER,
+                    user=batch.user,
+                    dedupe_key=f"reminders:{batch.user.pk}:{digest}",
+                    template="reminders",
+                    context={"sections": _sections(batch.facts), "count": len({f.item.pk for f in batch.facts})},
+                    unsubscribe_topic="reminders",
+                )
+                if row is None:
+                    continue
+                ReminderSent.objects.bulk_create([ReminderSent(user=batch.user, key=k, email=row) for k in keys])
+        except IntegrityError:
+            # Another scan told some of these facts meanwhile: this person's email is rolled back
+            # (the next scan sends only what is still new) and everyone else's goes ahead.
+            continue
         queued.append(batch)
     return queued
 
@@ -439,12 +455,19 @@ def _national(digest: Digest, *, now: datetime.datetime, week_ago: datetime.date
         )[:50]
     )
     digest.sign_offs = list(week.filter(verb=Activity.Verb.SIGNED_OFF).order_by("plan__jurisdiction__name")[:50])
-    latest = Update.objects.values("item__plan__jurisdiction__name").annotate(last=Max("created_at"))
+    # Silent: a plan at least 30 days old whose last update is 30+ days old, or that never had one
+    # (those are the quietest of all, and a list of updates alone would never show them).
     cutoff = now - datetime.timedelta(days=30)
+    latest = (
+        Plan.objects.filter(created_at__lt=cutoff)
+        .values("jurisdiction__name")
+        .annotate(last=Max("items__updates__created_at", filter=Q(items__updates__created_at__lt=now)))
+        .order_by("jurisdiction__name")
+    )
     digest.silent = [
-        {"jurisdiction": row["item__plan__jurisdiction__name"], "last": row["last"]}
-        for row in latest.order_by("item__plan__jurisdiction__name")
-        if row["last"] < cutoff
+        {"jurisdiction": row["jurisdiction__name"], "last": row["last"]}
+        for row in latest
+        if row["last"] is None or row["last"] < cutoff
     ]
     return digest
 
@@ -466,6 +489,9 @@ def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | 
             return None
         user = pref.user
         digest = build_digest(user, now=now)
+        # The week the digest was due in, not the week the scan ran in: a scan late past midnight
+        # into Monday would otherwise take next week's key, and next week's digest would be lost.
+        digest.week = iso_week(local(pref.next_digest_at, user.tz).date())
         row = None
         if not digest.is_quiet or pref.digest_when_quiet:
             row = emails.queue(

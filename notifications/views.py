@@ -91,6 +91,10 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
 def resend(request: HttpRequest, email_id: int) -> HttpResponse:
     _staff_only(request)
     row = get_object_or_404(OutgoingEmail, pk=email_id)
-    delivery.resend(row)
-    messages.success(request, f"The email to {row.to_address} is queued again.")
+    if delivery.resend(row):
+        messages.success(request, f"The email to {row.to_address} is queued again.")
+    elif row.status == OutgoingEmail.Status.SENDING:
+        messages.error(request, f"The email to {row.to_address} is being sent right now.")
+    else:
+        messages.error(request, f"The email to {row.to_address} was never written, so there is nothing to resend.")
     return redirect("notifications:delivery_log")

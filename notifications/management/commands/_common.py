@@ -21,7 +21,10 @@ def add_arguments(parser: CommandParser) -> None:
 def moment(value: str | None) -> datetime.datetime:
     if not value:
         return timezone.now()
-    parsed = parse_datetime(value.replace("Z", "+00:00"))
+    try:
+        parsed = parse_datetime(value.replace("Z", "+00:00"))
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30T10:00
+        parsed = None
     if parsed is None:
         raise CommandError(f"--at: {value!r} is not a date and time such as 2026-11-23T13:00Z")
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)

@@ -1,0 +1,50 @@
+"""Mail servers that misbehave in the ways SMTP servers do, plugged in through MAILERS like any
+backend, so the delivery code meets a refusal, a busy server or a dropped line for real."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Sequence
+
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+class RefusingBackend(BaseEmailBackend):
+    """Refuses every recipient for good (550: no such user)."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"5.1.1 No such user") for m in email_messages})
+
+
+class BusyBackend(BaseEmailBackend):
+    """Answers every message with a temporary 451: try again later."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
+
+
+class UnreachableBackend(BaseEmailBackend):
+    """Nobody listens on the mail server's port."""
+
+    def open(self) -> bool:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise AssertionError("never reached: open() failed")
+
+
+class DroppingBackend(BaseEmailBackend):
+    """Delivers the first message of a connection (to mail.outbox), then drops the line."""
+
+    def open(self) -> bool:
+        self.sent = 0
+        return True
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        if self.sent >= 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        self.sent += len(email_messages)
+        mail.outbox.extend(email_messages)
+        return len(email_messages)
