@@ -14,6 +14,7 @@ import email.message
 import email.policy
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -168,10 +169,12 @@ def deliver(rows: list[OutgoingEmail], *, now: datetime.datetime | None = None) 
     return report
 
 
-def deliver_due(*, max_batches: int = 50) -> DeliveryReport:
-    """Claim and send batches until nothing is due (bounded, so one task never runs for ever)."""
+def deliver_due(*, seconds: float = 60.0) -> DeliveryReport:
+    """Claim and send batches until nothing is due or `seconds` have passed (then the next run
+    carries on), so one task never holds a worker for long."""
     total = DeliveryReport()
-    for _ in range(max_batches):
+    stop_at = time.monotonic() + seconds
+    while time.monotonic() < stop_at:
         rows = claim()
         if not rows:
             break

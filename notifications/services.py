@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -511,7 +512,17 @@ def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | 
         return row
 
 
-def queue_digests(*, now: datetime.datetime | None = None) -> list[OutgoingEmail]:
+def queue_digests(*, now: datetime.datetime | None = None, seconds: float | None = None) -> list[OutgoingEmail]:
+    """Queue every digest due at `now`. With `seconds`, stop after that long: a periodic task must
+    end well inside its time limit, and the next run carries on with whoever is still due."""
     now = now or timezone.now()
     ensure_preferences(now)
-    return [row for pref in due_digests(now) if (row := send_digest(pref, now=now)) is not None]
+    stop_at = time.monotonic() + seconds if seconds is not None else None
+    queued = []
+    for pref in due_digests(now):
+        if stop_at is not None and time.monotonic() > stop_at:
+            break
+        row = send_digest(pref, now=now)
+        if row is not None:
+            queued.append(row)
+    return queued
