@@ -1,0 +1,115 @@
+"""Fixtures for the integration tests: a private Redis, an SMTP sink and real Celery workers, all on
+loopback, all bounded in time and all stopped at teardown.
+
+The worker is a separate process, so it sees only committed rows: these tests use pytest-django's
+`transactional_db` (every write commits) and give the worker the test database's URL. The shared
+system Redis is never touched: each test starts its own redis-server on a free port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from pytest_django.fixtures import Settings
+
+from config.celery import app as celery_app
+from tests.integration.builders import Idaho, make_idaho
+from tests.integration.harness import LoggedProcess, RedisServer, SmtpSink, Worker, manage, process_env
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private redis-server (no persistence) on a free port; stop()/start() keep the port."""
+    directory = tmp_path / "redis"
+    directory.mkdir()
+    server = RedisServer(directory)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """An SMTP server on 127.0.0.1 that records every accepted message by Message-ID."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+def _forget_broker_connections() -> None:
+    # Celery keeps a pool of broker connections made from the broker URL it saw first; drop it so
+    # the next publish connects to the URL configured now.
+    pool = celery_app._pool
+    if pool is not None:
+        pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker(redis_server: RedisServer, settings: Settings) -> Iterator[RedisServer]:
+    """This test process publishes tasks to the private Redis (not in-process, not the system Redis)."""
+    saved = {name: celery_app.conf[name] for name in ("broker_url", "task_always_eager")}
+    settings.REDIS_URL = redis_server.url
+    settings.CELERY_BROKER_URL = redis_server.url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.broker_url = redis_server.url
+    celery_app.conf.task_always_eager = False
+    _forget_broker_connections()
+    yield redis_server
+    celery_app.conf.update(saved)
+    _forget_broker_connections()
+
+
+@pytest.fixture
+def worker_env(transactional_db: None, redis_server: RedisServer, smtp_sink: SmtpSink) -> dict[str, str]:
+    """Environment for subprocesses: the test database, the private Redis and the sink."""
+    return process_env(redis_url=redis_server.url, email_url=smtp_sink.url, site_url=django_settings.SITE_URL)
+
+
+@pytest.fixture
+def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[[str], Worker]]:
+    """Start more workers by name (each a real `celery worker` process); all stopped at teardown."""
+    workers: list[Worker] = []
+
+    def start(name: str) -> Worker:
+        worker = Worker.create(name=name, env=worker_env, directory=tmp_path)
+        workers.append(worker)
+        worker.start()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def manage_py(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., LoggedProcess]]:
+    """Start `manage.py <args>` in the background (wait with harness.finish); stopped at teardown
+    whatever happened, so no command outlives its test or holds the test database."""
+    started: list[LoggedProcess] = []
+
+    def start(*args: str, name: str) -> LoggedProcess:
+        process = manage(*args, env=worker_env, log_path=tmp_path / f"{name}.log")
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def celery_worker(start_worker: Callable[[str], Worker]) -> Worker:
+    """One real worker, ready; a test may kill() it with SIGKILL and start() it again."""
+    return start_worker("it")
+
+
+@pytest.fixture
+def idaho(transactional_db: None) -> Idaho:
+    """Idaho's CIO, CPO, a CIO delegate, a viewer and a plan (committed rows)."""
+    return make_idaho()
