@@ -14,7 +14,7 @@ COPY . .
 # Hashed, compressed static files for whitenoise. The values are placeholders for the build only:
 # the real ones come from the environment at run time.
 RUN DEBUG=0 SECRET_KEY=build-only-placeholder-0123456789abcdefghijklmnopqrstuvwxyz \
-    ALLOWED_HOSTS=build EMAIL_URL=console:// STATIC_ROOT=/app/staticfiles \
+    ALLOWED_HOSTS=build SITE_URL=https://build.invalid EMAIL_URL=console:// STATIC_ROOT=/app/staticfiles \
     python manage.py collectstatic --noinput -v 0
 
 RUN useradd --system --uid 10001 jointplan && mkdir -p /app/var && chown jointplan /app/var

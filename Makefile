@@ -39,6 +39,9 @@ check: .venv/.installed
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
 	DEBUG=1 DATABASE_URL=sqlite:///var/makemigrations-check.sqlite3 $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	@# The Dockerfile's collectstatic step, with production's hashed and compressed storage.
+	@tmp=$$(mktemp -d) && $(PROD_ENV) STATIC_ROOT=$$tmp $(PY) manage.py collectstatic --noinput -v 0 \
+		&& echo "collectstatic (production storage) works" ; status=$$?; rm -rf $$tmp; exit $$status
 	@if command -v docker-compose >/dev/null 2>&1; then \
 		docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
 	elif [ -n "$${CI:-}" ]; then echo "error: docker-compose is needed to validate docker-compose.yml" >&2; exit 1; \

@@ -1,7 +1,9 @@
-"""Demo people for the quick start and the benchmarks (`manage.py seed_demo`).
+"""Demo people and plans for the quick start and the benchmarks (`manage.py seed_demo`).
 
 Every name here is invented. The three showcase states are Idaho and Maine (whose CPO and CIO
-co-chaired the 2017 joint task force) and North Carolina (host of the 2016 roundtable).
+co-chaired the 2017 joint task force) and North Carolina (host of the 2016 roundtable). The
+national scale adds people everywhere and, for the benchmarks, every jurisdiction's plan with
+three years of weekly history (see seed_national_plans).
 """
 
 from __future__ import annotations
@@ -331,6 +333,8 @@ TROUBLE = ["at_risk", "off_track", "blocked"]
 
 
 class NationalTotals(NamedTuple):
+    """What a national seed created, and how long it took (printed by seed_demo)."""
+
     plans: int
     items: int
     updates: int
@@ -547,7 +551,7 @@ def _national_plan(
         item.status, item.progress, item.last_update_at = last.status, last.progress, last.created_at
 
         if joint and (
-            final_status == "done" or (final_status == "on_track" and final_progress >= 80 and rng.random() < 0.35)
+            final_status == "done" or (final_status == "on_track" and final_progress >= 60 and rng.random() < 0.5)
         ):
             # Sign-offs come after the last update: the second one makes the item done.
             signers = ["cio", "cpo"] if final_status == "done" else [rng.choice(["cio", "cpo"])]
@@ -632,7 +636,8 @@ def seed_national_plans(*, weeks: int = HISTORY_WEEKS, report: Callable[[str], o
     The data the benchmarks run against (bench/plan_pages.py). Idempotent: a jurisdiction that
     already has its FY2027 plan is skipped. Each jurisdiction is one transaction, so an
     interrupted run leaves whole plans and resumes where it stopped. Deterministic: each
-    jurisdiction draws from its own random.Random derived from SEED, whichever ones are skipped.
+    jurisdiction draws from its own random.Random derived from SEED, whichever ones are skipped,
+    so every run makes the same rows, dated relative to the moment it runs.
     """
     from actionplan import services
     from actionplan.models import Plan
@@ -647,10 +652,12 @@ def seed_national_plans(*, weeks: int = HISTORY_WEEKS, report: Callable[[str], o
     master = random.Random(SEED)  # noqa: S311 - demo data, not security
     seeds = {j.code: master.getrandbits(64) for j in jurisdictions}
     planned = set(Plan.objects.filter(period=f"FY{NATIONAL_FISCAL_YEAR}").values_list("jurisdiction__code", flat=True))
+    skipped = [j.code for j in jurisdictions if j.code in planned]
+    if skipped:
+        report(f"Skipped, already with an FY{NATIONAL_FISCAL_YEAR} plan: {', '.join(skipped)}")
     plans = items = updates = activities = 0
     for jurisdiction in jurisdictions:
         if jurisdiction.code in planned:
-            report(f"{jurisdiction.code}: already has its FY{NATIONAL_FISCAL_YEAR} plan, skipped")
             continue
         rng = random.Random(seeds[jurisdiction.code])  # noqa: S311 - demo data, not security
         with transaction.atomic():

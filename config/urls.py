@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import views
+
 urlpatterns = [
     path("", include("directory.urls")),
     path("", include("actionplan.urls")),
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 handler403 = "config.views.permission_denied"

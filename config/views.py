@@ -79,6 +79,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": status, "checks": checks}, status=503 if status == "unavailable" else 200)
 
 
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """A private workspace: ask crawlers to stay out. (Also the benchmarks' trivial view: a plain
+    view through the whole middleware stack, with no template and no query of its own.)"""
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "403.html", {"exception": str(exception) if str(exception) else ""}, status=403)
 

@@ -104,3 +104,18 @@ def make_item(
         framework_item=framework_item,
         **fields,
     )
+
+
+def edit_data(item: Item, **overrides: object) -> dict[str, object]:
+    """The edit form as it opens for `item`; override the fields being changed."""
+    return {
+        "title": item.title,
+        "dimension": item.dimension_id,
+        "description": item.description,
+        "side": item.side,
+        "cio_owner": item.cio_owner_id or "",
+        "cpo_owner": item.cpo_owner_id or "",
+        "starts_on": item.starts_on.isoformat(),
+        "due_on": item.due_on.isoformat(),
+        "version": item.version,
+    } | overrides

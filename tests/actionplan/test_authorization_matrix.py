@@ -42,6 +42,7 @@ from actionplan import services
 from actionplan.models import Activity, Attachment, Framework, Item, Plan, Sharing
 from directory.models import Jurisdiction, Membership, User
 from tests import factories
+from tests.actionplan import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -210,18 +211,7 @@ def new_item_data(world: World, persona: str, target: Target | None) -> dict[str
 def edit_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:
     """The edit form as it opens for T1, with a new title."""
     assert target is not None
-    item = target.item
-    return {
-        "title": f"{item.title} (revised)",
-        "dimension": item.dimension_id,
-        "description": item.description,
-        "side": item.side,
-        "cio_owner": item.cio_owner_id or "",
-        "cpo_owner": item.cpo_owner_id or "",
-        "starts_on": item.starts_on.isoformat(),
-        "due_on": item.due_on.isoformat(),
-        "version": item.version,
-    }
+    return builders.edit_data(target.item, title=f"{target.item.title} (revised)")
 
 
 def update_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:

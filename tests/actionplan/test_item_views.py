@@ -17,7 +17,7 @@ from actionplan import services
 from actionplan.models import Activity, Attachment, Comment, Item, ItemSide, Plan, Sharing, SignOff, Status, Update
 from directory.models import Membership, User
 from tests import factories
-from tests.actionplan.builders import first_dimension, make_framework, make_item, make_plan
+from tests.actionplan.builders import edit_data, first_dimension, make_framework, make_item, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -61,21 +61,6 @@ def update(
     item: Item, author: User, side: str, status: str, progress: int = 40, narrative: str = "Working on it."
 ) -> Update:
     return services.post_update(item, author=author, side=side, status=status, progress=progress, narrative=narrative)
-
-
-def edit_data(item: Item, **overrides: object) -> dict[str, object]:
-    """The edit form as it opens for `item`; override the fields being changed."""
-    return {
-        "title": item.title,
-        "dimension": item.dimension_id,
-        "description": item.description,
-        "side": item.side,
-        "cio_owner": item.cio_owner_id or "",
-        "cpo_owner": item.cpo_owner_id or "",
-        "starts_on": item.starts_on.isoformat(),
-        "due_on": item.due_on.isoformat(),
-        "version": item.version,
-    } | overrides
 
 
 def item_data(idaho: Idaho, **overrides: object) -> dict[str, object]:

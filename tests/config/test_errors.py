@@ -41,3 +41,10 @@ def test_pages_carry_a_strict_content_security_policy(client: Client) -> None:
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
+
+
+def test_robots_txt_keeps_crawlers_out_of_a_private_workspace(client: Client) -> None:
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == "User-agent: *\nDisallow: /\n"

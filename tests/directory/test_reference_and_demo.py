@@ -94,7 +94,7 @@ def test_seed_demo_twice_creates_nothing_the_second_time(settings) -> None:
 def test_seed_demo_national_gives_every_jurisdiction_a_cio_and_a_cpo(settings) -> None:
     settings.DEBUG = True
     run("load_reference")
-    run("seed_demo", scale="national")
+    run("seed_demo", scale="national", weeks=1)  # one week of history: the shape, not the volume
     for role in ["cio", "cpo"]:
         assert Membership.objects.active().filter(role=role).values("jurisdiction").distinct().count() == 56
 
