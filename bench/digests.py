@@ -54,6 +54,8 @@ from plan_pages import (  # noqa: E402 - the sibling module, importable once ben
     prepare_database,
 )
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")  # for the `python -c` helpers below
+
 DIGEST_DATABASE = "jointplan_digest_bench"
 CELERY = REPO / ".venv" / "bin" / "celery"
 DEADLINE_SECONDS = 900  # no phase may run longer than this

@@ -77,6 +77,12 @@ def day(value: datetime.date | None) -> SafeString | str:
 
 
 @register.filter
+def local_day(value: datetime.datetime | None) -> SafeString | str:
+    """The calendar day of a moment, in the viewer's time zone."""
+    return day(timezone.localtime(value).date()) if value is not None else ""
+
+
+@register.filter
 def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name.replace("_", " "))
 

@@ -25,12 +25,12 @@ from django.views.decorators.http import require_POST
 
 from actionplan import services
 from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
-from actionplan.models import Framework, Item, ItemSide, SignOff, Status, Update
+from actionplan.models import Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from directory import permissions
 from directory.models import Membership, User
 
-TIMELINE_LIMIT = 50
+TIMELINE_LIMIT = 25
 DETAIL = "actionplan/item_detail.html"
 SIDE_NAMES = {"cio": "CIO", "cpo": "CPO"}
 
@@ -111,10 +111,12 @@ def _detail_context(
         comment_form = CommentForm(members=services.plan_members(plan), auto_id="comment_%s")
     if can_edit and evidence_form is None:
         evidence_form = EvidenceForm(auto_id="evidence_%s")
-    activities = list(item.activities.select_related("actor")[: TIMELINE_LIMIT + 1])
-    framework = (
-        Framework.objects.only("title").get(pk=item.framework_item.framework_id) if item.framework_item else None
-    )
+    # The latest events by default (the page stays quick on an item with years of history);
+    # ?timeline=all shows every one.
+    limit = None if request.GET.get("timeline") == "all" else TIMELINE_LIMIT
+    timeline = item.activities.select_related("actor")
+    activities = list(timeline if limit is None else timeline[: limit + 1])
+    framework = item.framework_item.framework if item.framework_item else None  # loaded with the item
     disagreement = ""
     if item.sides_disagree:
         disagreement = (
@@ -131,8 +133,8 @@ def _detail_context(
         "is_overdue": item.is_overdue(timezone.localdate()),
         "attachments": list(item.attachments.select_related("uploaded_by")),
         "comments": list(item.comments.select_related("author")),
-        "activities": activities[:TIMELINE_LIMIT],
-        "more_activities": len(activities) > TIMELINE_LIMIT,
+        "activities": activities if limit is None else activities[:limit],
+        "more_activities": limit is not None and len(activities) > limit,
         "timeline_limit": TIMELINE_LIMIT,
         "can_edit": can_edit,
         "update_form": update_form if can_edit and not is_signed_done else None,

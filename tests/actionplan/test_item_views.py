@@ -15,6 +15,7 @@ from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
 from actionplan import services
 from actionplan.models import Activity, Attachment, Comment, Item, ItemSide, Plan, Sharing, SignOff, Status, Update
+from actionplan.views.items import TIMELINE_LIMIT
 from directory.models import Membership, User
 from tests import factories
 from tests.actionplan.builders import edit_data, first_dimension, make_framework, make_item, make_plan
@@ -598,16 +599,19 @@ def test_the_detail_page_costs_the_same_queries_whatever_its_history(
         response = client.get(url("item", item.pk))
 
     assert len(response.context["comments"]) == size
-    assert len(response.context["activities"]) == min(Activity.objects.filter(item=item).count(), 50)
+    assert len(response.context["activities"]) == min(Activity.objects.filter(item=item).count(), TIMELINE_LIMIT)
     assert len(response.context["attachments"]) == size
 
 
-def test_the_timeline_shows_the_latest_fifty_events_and_says_so(client: Client, idaho: Idaho) -> None:
-    for i in range(51):
+def test_the_timeline_shows_the_latest_events_says_so_and_can_show_them_all(client: Client, idaho: Idaho) -> None:
+    for i in range(TIMELINE_LIMIT + 1):
         services.add_comment(idaho.item, author=idaho.cio, body=f"Note {i}")
 
     response = signed_in(client, idaho.cio).get(url("item", idaho.item.pk))
 
-    assert len(response.context["activities"]) == 50
-    assert response.context["activities"][0].new_value == "Note 50"
-    assert "Showing the latest 50 events, newest first." in response.content.decode()
+    assert len(response.context["activities"]) == TIMELINE_LIMIT
+    assert response.context["activities"][0].new_value == f"Note {TIMELINE_LIMIT}"
+    assert f"Showing the latest {TIMELINE_LIMIT} events, newest first." in response.content.decode()
+    everything = client.get(url("item", idaho.item.pk), {"timeline": "all"})
+    assert len(everything.context["activities"]) == Activity.objects.filter(item=idaho.item).count()
+    assert "Show the whole timeline" not in everything.content.decode()
