@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from actionplan.models import Activity, Status
+from actionplan.models import Activity, Item, ItemSide, Status
 from config.markdown import render_markdown
 
 register = template.Library()
@@ -101,3 +102,47 @@ def activity_summary(activity: Activity) -> str:
         return "changed the status"
     label = activity.get_verb_display()
     return f"{label} ({field_label(activity.field)})" if activity.field else label
+
+
+@register.simple_tag
+def item_rows(
+    items: list[Item], today: datetime.date, show_plan: bool = False, show_dimension: bool = False
+) -> SafeString:
+    """The <tr> rows of an item table. Built here rather than in a template loop because lists of
+    50 items are the hottest thing the app renders; every value is escaped by format_html."""
+    prefix = reverse("actionplan:item", args=[0])[: -len("0/")]
+    rows = []
+    for item in items:
+        flags = (
+            format_html('<br><span class="jp-muted">{}</span>', item.dimension.name)
+            if show_dimension
+            else mark_safe("")
+        )
+        if item.sides_disagree:
+            flags += mark_safe('<br><span class="jp-flag jp-flag--disagree">Sides disagree</span>')  # noqa: S308 - constant
+        owners = []
+        if item.side != ItemSide.CPO:
+            owners.append(format_html("CIO: {}", item.cio_owner or "owner needed"))
+        if item.side != ItemSide.CIO:
+            owners.append(format_html("CPO: {}", item.cpo_owner or "owner needed"))
+        due = day(item.due_on)
+        if item.status != Status.DONE and item.due_on < today:
+            due += mark_safe('<br><span class="jp-flag jp-flag--overdue">Overdue</span>')  # noqa: S308 - constant
+        rows.append(
+            format_html(
+                '<tr><th scope="row"><a class="usa-link" href="{}{}/">{}</a>{}</th>{}<td>{}</td><td>{}</td>'
+                "<td>{}</td><td>{}</td><td>{}%</td><td>{}</td></tr>",
+                prefix,
+                item.pk,
+                item.title,
+                flags,
+                format_html("<td>{}</td>", item.plan) if show_plan else "",
+                item.get_side_display(),
+                mark_safe("<br>".join(owners)),  # noqa: S308 - each part built by format_html
+                due,
+                status_tag(item.status),
+                item.progress,
+                local_day(item.last_update_at) if item.last_update_at else "None yet",
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row built by format_html
