@@ -12,8 +12,9 @@ import datetime
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -126,7 +127,7 @@ class Fact:
     key: str
     topic: str  # a Preference field name
     title: str  # heading of the section in the email
-    item: Item
+    item: Item | Any  # an Item; briefly its id while the scan collects
     detail: str = ""
 
 
@@ -137,10 +138,6 @@ class ReminderBatch:
 
 
 SECTION_ORDER = ["reminders_mention", "reminders_sign_off", "reminders_overdue", "reminders_due", "reminders_stale"]
-
-
-def _owner_sides(item: Item) -> list[tuple[str, User | None]]:
-    return [(side, item.owner_for(side)) for side in item.sides]
 
 
 def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
@@ -161,57 +158,7 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
     def still_holds(user: User | None, item: Item, side: str) -> bool:
         return user is not None and user.is_active and (user.pk, item.plan.jurisdiction_id, side) in current
 
-    utc_today = now.date()
-    horizon = utc_today + datetime.timedelta(days=9)
-    items = list(
-        Item.objects.open()
-        .filter(Q(due_on__lte=horizon) | Q(plan__stale_after_days__gt=0))
-        .filter(starts_on__lte=horizon)
-        .select_related("plan__jurisdiction", "cio_owner", "cpo_owner")
-    )
-    for item in items:
-        for side, owner in _owner_sides(item):
-            if not still_holds(owner, item, side):
-                continue
-            today = local(now, owner.tz).date()
-            days_left = (item.due_on - today).days
-            # Windows, not exact days: a fact whose day fell on a weekend or a night (outside the
-            # recipient's hours) or a day the scan did not run is told at the next chance instead
-            # of never. The key (item, due date) still makes each one said once.
-            if 1 < days_left <= 7:
-                title = "Due in 7 days" if days_left == 7 else f"Due in {days_left} days"
-                add(owner, Fact(f"due7:{item.pk}:{item.due_on}", "reminders_due", title, item))
-            elif 0 <= days_left <= 1:
-                title = "Due tomorrow" if days_left == 1 else "Due today"
-                add(owner, Fact(f"due1:{item.pk}:{item.due_on}", "reminders_due", title, item))
-            elif days_left < 0:
-                week = "{}-W{:02}".format(*today.isocalendar()[:2])
-                add(
-                    owner,
-                    Fact(
-                        f"overdue:{item.pk}:{week}", "reminders_overdue", "Overdue", item, f"{-days_left} days overdue"
-                    ),
-                )
-            # Quiet since the last update, or since the item began (its start, or when it was
-            # added to the plan, whichever is later): a plan adopted today is not stale today.
-            began = max(
-                item.created_at, datetime.datetime.combine(item.starts_on, datetime.time(), tzinfo=datetime.UTC)
-            )
-            quiet_since = item.last_update_at or began
-            quiet_days = (now - quiet_since).days
-            if item.starts_on <= today and quiet_days >= item.plan.stale_after_days:
-                period = quiet_days // item.plan.stale_after_days
-                stamp = item.last_update_at.date() if item.last_update_at else "never"
-                add(
-                    owner,
-                    Fact(
-                        f"stale:{item.pk}:{stamp}:{period}",
-                        "reminders_stale",
-                        "No update for a while",
-                        item,
-                        f"no update for {quiet_days} days",
-                    ),
-                )
+    _collect_item_facts(now, current, add)
 
     # Joint items where the other office has signed and this one has not.
     standing = (
@@ -258,6 +205,74 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
                     ),
                 )
     return batches
+
+
+ITEM_FIELDS = (
+    "pk", "due_on", "starts_on", "created_at", "last_update_at", "side",
+    "cio_owner_id", "cpo_owner_id", "plan__jurisdiction_id", "plan__stale_after_days",
+)  # fmt: skip
+
+
+def _collect_item_facts(
+    now: datetime.datetime, current: set[tuple[int, int, str | None]], add: Callable[[User, Fact], None]
+) -> None:
+    """Due, overdue and stale facts for every open item in the country.
+
+    The hottest loop of the scan: it reads plain values (no model per item), works out each
+    owner's local date once per time zone, and loads full items only for those with a fact.
+    """
+    owner_ids = {user_id for user_id, _, _ in current}
+    people = {u.pk: u for u in User.objects.filter(pk__in=owner_ids, is_active=True)}
+    local_today: dict[str, datetime.date] = {}
+    horizon = now.date() + datetime.timedelta(days=9)
+    found: list[tuple[User, Fact]] = []
+    rows = Item.objects.open().filter(starts_on__lte=horizon).values_list(*ITEM_FIELDS)
+    for pk, due_on, starts_on, created_at, last_update_at, side, cio_id, cpo_id, place, stale_after in rows:
+        for owner_side, owner_id in (("cio", cio_id), ("cpo", cpo_id)):
+            if side not in (owner_side, ItemSide.JOINT) or owner_id is None:
+                continue
+            owner = people.get(owner_id)
+            if owner is None or (owner_id, place, owner_side) not in current:
+                continue
+            today = local_today.get(owner.tz)
+            if today is None:
+                today = local_today[owner.tz] = local(now, owner.tz).date()
+            days_left = (due_on - today).days
+            # Windows, not exact days: a fact whose day fell on a weekend or a night (outside the
+            # recipient's hours) or a day the scan did not run is told at the next chance instead
+            # of never. The key (item, due date) still makes each one said once.
+            if 1 < days_left <= 7:
+                title = "Due in 7 days" if days_left == 7 else f"Due in {days_left} days"
+                found.append((owner, Fact(f"due7:{pk}:{due_on}", "reminders_due", title, pk)))
+            elif 0 <= days_left <= 1:
+                title = "Due tomorrow" if days_left == 1 else "Due today"
+                found.append((owner, Fact(f"due1:{pk}:{due_on}", "reminders_due", title, pk)))
+            elif days_left < 0:
+                week = "{}-W{:02}".format(*today.isocalendar()[:2])
+                found.append(
+                    (
+                        owner,
+                        Fact(f"overdue:{pk}:{week}", "reminders_overdue", "Overdue", pk, f"{-days_left} days overdue"),
+                    )
+                )
+            # Quiet since the last update, or since the item began (its start, or when it was
+            # added to the plan, whichever is later): a plan adopted today is not stale today.
+            began = max(created_at, datetime.datetime.combine(starts_on, datetime.time(), tzinfo=datetime.UTC))
+            quiet_days = (now - (last_update_at or began)).days
+            if starts_on <= today and quiet_days >= stale_after:
+                stamp = last_update_at.date() if last_update_at else "never"
+                fact = Fact(
+                    f"stale:{pk}:{stamp}:{quiet_days // stale_after}",
+                    "reminders_stale",
+                    "No update for a while",
+                    pk,
+                    f"no update for {quiet_days} days",
+                )
+                found.append((owner, fact))
+    items = Item.objects.select_related("plan__jurisdiction").in_bulk({fact.item for _, fact in found})
+    for owner, fact in found:
+        fact.item = items[fact.item]
+        add(owner, fact)
 
 
 def _in_hours(now: datetime.datetime, tz: str, topic: str) -> bool:
