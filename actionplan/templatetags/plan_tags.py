@@ -146,3 +146,34 @@ def item_rows(
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - each row built by format_html
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@register.simple_tag
+def timeline_entries(activities: list[Activity]) -> SafeString:
+    """The <li> entries of an item's timeline, newest first, in one escaped pass (like item_rows)."""
+    arrow = mark_safe('<span aria-hidden="true">→</span><span class="usa-sr-only">to</span>')  # noqa: S308 - constant
+    entries = []
+    for a in activities:
+        change = mark_safe("")  # noqa: S308 - empty
+        if a.verb != Activity.Verb.COMMENTED:
+            if a.old_value and a.new_value:
+                change = format_html(": {} {} {}", _short(a.old_value), arrow, _short(a.new_value))
+            elif a.new_value:
+                change = format_html(": {}", _short(a.new_value))
+            elif a.old_value:
+                change = format_html(": {} {} none", _short(a.old_value), arrow)
+        entries.append(
+            format_html(
+                '<li class="padding-y-1 border-bottom-1px border-base-lighter"><strong>{}</strong> {}{}'
+                '<span class="display-block font-body-2xs text-base-dark">{}</span></li>',
+                a.actor or "Joint Plan",
+                activity_summary(a),
+                change,
+                timestamp(a.created_at),
+            )
+        )
+    return mark_safe("\n".join(entries))  # noqa: S308 - each entry built by format_html
