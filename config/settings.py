@@ -189,7 +189,7 @@ REDIS_URL = parse_redis_url("REDIS_URL", env_str("REDIS_URL"))
 # Without Redis (the quick start and unit tests) tasks run in-process, at the moment they are sent.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
