@@ -60,7 +60,6 @@ class TransferForm(forms.Form):
 
 
 # --- Items (below this line) -------------------------------------------------------------------
-SIDE_ROLES = {"cio": ("cio", "cio_delegate"), "cpo": ("cpo", "cpo_delegate")}
 SIDE_LABELS = {"cio": "CIO side", "cpo": "CPO side", "joint": "Joint: both offices"}
 
 
@@ -82,7 +81,9 @@ class OwnerField(forms.ModelChoiceField):
 
 def side_members(plan: Plan, side: str) -> QuerySet[User]:
     """Active users holding a role on `side` (the principal or a delegate) in the plan's jurisdiction."""
-    holders = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id, role__in=SIDE_ROLES[side])
+    holders = Membership.objects.active().filter(
+        jurisdiction_id=plan.jurisdiction_id, role__in=permissions.SIDE_ROLES[side]
+    )
     return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("full_name", "email")
 
 

@@ -168,8 +168,8 @@ def _check_owners(plan: Plan, side: str, cio_owner: User | None, cpo_owner: User
     """Each side's owner must hold that side's role in the plan's jurisdiction today."""
     errors: dict[str, str] = {}
     for field, owner, roles, label in [
-        ("cio_owner", cio_owner, ("cio", "cio_delegate"), "CIO"),
-        ("cpo_owner", cpo_owner, ("cpo", "cpo_delegate"), "CPO"),
+        ("cio_owner", cio_owner, permissions.SIDE_ROLES["cio"], "CIO"),
+        ("cpo_owner", cpo_owner, permissions.SIDE_ROLES["cpo"], "CPO"),
     ]:
         if owner is None:
             continue
@@ -526,7 +526,7 @@ def vacancies(plan: Plan) -> list[Vacancy]:
     each item) compared here, instead of two queries with subqueries that cost the ORM more to
     build than PostgreSQL to run; the people are loaded only when someone has left.
     """
-    roles_by_side = {"cio": ("cio", "cio_delegate"), "cpo": ("cpo", "cpo_delegate")}
+    roles_by_side = permissions.SIDE_ROLES
     members = list(
         Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id).values_list("user_id", "role")
     )
@@ -557,7 +557,7 @@ def transfer_items(plan: Plan, *, side: str, from_user: User, to_user: User, by:
         raise PermissionDenied("You cannot reassign items in this plan.")
     if side not in ("cio", "cpo"):
         raise ValidationError({"side": "Choose the CIO or the CPO side."})
-    roles = ("cio", "cio_delegate") if side == "cio" else ("cpo", "cpo_delegate")
+    roles = permissions.SIDE_ROLES[side]
     if (
         not Membership.objects.active()
         .filter(user=to_user, jurisdiction_id=plan.jurisdiction_id, role__in=roles)

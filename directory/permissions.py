@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 PRINCIPAL_ROLES = {"cio", "cpo"}
 # Which office each role acts for. Viewers act for neither: they read.
 ROLE_SIDE = {"cio": "cio", "cio_delegate": "cio", "cpo": "cpo", "cpo_delegate": "cpo"}
+# The same rule read the other way: the roles that act for each side.
+SIDE_ROLES = {side: tuple(role for role, acts_for in ROLE_SIDE.items() if acts_for == side) for side in ("cio", "cpo")}
 
 
 def is_association_staff(user: User | AnonymousUser) -> bool:
