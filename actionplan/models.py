@@ -220,6 +220,7 @@ class Item(models.Model):
     class Origin(models.TextChoices):
         FRAMEWORK = "framework", "From the national framework"
         STATE = "state", "Added by the state"
+        ROUNDTABLE = "roundtable", "From a roundtable outcome"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="items")
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="items")
@@ -241,6 +242,9 @@ class Item(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     recommendations = models.ManyToManyField("roundtables.Recommendation", blank=True, related_name="items")
+    case_studies = models.ManyToManyField(
+        "roundtables.CaseStudy", blank=True, related_name="items", help_text="Case studies this item learns from."
+    )
     # The latest status each office reported: kept by post_update so lists can show disagreement
     # without reading every item's update history.
     cio_status = models.CharField(max_length=12, choices=Status.choices, blank=True)

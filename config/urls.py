@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("actionplan.urls")),
     path("", include("notifications.urls")),
+    path("", include("roundtables.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

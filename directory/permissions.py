@@ -154,3 +154,69 @@ def can_comment(user: User | AnonymousUser, plan: Plan) -> bool:
 def can_transfer_items(user: User | AnonymousUser, plan: Plan) -> bool:
     """When someone leaves, the remaining members or association staff hand their items on."""
     return can_write_plan(user, plan) or is_association_staff(user)
+
+
+# --- Roundtables, the recommendation library and adoption ----------------------------------------
+# Events, publications, recommendations, case studies and the timeline are national and read by
+# every signed-in person. Association staff run events (create, invite, record attendance and
+# outcomes) and verify adoption evidence. A state's members who act for a side register their own
+# side for an event, decide on outcomes proposed to their state, and record their state's adoption;
+# nobody edits another state's. A state's adoption detail is read by its members and by staff; other
+# states see only national counts, never who.
+
+
+def can_view_library(user: User | AnonymousUser) -> bool:
+    """Events, recommendations, case studies and the timeline: anyone signed in."""
+    return user.is_authenticated
+
+
+def can_manage_events(user: User | AnonymousUser) -> bool:
+    """Create and edit events, invite jurisdictions, record attendance and outcomes."""
+    return is_association_staff(user)
+
+
+def jurisdiction_sides(user: User | AnonymousUser, jurisdiction_id: int) -> set[str]:
+    """The offices this person acts for in a jurisdiction: {"cio"}, {"cpo"}, both or none."""
+    return {ROLE_SIDE[m.role] for m in _memberships_in(user, jurisdiction_id) if m.role in ROLE_SIDE}
+
+
+def acting_jurisdictions(user: User | AnonymousUser) -> list[Jurisdiction]:
+    """The jurisdictions this person acts for (any side), for pickers and "my state" links."""
+    seen: dict[int, Jurisdiction] = {}
+    for m in current_memberships(user):
+        if m.role in ROLE_SIDE:
+            seen.setdefault(m.jurisdiction_id, m.jurisdiction)
+    return sorted(seen.values(), key=lambda j: j.name)
+
+
+def can_register(user: User | AnonymousUser, jurisdiction: Jurisdiction, side: str) -> bool:
+    """Say who comes from an office: that office's CIO or CPO, or their delegate."""
+    return side in jurisdiction_sides(user, jurisdiction.pk)
+
+
+def can_decide_outcome(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    """Accept an outcome into the state's plan, or decline it: members who act for a side."""
+    return bool(jurisdiction_sides(user, jurisdiction.pk))
+
+
+def can_view_adoption(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    """A state's adoption record, evidence included: its own members and association staff."""
+    return is_association_staff(user) or is_jurisdiction_member(user, jurisdiction)
+
+
+def is_jurisdiction_member(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    return bool(_memberships_in(user, jurisdiction.pk))
+
+
+def can_edit_adoption(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    """Record a state's status on a recommendation: members who act for a side, for their own state only."""
+    return bool(jurisdiction_sides(user, jurisdiction.pk))
+
+
+def can_verify_adoption(user: User | AnonymousUser) -> bool:
+    return is_association_staff(user)
+
+
+def can_view_adoption_matrix(user: User | AnonymousUser) -> bool:
+    """Recommendations × jurisdictions, by name: association staff."""
+    return is_association_staff(user)

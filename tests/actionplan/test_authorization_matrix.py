@@ -25,23 +25,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib import messages
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
 from actionplan import services
 from actionplan.models import Activity, Attachment, Framework, Item, Plan, Sharing
 from directory.models import Jurisdiction, Membership, User
-from tests import factories
+from tests import access, factories
 from tests.actionplan import builders
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +47,7 @@ Role = Membership.Role
 # --- The people and the plans -----------------------------------------------------------------
 
 # The column order of every expectation string in the table below.
-PERSONAS = ["anonymous", "cio_A", "cpo_A", "cio_delegate_A", "viewer_A", "cio_B", "staff", "superuser"]
+PERSONAS = access.PERSONAS
 PLANS = ["A_private", "B_peers"]
 NO_PLAN = "no_plan"
 
@@ -389,25 +385,9 @@ CELLS = _cells()
 # --- The checks -------------------------------------------------------------------------------
 
 
-def actionplan_url_names() -> set[str]:
-    """Every URL name in the `actionplan` namespace, as the running urlconf has them."""
-    _, resolver = get_resolver().namespace_dict["actionplan"]
-
-    def names(patterns: list[URLPattern | URLResolver]) -> set[str]:
-        found: set[str] = set()
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver) and pattern.namespace is None:
-                found |= names(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                found.add(pattern.name)
-        return found
-
-    return names(resolver.url_patterns)
-
-
 def test_every_actionplan_url_has_a_row() -> None:
     covered = {row.url_name for row in ROWS}
-    urls = actionplan_url_names()
+    urls = access.url_names("actionplan")
     missing = sorted(urls - covered)
     assert not missing, f"actionplan URLs with no row in the authorization matrix: {', '.join(missing)}"
     stale = sorted(covered - urls)
@@ -420,32 +400,9 @@ def test_every_row_has_one_outcome_per_persona_and_the_right_plans() -> None:
         assert set(expectations) in ({NO_PLAN}, set(PLANS)), row.label
         for outcomes in expectations.values():
             assert len(outcomes) == len(PERSONAS), row.label
-            assert set(outcomes) <= {"200", "403", "404", "login", "admin", "done"}, row.label
+            assert set(outcomes) <= access.OUTCOMES, row.label
         if any("done" in outcomes for outcomes in expectations.values()):
             assert row.method == "POST", row.label
-
-
-def _error_messages(response: HttpResponse) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request) if m.level >= messages.ERROR]
-
-
-def _check(response: HttpResponse, expected: str, path: str) -> None:
-    status, location = response.status_code, response.get("Location", "")
-    seen = f"got {status}" + (f" to {location}" if location else "")
-    if expected == "login":
-        where = urlsplit(location)
-        assert status == 302 and where.path == "/sign-in/", f"expected a redirect to sign in, {seen}"
-        assert parse_qs(where.query).get("next") == [path], f"sign-in should come back to {path}, {seen}"
-    elif expected == "admin":
-        where = urlsplit(location)
-        assert status == 302 and where.path == "/admin/login/", f"expected the admin's sign-in, {seen}"
-    elif expected == "done":
-        assert status == 302, f"expected the action to be accepted (302), {seen}"
-        assert urlsplit(location).path not in ("/sign-in/", "/admin/login/"), f"expected no sign-in, {seen}"
-        errors = _error_messages(response)
-        assert not errors, f"the action redirected with an error: {errors}"
-    else:
-        assert status == int(expected), f"expected {expected}, {seen}"
 
 
 @pytest.mark.parametrize(("row", "persona", "plan", "expected"), CELLS)
@@ -465,7 +422,7 @@ def test_cell(world: World, client: Client, row: Row, persona: str, plan: str, e
         response = client.get(path)
     if response.streaming:
         b"".join(response.streaming_content)  # read a download to the end, which closes its file
-    _check(response, expected, path)
+    access.check(response, expected, path)
     if row.method == "POST":
         # The log is written in the same transaction as every change: it says whether one happened.
         if expected == "done":

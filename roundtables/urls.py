@@ -1,0 +1,16 @@
+"""URLs of the roundtables app, one section per views module. Every URL here needs a row in
+the authorization tests (tests/roundtables/test_access_*.py); a URL without one fails
+tests/roundtables/test_access_coverage.py."""
+
+from django.urls import path  # noqa: F401
+
+from roundtables.views import adoption, events, library, outcomes  # noqa: F401
+
+app_name = "roundtables"
+
+urlpatterns = [
+    # --- library: publications, recommendations, case studies, timeline ---
+    # --- events: roundtables, invitations, registration, attendance, .ics ---
+    # --- outcomes: record, propose, accept, decline ---
+    # --- adoption: a state's record, evidence, verification, the national matrix ---
+]

@@ -1,0 +1,56 @@
+"""What the authorization matrices share: the personas, how a response is judged, and the URL
+names of a namespace (so that a URL without a row fails its app's coverage test)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# The column order of every expectation string in the matrices: A is the state under test, B another state.
+PERSONAS = ["anonymous", "cio_A", "cpo_A", "cio_delegate_A", "viewer_A", "cio_B", "staff", "superuser"]
+OUTCOMES = {"200", "403", "404", "login", "admin", "done"}
+
+
+def url_names(namespace: str) -> set[str]:
+    """Every URL name in a namespace, as the running urlconf has them."""
+    _, resolver = get_resolver().namespace_dict[namespace]
+
+    def names(patterns: list[URLPattern | URLResolver]) -> set[str]:
+        found: set[str] = set()
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver) and pattern.namespace is None:
+                found |= names(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found.add(pattern.name)
+        return found
+
+    return names(resolver.url_patterns)
+
+
+def error_messages(response: HttpResponse) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request) if m.level >= messages.ERROR]
+
+
+def check(response: HttpResponse, expected: str, path: str) -> None:
+    """Judge one cell: "login" (sent to sign in, and back), "admin", "done" (a POST accepted and
+    redirected without an error message), or an exact status code."""
+    status, location = response.status_code, response.get("Location", "")
+    seen = f"got {status}" + (f" to {location}" if location else "")
+    if expected == "login":
+        where = urlsplit(location)
+        assert status == 302 and where.path == "/sign-in/", f"expected a redirect to sign in, {seen}"
+        assert parse_qs(where.query).get("next") == [path], f"sign-in should come back to {path}, {seen}"
+    elif expected == "admin":
+        where = urlsplit(location)
+        assert status == 302 and where.path == "/admin/login/", f"expected the admin's sign-in, {seen}"
+    elif expected == "done":
+        assert status == 302, f"expected the action to be accepted (302), {seen}"
+        assert urlsplit(location).path not in ("/sign-in/", "/admin/login/"), f"expected no sign-in, {seen}"
+        errors = error_messages(response)
+        assert not errors, f"the action redirected with an error: {errors}"
+    else:
+        assert status == int(expected), f"expected {expected}, {seen}"
