@@ -115,6 +115,8 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     files = sorted(REPO.glob("*/migrations/*.py")) + [
         REPO / "actionplan" / "demo.py",
+        REPO / "roundtables" / "demo.py",
+        REPO / "roundtables" / "reference.py",
         REPO / "actionplan" / "reference.py",
         REPO / "directory" / "reference.py",
     ]

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from actionplan import demo
 from directory.models import Jurisdiction
+from roundtables import demo as roundtables_demo
 
 
 class Command(BaseCommand):
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             # gets the full-size plan; a showcase plan seeded earlier is kept as it is.
             plans += demo.seed_national_plans(weeks=weeks, report=self.stdout.write).plans
         plans += demo.seed_plans()
+        roundtables_demo.seed(scale=scale)
         self.stdout.write(
             f"Demo data ready ({scale}): {created} accounts and {plans} plans created, {len(people) + 1} accounts in all."
         )
