@@ -387,6 +387,34 @@ class Adoption(models.Model):
         return bool(self.evidence_url or self.evidence_file)
 
 
+class AdoptionChange(models.Model):
+    """One change to an adoption record, kept for good: who set which status and evidence, and
+    who verified it or withdrew that. The Adoption row holds only the latest state; this is how a
+    reader tells whether the evidence staff verified is still the evidence on file."""
+
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", "recorded"
+        CHANGED = "changed", "changed"
+        VERIFIED = "verified", "verified the evidence"
+        UNVERIFIED = "unverified", "withdrew the verification"
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=15, choices=Adoption.Status.choices, help_text="The status after the change.")
+    summary = models.TextField(blank=True, help_text='What changed, in words: "Status: Exploring → Adopted; …".')
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["adoption", "-created_at"], name="adoption_change_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.adoption}: {self.get_kind_display()}"
+
+
 class CaseStudy(models.Model):
     """What one state did, told in our own words with its sources, for others to learn from."""
 
