@@ -214,15 +214,17 @@ def create_item(
     cio_owner: User | None = None,
     cpo_owner: User | None = None,
     recommendations: Iterable[Any] = (),
+    origin: str = Item.Origin.STATE,
 ) -> Item:
-    """A state's own item, added to its plan."""
+    """An item added to a plan: the state's own, or (with `origin`) one it took from elsewhere,
+    such as a roundtable outcome it accepted."""
     _require_sides(by, plan, side)
     _check_dates(starts_on, due_on)
     _check_owners(plan, side, cio_owner, cpo_owner)
     item = Item.objects.create(
         plan=plan,
         dimension=dimension,
-        origin=Item.Origin.STATE,
+        origin=origin,
         title=title,
         description=description,
         side=side,
