@@ -199,6 +199,19 @@ def can_decide_outcome(user: User | AnonymousUser, jurisdiction: Jurisdiction) -
     return bool(jurisdiction_sides(user, jurisdiction.pk))
 
 
+def can_view_proposals(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    """Outcomes proposed to a state and what it decided: its own members (viewers read) and
+    association staff (who read every state's, and decide none)."""
+    return is_association_staff(user) or is_jurisdiction_member(user, jurisdiction)
+
+
+def proposal_visibility_q(user: User | AnonymousUser) -> Q:
+    """A filter over OutcomeProposal rows for the proposals this person may read (the rule above)."""
+    if is_association_staff(user):
+        return Q()
+    return Q(jurisdiction_id__in=sorted({m.jurisdiction_id for m in current_memberships(user)}))
+
+
 def can_view_adoption(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
     """A state's adoption record, evidence included: its own members and association staff."""
     return is_association_staff(user) or is_jurisdiction_member(user, jurisdiction)
