@@ -11,9 +11,11 @@ from django import forms
 from django.core.validators import URLValidator
 
 from actionplan import evidence
-from actionplan.models import Dimension, Item
-from directory.models import Association, Jurisdiction, User
-from roundtables.models import Adoption, Attendance, Roundtable
+from actionplan.forms import SIDE_LABELS, OwnerField, side_members
+from actionplan.models import Dimension, Item, ItemSide, Plan
+from directory import permissions
+from directory.models import Association, Jurisdiction, Membership, User
+from roundtables.models import Adoption, Attendance, Recommendation, Roundtable
 
 # --- adoption: a state's status on a recommendation, with evidence --------------------------------
 
@@ -428,7 +430,144 @@ class AttendanceForm(forms.Form):
 
 
 # --- outcomes: record an outcome, accept or decline a proposal ----------------------------------
-# NOTE for the outcomes engineer: at 22:45:55 the events engineer created this module with the
-# file tool while your AcceptForm, DeclineForm and OutcomeForm were (probably) here uncommitted,
-# and overwrote them. The adoption section above is restored from git; yours could not be
-# recovered. Sorry: please add them back here (roundtables/views/outcomes.py imports them).
+
+
+class RecommendationField(forms.ModelChoiceField):
+    """A recommendation, named by its publication and number so that R3 of 2017 is not R3 of 2025."""
+
+    def label_from_instance(self, obj: Recommendation) -> str:  # type: ignore[override]
+        year = f" ({obj.publication.published_on.year})" if obj.publication.published_on else ""
+        text = obj.text if len(obj.text) <= 80 else obj.text[:79].rstrip() + "…"
+        return f"{obj.publication.title}{year}, {obj.number}: {text}"
+
+
+class OutcomeForm(forms.Form):
+    """What an event agreed, as staff write it down afterwards."""
+
+    title = forms.CharField(
+        max_length=200,
+        help_text="Short: it becomes the item's title in the plan of each state that accepts it.",
+        error_messages={"required": "Give the outcome a short title."},
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="What was agreed",
+        help_text="Markdown: **bold**, *italic*, lists and links.",
+        error_messages={"required": "Say what the event agreed, in a sentence or two."},
+    )
+    dimension = forms.ModelChoiceField(queryset=Dimension.objects.all(), empty_label=None)
+    recommendation = RecommendationField(
+        queryset=Recommendation.objects.select_related("publication"),
+        required=False,
+        empty_label="None",
+        label="Related recommendation (optional)",
+        error_messages={"invalid_choice": "Choose a recommendation from the list, or None."},
+    )
+
+    def clean_text(self) -> str:
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
+
+class AcceptForm(forms.Form):
+    """Accept a proposed outcome into one of the state's plans: who owns it and when it is due.
+
+    `plans` are the state's plans (a choice appears only when there is more than one); `plan` is the
+    one it goes into by default; `default_due_on` comes from the service's rule."""
+
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), empty_label=None, label="Plan")
+    side = forms.ChoiceField(
+        choices=(),
+        label="Owned by",
+        help_text="A joint item is done only when both the CIO side and the CPO side sign off.",
+    )
+    cio_owner = OwnerField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Owner needed",
+        label="CIO-side owner",
+        help_text="The CIO or a CIO delegate. Not used for CPO-side items.",
+    )
+    cpo_owner = OwnerField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Owner needed",
+        label="CPO-side owner",
+        help_text="The CPO or a CPO delegate. Not used for CIO-side items.",
+    )
+    due_on = forms.DateField(
+        widget=DateInput(),
+        label="Due date",
+        error_messages={
+            "required": "Choose the date this item is due.",
+            "invalid": "Enter a date, such as 2027-03-31.",
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        plans: list[Plan],
+        plan: Plan,
+        default_due_on: datetime.date,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(pk__in=[p.pk for p in plans]).order_by("-starts_on")
+        self.fields["plan"].error_messages["invalid_choice"] = f"Choose one of {plan.jurisdiction.name}'s plans."
+        if len(plans) < 2:
+            del self.fields["plan"]
+        allowed = permissions.sides_for(user, plan) | {ItemSide.JOINT.value}
+        self.fields["side"].choices = [(side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed]
+        place = plan.jurisdiction.name
+        for side in ("cio", "cpo"):
+            field = self.fields[f"{side}_owner"]
+            field.queryset = side_members(plan, side)
+            field.error_messages["invalid_choice"] = (
+                f"Choose the {side.upper()} or a {side.upper()} delegate of {place}, or leave it as Owner needed."
+            )
+        if not self.is_bound:
+            principals = dict(
+                Membership.objects.active()
+                .filter(jurisdiction_id=plan.jurisdiction_id, role__in=permissions.PRINCIPAL_ROLES)
+                .values_list("role", "user_id")
+            )
+            mine = permissions.sides_for(user, plan)
+            self.initial = {
+                "plan": plan.pk,
+                "side": ItemSide.JOINT,
+                "cio_owner": user.pk if "cio" in mine else principals.get("cio"),
+                "cpo_owner": user.pk if "cpo" in mine else principals.get("cpo"),
+                "due_on": default_due_on,
+            } | self.initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # An owner for a side that does not own the item means nothing; drop it rather than refuse.
+        if cleaned.get("side") == ItemSide.CIO:
+            cleaned["cpo_owner"] = None
+        elif cleaned.get("side") == ItemSide.CPO:
+            cleaned["cio_owner"] = None
+        return cleaned
+
+    def accept_fields(self) -> dict[str, Any]:
+        """The cleaned values, named as accept_proposal takes them."""
+        data = self.cleaned_data
+        return {
+            "plan": data.get("plan"),
+            "side": data["side"],
+            "cio_owner": data["cio_owner"],
+            "cpo_owner": data["cpo_owner"],
+            "due_on": data["due_on"],
+        }
+
+
+class DeclineForm(forms.Form):
+    """Decline a proposed outcome, saying why: association staff read the reasons."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why your state declines it",
+        help_text="For example: already done, not a priority this year, or needs legislation first.",
+        error_messages={"required": "Say why your state declines this outcome: staff read the reasons."},
+    )
