@@ -12,5 +12,9 @@ urlpatterns = [
     # --- library: publications, recommendations, case studies, timeline ---
     # --- events: roundtables, invitations, registration, attendance, .ics ---
     # --- outcomes: record, propose, accept, decline ---
+    path("roundtables/<int:roundtable_id>/outcomes/", outcomes.outcomes, name="outcomes"),
+    path("roundtables/outcomes/<int:outcome_id>/propose/", outcomes.propose, name="outcome_propose"),
+    path("proposals/", outcomes.proposals, name="proposals"),
+    path("proposals/<int:proposal_id>/", outcomes.proposal, name="proposal"),
     # --- adoption: a state's record, evidence, verification, the national matrix ---
 ]
