@@ -17,4 +17,9 @@ urlpatterns = [
     path("proposals/", outcomes.proposals, name="proposals"),
     path("proposals/<int:proposal_id>/", outcomes.proposal, name="proposal"),
     # --- adoption: a state's record, evidence, verification, the national matrix ---
+    path("adoption/", adoption.matrix, name="adoption_matrix"),
+    path("adoption/evidence/<int:adoption_id>/", adoption.evidence_download, name="adoption_evidence"),
+    path("adoption/<str:code>/", adoption.state, name="adoption"),
+    path("adoption/<str:code>/<int:recommendation_id>/", adoption.edit, name="adoption_edit"),
+    path("adoption/<str:code>/<int:recommendation_id>/verify/", adoption.verify, name="adoption_verify"),
 ]
