@@ -10,6 +10,12 @@ app_name = "roundtables"
 
 urlpatterns = [
     # --- library: publications, recommendations, case studies, timeline ---
+    path("recommendations/", library.library, name="library"),
+    path("recommendations/<int:recommendation_id>/", library.recommendation, name="recommendation"),
+    path("publications/", library.publications, name="publications"),
+    path("case-studies/", library.case_studies, name="case_studies"),
+    path("case-studies/<slug:slug>/", library.case_study, name="case_study"),
+    path("timeline/", library.timeline, name="timeline"),
     # --- events: roundtables, invitations, registration, attendance, .ics ---
     # --- outcomes: record, propose, accept, decline ---
     path("roundtables/<int:roundtable_id>/outcomes/", outcomes.outcomes, name="outcomes"),
