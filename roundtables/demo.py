@@ -6,10 +6,85 @@ Idempotent: the second run creates nothing. One function per area, called in ord
 
 from __future__ import annotations
 
+DEMO_EVENT_SLUG = "fall-2027-cio-and-cpo-roundtable-demo-2027"
+DEMO_EVENT_TZ = "America/Denver"
+DEMO_EVENT_DESCRIPTION = (
+    "**This is a demo event**, invented for trying Joint Plan: NASPO and NASCIO have announced no such "
+    "roundtable.\n\n"
+    "A day for state CIOs and CPOs to compare how their action plans are going, one session per "
+    "dimension of the 2016 joint action plan, and to agree what to try next."
+)
+# (title, start, end, dimension slug): one session per dimension, on the event's clocks.
+DEMO_SESSIONS = [
+    ("Who decides: governance across the two offices", (9, 0), (10, 15), "governance"),
+    ("Naming the team: roles on both sides of a procurement", (10, 30), (11, 45), "teaming"),
+    ("From idea to award: interactions and processes", (13, 0), (14, 15), "interactions"),
+    ("Seeing demand coming: budgeting and forecasting", (14, 30), (15, 45), "budgeting"),
+]
+
 
 def seed_events(*, scale: str) -> int:
-    """An upcoming roundtable with invitations and registrations (the events area). Returns rows created."""
-    return 0
+    """An upcoming roundtable with invitations and registrations (the events area). Returns rows created.
+
+    Built through the services, as staff and a CIO would click it: a 2027 roundtable hosted by both
+    associations, one agenda session per dimension, Idaho, Maine and North Carolina invited (their
+    CIOs and CPOs get the invitation email), Idaho's CIO office registered. Keyed on its slug."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from actionplan.models import Dimension
+    from directory.models import Association, Jurisdiction, User
+    from roundtables.models import Roundtable
+    from roundtables.services import events
+
+    if Roundtable.objects.filter(slug=DEMO_EVENT_SLUG).exists():
+        return 0
+    staff = User.objects.filter(email="staff@naspo.example").first()
+    cio = User.objects.filter(email="cio@id.example").first()
+    if staff is None or cio is None:
+        return 0
+    zone = ZoneInfo(DEMO_EVENT_TZ)
+    day = datetime.date(2027, 9, 21)
+
+    def at(hour: int, minute: int) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+
+    dimensions = {d.slug: d for d in Dimension.objects.all()}
+    with transaction.atomic():
+        roundtable = events.create_roundtable(
+            by=staff,
+            kind=Roundtable.Kind.ROUNDTABLE,
+            title="Fall 2027 CIO and CPO roundtable (demo)",
+            starts_at=at(8, 30),
+            ends_at=at(16, 30),
+            tz=DEMO_EVENT_TZ,
+            place="Denver, Colorado (demo venue)",
+            video_url="",
+            hosts=Association.objects.filter(code__in=["NASPO", "NASCIO"]),
+            description=DEMO_EVENT_DESCRIPTION,
+        )
+        Roundtable.objects.filter(pk=roundtable.pk).update(slug=DEMO_EVENT_SLUG)  # the seed's key, whatever the title
+        for title, starts, ends, dimension in DEMO_SESSIONS:
+            events.add_session(
+                roundtable,
+                by=staff,
+                title=title,
+                starts_at=at(*starts),
+                ends_at=at(*ends),
+                dimensions=[dimensions[dimension]] if dimension in dimensions else [],
+            )
+        invited = events.invite(
+            roundtable, jurisdictions=Jurisdiction.objects.filter(code__in=["ID", "ME", "NC"]), by=staff
+        )
+        idaho = Jurisdiction.objects.get(code="ID")
+        try:
+            events.register(roundtable, jurisdiction=idaho, side="cio", by=cio, attendee=cio)
+        except ValidationError:  # the demo date has passed: registration is closed, the rest stands
+            pass
+    return 1 + len(DEMO_SESSIONS) + 2 * len(invited)
 
 
 def seed_outcomes(*, scale: str) -> int:
@@ -17,9 +92,175 @@ def seed_outcomes(*, scale: str) -> int:
     return 0
 
 
+# --- adoption ------------------------------------------------------------------------------------
+# Every status below is invented for the demo; each note says so, and every evidence link points
+# at example.org. One pattern per showcase state, read in library order (2016, 2017, 2025), so the
+# three states differ and every status appears; the last recommendation stays unadopted everywhere,
+# so the matrix's "nobody has adopted" list has something in it.
+_A, _P, _E, _N, _X = "adopted", "in_progress", "exploring", "not_started", "not_applicable"
+SHOWCASE_ADOPTION = {
+    "ID": [_A, _A, _E, _P, _P, _A, _P, _A, _E, _N, _P, _A, _P, _A, _E, _N, _X],
+    "ME": [_P, _A, _N, _E, _A, _E, _A, _A, _P, _E, _N, _P, _E, _P, _N, _X, _N],
+    "NC": [_E, _P, _X, _A, _E, _N, _P, _E, _A, _A, _E, _N, _A, _N, _P, _E, _E],
+}
+# Which framework item of a state's plan carries out which recommendation, by (publication slug, number).
+CARRIED_BY = {
+    ("nascio-2016-call-for-reform", "1"): "I5",
+    ("nascio-2016-call-for-reform", "2"): "I5",
+    ("nascio-2016-call-for-reform", "4"): "G5",
+    ("nascio-2016-call-for-reform", "5"): "I3",
+    ("it-procurement-negotiations-2017", "R1"): "T2",
+    ("it-procurement-negotiations-2017", "R2"): "G2",
+    ("it-procurement-negotiations-2017", "R3"): "T1",
+    ("it-procurement-negotiations-2017", "R4"): "I4",
+    ("it-procurement-negotiations-2017", "R6"): "T3",
+    ("it-procurement-negotiations-2017", "R7"): "I3",
+    ("nascio-2025-procurement-initiative", "1"): "G4",
+    ("nascio-2025-procurement-initiative", "2"): "I5",
+}
+EVIDENCE_KINDS = ["statute", "executive_order", "policy", "contract_clause"]
+DEMO_NOTE = "Demo record, invented for trying Joint Plan: not {place}'s actual position."
+
+
+def _demo_evidence_url(code: str, publication_slug: str, number: str) -> str:
+    return f"https://example.org/demo/{code.lower()}/{publication_slug}/{number.lower()}"
+
+
 def seed_adoption(*, scale: str) -> int:
-    """Each demo state's adoption of the recommendations; at national scale, every jurisdiction's (the adoption area)."""
-    return 0
+    """Each demo state's adoption of the recommendations; at national scale, every jurisdiction's
+    (the adoption area). Returns rows created.
+
+    The showcase states (Idaho, Maine, North Carolina) record theirs through the service, as their
+    CIO would, with linked plan items and one record each verified by NASPO staff, so the pages show
+    history. National scale adds every other jurisdiction in bulk, from a random generator seeded
+    per jurisdiction. A (jurisdiction, recommendation) pair that already has a row is left alone,
+    so a second run creates nothing; with no recommendations in the library, nothing is done."""
+    from django.db import transaction
+
+    from actionplan.models import Item
+    from directory.models import Jurisdiction, User
+    from roundtables.services import adoption as adoption_services
+
+    recommendations = adoption_services.recommendations_in_order()
+    if not recommendations:
+        return 0
+    created = 0
+    staff = User.objects.filter(email="staff@naspo.example").first()
+    for code, pattern in SHOWCASE_ADOPTION.items():
+        jurisdiction = Jurisdiction.objects.filter(code=code).first()
+        cio = User.objects.filter(email=f"cio@{code.lower()}.example").first()
+        if jurisdiction is None or cio is None:
+            continue
+        done = set(jurisdiction.adoptions.values_list("recommendation_id", flat=True))
+        items = {
+            item.framework_item.code: item
+            for item in Item.objects.current()
+            .filter(plan__jurisdiction=jurisdiction, framework_item__isnull=False)
+            .select_related("framework_item")
+            .order_by("plan__starts_on")
+        }
+        verified_one = jurisdiction.adoptions.filter(verified_at__isnull=False).exists()
+        with transaction.atomic():
+            for index, rec in enumerate(recommendations):
+                if rec.pk in done:
+                    continue
+                status = pattern[index % len(pattern)]
+                has_evidence = status == _A or (status == _P and index % 2 == 0)
+                carried = items.get(CARRIED_BY.get((rec.publication.slug, rec.number), ""))
+                adoption = adoption_services.record_adoption(
+                    jurisdiction,
+                    rec,
+                    by=cio,
+                    status=status,
+                    note=DEMO_NOTE.format(place=jurisdiction.name),
+                    evidence_kind=EVIDENCE_KINDS[index % len(EVIDENCE_KINDS)] if has_evidence else "",
+                    evidence_url=_demo_evidence_url(code, rec.publication.slug, rec.number) if has_evidence else "",
+                    items=[carried] if carried is not None and status in (_A, _P) else [],
+                )
+                created += 1
+                if status == _A and staff is not None and not verified_one:
+                    adoption_services.verify_adoption(adoption, by=staff)
+                    verified_one = True
+    if scale == "national":
+        created += _seed_national_adoption(recommendations)
+    return created
+
+
+def _seed_national_adoption(recommendations: list) -> int:
+    """Every jurisdiction's rows, in bulk: most recommendations recorded, older ones adopted more
+    often, about a third of adopted evidence verified; the last recommendation adopted nowhere."""
+    import datetime
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from directory.models import Jurisdiction, User
+    from roundtables.models import Adoption, AdoptionChange
+
+    staff = User.objects.filter(email="staff@nascio.example").first()
+    cios = {u.email: u for u in User.objects.filter(email__startswith="cio@", email__endswith=".example")}
+    existing = set(Adoption.objects.values_list("jurisdiction_id", "recommendation_id"))
+    now = timezone.now()
+    rows: list[Adoption] = []
+    last = len(recommendations) - 1
+    for jurisdiction in Jurisdiction.objects.order_by("code"):
+        rng = random.Random(f"adoption-demo:{jurisdiction.code}")  # noqa: S311 - demo data, not security
+        cio = cios.get(f"cio@{jurisdiction.code.lower()}.example")
+        for index, rec in enumerate(recommendations):
+            # Every draw is made for every pair, so a pair's outcome never depends on which rows
+            # exist already: a second run skips the same blanks and creates nothing.
+            blank, draw, verify_draw = rng.random(), rng.random(), rng.random()
+            when = now - datetime.timedelta(days=rng.randint(3, 400), minutes=rng.randint(0, 600))
+            if (jurisdiction.pk, rec.pk) in existing or blank < 0.1:
+                continue  # about one in ten not recorded yet
+            adopt_chance = 0 if index == last else 0.4 * (1 - index / len(recommendations))
+            cumulative = [(_A, adopt_chance), (_P, 0.2), (_E, 0.2), (_X, 0.05)]
+            status = _N
+            for candidate, chance in cumulative:
+                if draw < chance:
+                    status = candidate
+                    break
+                draw -= chance
+            adopted = status == _A
+            verified = adopted and staff is not None and verify_draw < 0.35
+            rows.append(
+                Adoption(
+                    jurisdiction=jurisdiction,
+                    recommendation=rec,
+                    status=status,
+                    note=DEMO_NOTE.format(place=jurisdiction.name),
+                    evidence_kind=EVIDENCE_KINDS[index % len(EVIDENCE_KINDS)] if adopted else "",
+                    evidence_url=_demo_evidence_url(jurisdiction.code, rec.publication.slug, rec.number)
+                    if adopted
+                    else "",
+                    verified_at=when + datetime.timedelta(days=2) if verified else None,
+                    verified_by=staff if verified else None,
+                    updated_by=cio,
+                    updated_at=when,
+                )
+            )
+    with transaction.atomic():
+        Adoption.objects.bulk_create(rows, batch_size=500)
+        saved = Adoption.objects.filter(
+            jurisdiction_id__in={r.jurisdiction_id for r in rows},
+            recommendation_id__in={r.recommendation_id for r in rows},
+        ).exclude(changes__isnull=False)
+        AdoptionChange.objects.bulk_create(
+            [
+                AdoptionChange(
+                    adoption=a,
+                    kind=AdoptionChange.Kind.RECORDED,
+                    actor_id=a.updated_by_id,
+                    status=a.status,
+                    summary=f"Status: {a.get_status_display()} (demo data)",
+                    created_at=a.updated_at,
+                )
+                for a in saved
+            ],
+            batch_size=500,
+        )
+    return len(rows)
 
 
 def seed(*, scale: str) -> int:

@@ -17,6 +17,15 @@ urlpatterns = [
     path("case-studies/<slug:slug>/", library.case_study, name="case_study"),
     path("timeline/", library.timeline, name="timeline"),
     # --- events: roundtables, invitations, registration, attendance, .ics ---
+    path("roundtables/", events.event_list, name="list"),
+    path("roundtables/new/", events.create, name="create"),
+    path("roundtables/<int:roundtable_id>/", events.detail, name="detail"),
+    path("roundtables/<int:roundtable_id>/edit/", events.edit, name="edit"),
+    path("roundtables/<int:roundtable_id>/sessions/", events.sessions, name="sessions"),
+    path("roundtables/<int:roundtable_id>/invite/", events.invite, name="invite"),
+    path("roundtables/<int:roundtable_id>/register/", events.register, name="register"),
+    path("roundtables/<int:roundtable_id>/attendance/", events.attendance, name="attendance"),
+    path("roundtables/<int:roundtable_id>/event.ics", events.ics_file, name="ics"),
     # --- outcomes: record, propose, accept, decline ---
     path("roundtables/<int:roundtable_id>/outcomes/", outcomes.outcomes, name="outcomes"),
     path("roundtables/outcomes/<int:outcome_id>/propose/", outcomes.propose, name="outcome_propose"),
