@@ -26,12 +26,19 @@ from directory import permissions
 from directory.models import Membership, User
 from notifications import emails
 from notifications.models import OutgoingEmail, Preference, ReminderSent
+from roundtables.models import OutcomeProposal
+from roundtables.services.outcomes import FOLLOW_UP_DAYS, follow_up_dates
 
 # Working hours for reminders, in the recipient's zone: weekdays 08:00–18:00. Mentions are more
 # urgent and may arrive 07:00–21:00 on any day. Nothing is sent at night.
 REMINDER_HOURS = (8, 18)
 MENTION_HOURS = (7, 21)
 MENTION_LOOKBACK = datetime.timedelta(days=3)
+# A roundtable follow-up is told in the 30 days after it falls due (a weekend, a night or a missed
+# scan delays it, never loses it); then the next one takes over. An update (or the item's creation)
+# in the week before it falls due makes it unnecessary.
+FOLLOW_UP_WINDOW = datetime.timedelta(days=30)
+FOLLOW_UP_QUIET = datetime.timedelta(days=7)
 
 
 def local(now: datetime.datetime, tz: str) -> datetime.datetime:
@@ -159,6 +166,7 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
         return user is not None and user.is_active and (user.pk, item.plan.jurisdiction_id, side) in current
 
     _collect_item_facts(now, current, add)
+    _collect_follow_up_facts(now, current, add)
 
     # Joint items where the other office has signed and this one has not.
     standing = (
@@ -269,6 +277,56 @@ def _collect_item_facts(
                     f"no update for {quiet_days} days",
                 )
                 found.append((owner, fact))
+    items = Item.objects.select_related("plan__jurisdiction").in_bulk({fact.item for _, fact in found})
+    for owner, fact in found:
+        fact.item = items[fact.item]
+        add(owner, fact)
+
+
+FOLLOW_UP_FIELDS = (
+    "item_id", "outcome__roundtable__ends_at", "outcome__roundtable__tz", "outcome__roundtable__title",
+    "item__side", "item__cio_owner_id", "item__cpo_owner_id", "item__plan__jurisdiction_id",
+    "item__last_update_at", "item__created_at",
+)  # fmt: skip
+
+
+def _collect_follow_up_facts(
+    now: datetime.datetime, current: set[tuple[int, int, str | None]], add: Callable[[User, Fact], None]
+) -> None:
+    """Follow-ups of roundtable outcomes a state accepted: 30, 60 and 90 days after the event's last
+    day, its owners are asked how the item is going (key `followup<days>:<item>`, so once each),
+    unless the item is done or archived or had an update in the week before. Told with the stale
+    reminders, whose preference ("items with no recent update") it shares."""
+    oldest = now - datetime.timedelta(days=max(FOLLOW_UP_DAYS)) - FOLLOW_UP_WINDOW - datetime.timedelta(days=2)
+    rows = list(
+        OutcomeProposal.objects.filter(
+            status=OutcomeProposal.Status.ACCEPTED,
+            item__archived_at__isnull=True,
+            outcome__roundtable__ends_at__gte=oldest,
+        )
+        .exclude(item__status=Status.DONE)
+        .values_list(*FOLLOW_UP_FIELDS)
+    )
+    if not rows:
+        return
+    owner_ids = {owner for row in rows for owner in row[5:7] if owner is not None}
+    people = User.objects.filter(is_active=True).in_bulk(owner_ids)
+    found: list[tuple[User, Fact]] = []
+    for pk, ends_at, event_tz, event, side, cio_id, cpo_id, place, last_update_at, created_at in rows:
+        latest = max(filter(None, [last_update_at, created_at]))
+        for owner_side, owner_id in (("cio", cio_id), ("cpo", cpo_id)):
+            owner = people.get(owner_id) if side in (owner_side, ItemSide.JOINT) else None
+            if owner is None or (owner.pk, place, owner_side) not in current:
+                continue
+            today = local(now, owner.tz).date()
+            due = [(days, on) for days, on in follow_up_dates(ends_at, event_tz) if on <= today < on + FOLLOW_UP_WINDOW]
+            if not due:
+                continue
+            days, on = due[-1]
+            if local(latest, owner.tz).date() >= on - FOLLOW_UP_QUIET:
+                continue
+            detail = f"{days} days since {event}: how is it going? Post an update"
+            found.append((owner, Fact(f"followup{days}:{pk}", "reminders_stale", "Roundtable follow-up", pk, detail)))
     items = Item.objects.select_related("plan__jurisdiction").in_bulk({fact.item for _, fact in found})
     for owner, fact in found:
         fact.item = items[fact.item]

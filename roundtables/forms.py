@@ -14,7 +14,7 @@ from actionplan import evidence
 from actionplan.forms import SIDE_LABELS, OwnerField, side_members
 from actionplan.models import Dimension, Item, ItemSide, Plan
 from directory import permissions
-from directory.models import Association, Jurisdiction, Membership, User
+from directory.models import Association, Jurisdiction, User
 from roundtables.models import Adoption, Attendance, Recommendation, Roundtable
 
 # --- adoption: a state's status on a recommendation, with evidence --------------------------------
@@ -510,6 +510,7 @@ class AcceptForm(forms.Form):
         plans: list[Plan],
         plan: Plan,
         default_due_on: datetime.date,
+        default_owners: dict[str, User | None],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -527,17 +528,12 @@ class AcceptForm(forms.Form):
                 f"Choose the {side.upper()} or a {side.upper()} delegate of {place}, or leave it as Owner needed."
             )
         if not self.is_bound:
-            principals = dict(
-                Membership.objects.active()
-                .filter(jurisdiction_id=plan.jurisdiction_id, role__in=permissions.PRINCIPAL_ROLES)
-                .values_list("role", "user_id")
-            )
-            mine = permissions.sides_for(user, plan)
+            owners = {side: owner.pk if owner else None for side, owner in default_owners.items()}
             self.initial = {
                 "plan": plan.pk,
                 "side": ItemSide.JOINT,
-                "cio_owner": user.pk if "cio" in mine else principals.get("cio"),
-                "cpo_owner": user.pk if "cpo" in mine else principals.get("cpo"),
+                "cio_owner": owners.get("cio"),
+                "cpo_owner": owners.get("cpo"),
                 "due_on": default_due_on,
             } | self.initial
 
@@ -556,8 +552,7 @@ class AcceptForm(forms.Form):
         return {
             "plan": data.get("plan"),
             "side": data["side"],
-            "cio_owner": data["cio_owner"],
-            "cpo_owner": data["cpo_owner"],
+            "owners": {"cio": data["cio_owner"], "cpo": data["cpo_owner"]},
             "due_on": data["due_on"],
         }
 

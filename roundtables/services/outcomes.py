@@ -221,13 +221,13 @@ def accept_proposal(
     plan: Plan | None = None,
     side: str = ItemSide.JOINT,
     due_on: datetime.date | None = None,
-    cio_owner: User | None = None,
-    cpo_owner: User | None = None,
+    owners: dict[str, User | None] | None = None,
 ) -> Item:
     """Take an outcome into the state's plan as a new item (origin: roundtable) that remembers it.
 
-    The item goes into `plan`, or the plan covering today, or the latest one; it is written by
-    actionplan.services.create_item, so its owners are checked and the activity log records it."""
+    The item goes into `plan`, or the plan covering today, or the latest one; `owners` names each
+    side's owner (None: owner needed), by default as `default_owners` says. It is written by
+    actionplan.services.create_item, so the owners are checked and the activity log records it."""
     proposal = _lock_undecided(proposal, by=by)
     outcome, jurisdiction = proposal.outcome, proposal.jurisdiction
     today = local_today(jurisdiction)
@@ -241,6 +241,7 @@ def accept_proposal(
     elif plan.jurisdiction_id != jurisdiction.pk:
         raise ValidationError({"plan": f"Choose one of {jurisdiction.name}'s plans."})
     starts_on, default_due = default_dates(outcome.roundtable, plan, today)
+    owners = default_owners(jurisdiction, by=by) if owners is None else owners
     item = plan_services.create_item(
         plan,
         by=by,
@@ -250,8 +251,8 @@ def accept_proposal(
         starts_on=starts_on,
         due_on=due_on or default_due,
         description=item_description(outcome),
-        cio_owner=cio_owner,
-        cpo_owner=cpo_owner,
+        cio_owner=owners.get("cio") if side in (ItemSide.CIO, ItemSide.JOINT) else None,
+        cpo_owner=owners.get("cpo") if side in (ItemSide.CPO, ItemSide.JOINT) else None,
         recommendations=[outcome.recommendation] if outcome.recommendation else [],
         origin=Item.Origin.ROUNDTABLE,
     )
@@ -261,6 +262,19 @@ def accept_proposal(
     proposal.decided_by = by
     proposal.save(update_fields=["status", "item", "decided_at", "decided_by"])
     return item
+
+
+def default_owners(jurisdiction: Jurisdiction, *, by: User) -> dict[str, User | None]:
+    """Who owns an accepted outcome unless told otherwise: the person accepting it, on the side
+    they act for, and the CIO or CPO in office on the other (as a new item of the state's own)."""
+    mine = permissions.jurisdiction_sides(by, jurisdiction.pk)
+    principals = {
+        m.role: m.user
+        for m in Membership.objects.active()
+        .filter(jurisdiction=jurisdiction, role__in=sorted(permissions.PRINCIPAL_ROLES), user__is_active=True)
+        .select_related("user")
+    }
+    return {side: by if side in mine else principals.get(side) for side in ("cio", "cpo")}
 
 
 def item_description(outcome: Outcome) -> str:

@@ -254,7 +254,15 @@ def _accept_form(request: HttpRequest, proposal: OutcomeProposal, data: Any = No
         return None
     plans = list(Plan.objects.filter(jurisdiction=jurisdiction).order_by("-starts_on"))
     _, due_on = services.default_dates(proposal.outcome.roundtable, plan, today)
-    return AcceptForm(data, user=request.user, plans=plans, plan=plan, default_due_on=due_on, auto_id="accept_%s")
+    return AcceptForm(
+        data,
+        user=request.user,
+        plans=plans,
+        plan=plan,
+        default_due_on=due_on,
+        default_owners=services.default_owners(jurisdiction, by=request.user),
+        auto_id="accept_%s",
+    )
 
 
 @login_required

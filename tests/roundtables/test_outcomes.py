@@ -183,6 +183,8 @@ def test_accepting_creates_one_item_with_its_provenance_and_activity(
     )
     assert item.description == "Each state names a contact.\n\nFrom 2026 Fall CIO–CPO Roundtable (October 2026)."
     assert list(item.recommendations.all()) == [recommendation]
+    # Owned by the person accepting on their side, and by the principal in office on the other.
+    assert (item.cio_owner, item.cpo_owner) == (people["cio_A"], people["cpo_A"])
     # Joint by default, starting today and due 90 days after the event (Oct 1 + 90 = Dec 30).
     assert (item.side, item.starts_on, item.due_on) == (
         ItemSide.JOINT,
@@ -210,7 +212,11 @@ def test_accepting_with_chosen_side_owner_and_due_date(people: People, event: Ro
     delegate = person(people, "cio_delegate_A")
 
     item = services.accept_proposal(
-        proposal, by=delegate, side=ItemSide.CIO, cio_owner=delegate, due_on=datetime.date(2027, 3, 31)
+        proposal,
+        by=delegate,
+        side=ItemSide.CIO,
+        owners={"cio": delegate, "cpo": None},
+        due_on=datetime.date(2027, 3, 31),
     )
 
     assert (item.side, item.cio_owner, item.cpo_owner, item.due_on) == (
