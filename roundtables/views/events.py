@@ -243,6 +243,11 @@ def _detail_context(request: HttpRequest, roundtable: Roundtable, *, bound: Regi
     now = timezone.now()
     places, rows = _invited(roundtable, user)
     registrations = _registrations(request, roundtable, rows, bound=bound) if not roundtable.is_past(now) else []
+    # A refused registration for an office with no form on the page (its state was not invited,
+    # or the event is over) still says why.
+    refused = []
+    if bound is not None and bound.errors and not any(r.form is bound for r in registrations):
+        refused = [str(e) for errors in bound.errors.values() for e in errors]
     invited_ids = {p.jurisdiction.pk for p in places}
     uninvited = [j for j in permissions.acting_jurisdictions(user) if j.pk not in invited_ids]
     sessions = list(roundtable.sessions.prefetch_related("dimensions"))
@@ -268,6 +273,7 @@ def _detail_context(request: HttpRequest, roundtable: Roundtable, *, bound: Regi
         },
         "sees_all": permissions.can_manage_events(user),
         "registrations": registrations,
+        "refused": refused,
         "uninvited": uninvited,
         "can_manage": permissions.can_manage_events(user),
         "has_started": roundtable.starts_at <= now,
