@@ -21,9 +21,15 @@ def plan_for(request: HttpRequest, plan_id: int) -> Plan:
 
 
 def item_for(request: HttpRequest, item_id: int) -> Item:
+    # The roundtable outcome an item came from (its provenance) joins the same query: no extra one.
     item = get_object_or_404(
         Item.objects.select_related(
-            "plan__jurisdiction", "dimension", "cio_owner", "cpo_owner", "framework_item__framework"
+            "plan__jurisdiction",
+            "dimension",
+            "cio_owner",
+            "cpo_owner",
+            "framework_item__framework",
+            "proposal__outcome__roundtable",
         ),
         pk=item_id,
     )
