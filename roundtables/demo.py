@@ -87,9 +87,124 @@ def seed_events(*, scale: str) -> int:
     return 1 + len(DEMO_SESSIONS) + 2 * len(invited)
 
 
+# --- outcomes ------------------------------------------------------------------------------------
+# A past demo workshop (the events area's demo event is still to come), six weeks before the first
+# seeding, so its follow-ups fall due while someone tries the demo. Every outcome and reason below
+# is invented for the demo and says so; neither is a NASPO or NASCIO position.
+DEMO_PAST_EVENT_SLUG = "cio-and-cpo-workshop-demo"
+DEMO_PAST_EVENT_TZ = "America/Chicago"
+DEMO_PAST_EVENT_DAYS_AGO = 42
+DEMO_PAST_EVENT_DESCRIPTION = (
+    "**This is a demo event**, invented for trying Joint Plan: NASPO and NASCIO held no such workshop.\n\n"
+    "A one-day workshop where the CIO and CPO offices of three states compared notes; its outcomes "
+    "show how an event's agreements become items in the states' plans."
+)
+# (title, dimension slug, text, related recommendation as (publication slug, number) or None)
+DEMO_OUTCOMES = [
+    (
+        "Name a procurement contact in each office",
+        "teaming",
+        "Each state names one person in the CIO's office and one in the CPO's office who answer "
+        "for technology purchases, and publishes the pair to agencies.\n\n"
+        "*Demo outcome, invented for trying Joint Plan.*",
+        ("it-procurement-negotiations-2017", "R3"),
+    ),
+    (
+        "Review the technology pipeline together every month",
+        "budgeting",
+        "The two offices meet monthly to walk through technology purchases expected in the next "
+        "four quarters, so that budget requests and solicitations line up.\n\n"
+        "*Demo outcome, invented for trying Joint Plan.*",
+        None,
+    ),
+]
+DEMO_DECLINE_REASON = (
+    "Demo reason, invented: Maine's offices already review the pipeline together each month under an existing policy."
+)
+
+
 def seed_outcomes(*, scale: str) -> int:
-    """Outcomes of a past event proposed to the states that attended, some accepted (the outcomes area)."""
-    return 0
+    """Outcomes of a past event proposed to the states that attended, some accepted (the outcomes area).
+
+    Through the services, as staff and the states would click it: a past demo workshop that Idaho,
+    Maine and North Carolina were invited to and Idaho and Maine attended; two outcomes proposed to
+    both; Idaho accepts the first (an item in its plan, with its provenance) and Maine declines the
+    second with a reason. Each step is keyed on what it leaves behind, so a second run creates nothing.
+    Returns rows created."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from actionplan.models import Dimension
+    from directory.models import Association, Jurisdiction, User
+    from roundtables.models import OutcomeProposal, Recommendation, Roundtable
+    from roundtables.services import events
+    from roundtables.services import outcomes as outcome_services
+
+    staff = User.objects.filter(email="staff@naspo.example").first()
+    idaho_cio = User.objects.filter(email="cio@id.example").first()
+    maine_cpo = User.objects.filter(email="cpo@me.example").first()
+    dimensions = {d.slug: d for d in Dimension.objects.all()}
+    if staff is None or idaho_cio is None or maine_cpo is None or not dimensions:
+        return 0
+    created = 0
+    with transaction.atomic():
+        roundtable = Roundtable.objects.filter(slug=DEMO_PAST_EVENT_SLUG).first()
+        if roundtable is None:
+            zone = ZoneInfo(DEMO_PAST_EVENT_TZ)
+            day = timezone.now().astimezone(zone).date() - datetime.timedelta(days=DEMO_PAST_EVENT_DAYS_AGO)
+            roundtable = events.create_roundtable(
+                by=staff,
+                kind=Roundtable.Kind.WORKSHOP,
+                title="CIO and CPO workshop (demo)",
+                starts_at=datetime.datetime.combine(day, datetime.time(9), tzinfo=zone),
+                ends_at=datetime.datetime.combine(day, datetime.time(16), tzinfo=zone),
+                tz=DEMO_PAST_EVENT_TZ,
+                place="St. Louis, Missouri (demo venue)",
+                video_url="",
+                hosts=Association.objects.filter(code__in=["NASPO", "NASCIO"]),
+                description=DEMO_PAST_EVENT_DESCRIPTION,
+            )
+            Roundtable.objects.filter(pk=roundtable.pk).update(slug=DEMO_PAST_EVENT_SLUG)
+            places = {j.code: j for j in Jurisdiction.objects.filter(code__in=["ID", "ME", "NC"])}
+            invited = events.invite(roundtable, jurisdictions=places.values(), by=staff)  # past: no email
+            marks = {(places["ID"].pk, "cio"): "attended", (places["ID"].pk, "cpo"): "attended"}
+            marks |= {(places["ME"].pk, "cio"): "attended", (places["ME"].pk, "cpo"): "absent"}
+            marks |= {(places["NC"].pk, "cio"): "absent", (places["NC"].pk, "cpo"): "absent"}
+            events.record_attendance(roundtable, marks=marks, by=staff)
+            created += 1 + 2 * len(invited)
+        recorded = {o.title: o for o in roundtable.outcomes.all()}
+        for title, dimension, text, source in DEMO_OUTCOMES:
+            if title in recorded:
+                continue
+            recommendation = (
+                Recommendation.objects.filter(publication__slug=source[0], number=source[1]).first() if source else None
+            )
+            recorded[title] = outcome_services.record_outcome(
+                roundtable,
+                by=staff,
+                title=title,
+                text=text,
+                dimension=dimensions.get(dimension) or next(iter(dimensions.values())),
+                recommendation=recommendation,
+            )
+            created += 1
+        for title, *_ in DEMO_OUTCOMES:
+            created += len(outcome_services.propose_outcome(recorded[title], by=staff))
+        accept = OutcomeProposal.objects.filter(
+            outcome=recorded[DEMO_OUTCOMES[0][0]], jurisdiction__code="ID", status=OutcomeProposal.Status.PROPOSED
+        ).first()
+        if accept is not None and outcome_services.current_plan(accept.jurisdiction, timezone.localdate()):
+            outcome_services.accept_proposal(accept, by=idaho_cio)
+            created += 1
+        decline = OutcomeProposal.objects.filter(
+            outcome=recorded[DEMO_OUTCOMES[1][0]], jurisdiction__code="ME", status=OutcomeProposal.Status.PROPOSED
+        ).first()
+        if decline is not None:
+            outcome_services.decline_proposal(decline, by=maine_cpo, reason=DEMO_DECLINE_REASON)
+    return created
 
 
 # --- adoption ------------------------------------------------------------------------------------
