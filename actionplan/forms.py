@@ -14,6 +14,7 @@ from actionplan import evidence, services
 from actionplan.models import Dimension, Framework, Item, ItemSide, Plan, Sharing, Status, Update
 from directory import permissions
 from directory.models import Jurisdiction, Membership, User
+from roundtables.models import CaseStudy, Recommendation
 
 # --- Plans ------------------------------------------------------------------------------------
 
@@ -121,6 +122,20 @@ class ItemForm(forms.Form):
     )
     starts_on = forms.DateField(widget=DateInput(), label="Start date")
     due_on = forms.DateField(widget=DateInput(), label="Due date")
+    recommendations = forms.ModelMultipleChoiceField(
+        queryset=Recommendation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Recommendations this item carries out",
+        help_text="Optional. From the recommendation library, grouped by publication.",
+    )
+    case_studies = forms.ModelMultipleChoiceField(
+        queryset=CaseStudy.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Case studies this item learns from",
+        help_text="Optional. What other states did that this item builds on.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput())
 
     def __init__(self, *args: Any, plan: Plan, user: User, item: Item | None = None, **kwargs: Any) -> None:
@@ -129,6 +144,7 @@ class ItemForm(forms.Form):
         if item is not None:
             allowed.add(item.side)  # what the item is now must stay a valid answer
         self.fields["side"].choices = [(side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed]
+        self._library_choices()
         place = plan.jurisdiction.name
         for side in ("cio", "cpo"):
             field = self.fields[f"{side}_owner"]
@@ -142,7 +158,11 @@ class ItemForm(forms.Form):
                 self.initial = self._defaults(plan, user) | self.initial
             return
         if not self.is_bound:
-            self.initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS} | {"version": item.version}
+            self.initial = (
+                {name: getattr(item, name) for name in services.EDITABLE_FIELDS}
+                | {name: [o.pk for o in getattr(item, name).all()] for name in services.LINKED_FIELDS}
+                | {"version": item.version}
+            )
         for side in item.sides:
             owner = item.owner_for(side)
             if owner is not None and not self.fields[f"{side}_owner"].queryset.filter(pk=owner.pk).exists():
@@ -150,6 +170,17 @@ class ItemForm(forms.Form):
                 self.fields[
                     f"{side}_owner"
                 ].help_text = f"{owner} no longer holds a {side.upper()}-side role in {place}: choose who takes over."
+
+    def _library_choices(self) -> None:
+        """Recommendations grouped under their publication's title (one query); the fields still
+        check submitted values against the whole library."""
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for r in Recommendation.objects.select_related("publication").order_by(
+            "publication__published_on", "publication_id", "position", "number"
+        ):
+            groups.setdefault(r.publication.title, []).append((r.pk, f"{r.number}: {r.text}"))
+        self.fields["recommendations"].choices = list(groups.items())
+        self.fields["case_studies"].choices = list(CaseStudy.objects.order_by("title").values_list("pk", "title"))
 
     @staticmethod
     def _defaults(plan: Plan, user: User) -> dict[str, Any]:
@@ -186,7 +217,7 @@ class ItemForm(forms.Form):
 
     def item_fields(self) -> dict[str, Any]:
         """The cleaned values, named as the services take them."""
-        return {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        return {name: self.cleaned_data[name] for name in (*services.EDITABLE_FIELDS, *services.LINKED_FIELDS)}
 
 
 class UpdateForm(forms.Form):

@@ -45,6 +45,8 @@ Verb = Activity.Verb
 # Edits to these fields change what was signed: both sides are asked to sign again.
 SIGNED_SCOPE_FIELDS = ("title", "description", "due_on")
 EDITABLE_FIELDS = ("dimension", "title", "description", "side", "cio_owner", "cpo_owner", "starts_on", "due_on")
+# An item's links to the recommendation library, set as a whole and logged as one field change each.
+LINKED_FIELDS = ("recommendations", "case_studies")
 
 
 def log(
@@ -214,6 +216,7 @@ def create_item(
     cio_owner: User | None = None,
     cpo_owner: User | None = None,
     recommendations: Iterable[Any] = (),
+    case_studies: Iterable[Any] = (),
     origin: str = Item.Origin.STATE,
 ) -> Item:
     """An item added to a plan: the state's own, or (with `origin`) one it took from elsewhere,
@@ -235,6 +238,7 @@ def create_item(
         created_by=by,
     )
     item.recommendations.set(recommendations)
+    item.case_studies.set(case_studies)
     log(plan, Verb.CREATED, actor=by, item=item, new=title)
     return item
 
@@ -253,9 +257,10 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
     """Change an item's fields. Refuses a save made from an out-of-date form (StaleEdit).
 
     Changing the scope or due date of an item either side has signed voids the signatures: both
-    sides must sign again what is now asked of them.
+    sides must sign again what is now asked of them. The recommendations and case studies an item
+    cites are not its scope: changing them is logged but asks for no new signatures.
     """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    unknown = set(changes) - set(EDITABLE_FIELDS) - set(LINKED_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     if not permissions.can_edit_item(by, item):
@@ -269,6 +274,7 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
             .order_by("-created_at", "-id")
         )
         raise StaleEdit(current, since)
+    relinked = _relinked(current, {name: list(changes.pop(name)) for name in LINKED_FIELDS if name in changes})
     new_side = changes.get("side", current.side)
     if "side" in changes and changes["side"] != current.side:
         _require_sides(by, current, new_side)
@@ -279,8 +285,20 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
     _check_owners(current.plan, new_side, cio_owner, cpo_owner)
 
     changed = [name for name, value in changes.items() if getattr(current, name) != value]
-    if not changed:
+    if not changed and not relinked:
         return current
+    for name, (before, after) in relinked.items():
+        log(
+            current.plan,
+            Verb.FIELD_CHANGED,
+            actor=by,
+            item=current,
+            field=name,
+            old="; ".join(str(o) for o in before),
+            new="; ".join(str(o) for o in after),
+            item_version=current.version + 1,
+        )
+        getattr(current, name).set(after)
     for name in changed:
         log(
             current.plan,
@@ -299,6 +317,16 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
         _reset_sign_offs(current, by=by, reason="Scope or due date changed after signing")
     current.refresh_from_db()
     return current
+
+
+def _relinked(item: Item, wanted: dict[str, list[Any]]) -> dict[str, tuple[list[Any], list[Any]]]:
+    """The linked fields whose set of rows changes: {name: (rows before, rows after)}, each sorted."""
+    relinked = {}
+    for name, after in wanted.items():
+        before = list(getattr(item, name).all())
+        if {o.pk for o in before} != {o.pk for o in after}:
+            relinked[name] = (sorted(before, key=str), sorted(after, key=str))
+    return relinked
 
 
 def _reset_sign_offs(item: Item, *, by: User, reason: str) -> None:

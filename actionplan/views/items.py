@@ -132,6 +132,13 @@ def _detail_context(
         "is_signed_done": is_signed_done,
         "is_overdue": item.is_overdue(timezone.localdate()),
         "attachments": list(item.attachments.select_related("uploaded_by")),
+        # What the item cites from the library: one query each, whatever their number.
+        "recommendations": list(
+            item.recommendations.select_related("publication").order_by(
+                "publication__published_on", "publication_id", "position", "number"
+            )
+        ),
+        "case_studies": list(item.case_studies.order_by("title")),
         "comments": list(item.comments.select_related("author")),
         "activities": activities if limit is None else activities[:limit],
         "more_activities": limit is not None and len(activities) > limit,

@@ -583,8 +583,9 @@ def _busy_item(idaho: Idaho, n: int) -> Item:
 
 
 # Session, user, item, the viewer's staff roles and roles, the latest update of each side, standing
-# signatures, who holds which role (for "Owner needed"), members to @mention, timeline, files, comments.
-DETAIL_QUERIES = 12
+# signatures, who holds which role (for "Owner needed"), members to @mention, timeline, files, comments,
+# and the recommendations and case studies the item cites.
+DETAIL_QUERIES = 14
 
 
 @pytest.mark.parametrize("size", [2, 20])
