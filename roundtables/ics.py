@@ -38,8 +38,14 @@ def filename(roundtable: Roundtable) -> str:
 
 
 def content_type(method: str) -> str:
-    """The MIME type of a calendar part, with its method as RFC 6047 asks for email."""
+    """The HTTP Content-Type of a download, with its method (RFC 5545 §8.1)."""
     return f"{CONTENT_TYPE}; charset=utf-8; method={method}"
+
+
+def email_mimetype(method: str) -> str:
+    """The MIME type of an email's calendar part, with its method as RFC 6047 asks (the outbox
+    adds the charset)."""
+    return f"{CONTENT_TYPE}; method={method}"
 
 
 def _organizer() -> icalendar.vCalAddress:

@@ -232,7 +232,7 @@ def _email_context(roundtable: Roundtable, user: User) -> dict[str, object]:
 
 def _calendar_attachment(roundtable: Roundtable, user: User) -> tuple[str, str, str]:
     content = ics.build(roundtable, method=ics.REQUEST, attendee=(user.email, user.full_name))
-    return (ics.filename(roundtable), content, ics.content_type(ics.REQUEST))
+    return (ics.filename(roundtable), content, ics.email_mimetype(ics.REQUEST))
 
 
 def _queue_invitation(roundtable: Roundtable, membership: Membership) -> OutgoingEmail | None:

@@ -58,7 +58,7 @@ def test_a_registered_attendee_is_reminded_in_the_week_before(
         assert "You are registered to attend" in body
         assert "Monday, March 15, 2027, 9 a.m. to 4:30 p.m. EDT" in body
         assert "Monday, March 15, 2027, 7 a.m. to 2:30 p.m. MDT" in body
-    ((name, content, mimetype),) = [tuple(a) for a in email.attachments]  # type: ignore[attr-defined]
+    ((name, content, mimetype),) = [(a["filename"], a["content"], a["mimetype"]) for a in email.attachments]
     assert name.endswith(".ics") and mimetype.startswith("text/calendar")
     (vevent,) = icalendar.Calendar.from_ical(content).events
     assert vevent.start == local(DAY_AFTER_DST, 9)

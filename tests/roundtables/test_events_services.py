@@ -7,12 +7,14 @@ import datetime
 
 import icalendar
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from actionplan.models import Dimension
 from directory.models import Jurisdiction, User
+from notifications import delivery
 from notifications.models import OutgoingEmail
 from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
@@ -202,6 +204,22 @@ def test_the_invitation_states_the_event_time_in_both_zones_and_carries_the_ics(
     assert str(vevent["ATTENDEE"]) == "mailto:cio@id.example"
 
 
+def test_the_delivered_invitation_has_a_calendar_part_with_its_method(
+    people: dict, event: Roundtable, settings: Settings
+) -> None:
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    mail.outbox = []
+    events.invite(event, jurisdictions=[idaho()], by=people["staff"])
+    delivery.deliver(delivery.claim())
+    (message,) = [m for m in mail.outbox if m.to == ["cio@id.example"]]
+    (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    assert part.get_filename() == "spring-roundtable.ics"
+    (vevent,) = icalendar.Calendar.from_ical(part.get_content()).events
+    assert vevent.start == local(DAY_AFTER_DST, 9)
+    mail.outbox = []
+
+
 def test_no_invitation_email_for_an_event_that_is_over(people: dict, frozen: TimeMachineFixture) -> None:
     past = make_event(people["staff"], day=datetime.date(2027, 2, 1))
     assert [j.code for j in events.invite(past, jurisdictions=[idaho()], by=people["staff"])] == ["ID"]
@@ -210,7 +228,7 @@ def test_no_invitation_email_for_an_event_that_is_over(people: dict, frozen: Tim
 
 def _attachments(row: OutgoingEmail) -> list[tuple[str, str, str]]:
     """The attachments an outbox row carries, as (filename, content, mimetype)."""
-    return [tuple(a) for a in row.attachments]  # type: ignore[attr-defined]
+    return [(a["filename"], a["content"], a["mimetype"]) for a in row.attachments]
 
 
 # --- Registration --------------------------------------------------------------------------------
