@@ -12,6 +12,7 @@ from django.shortcuts import render
 from actionplan.models import Dimension
 from directory import permissions
 from directory.models import Jurisdiction, Membership
+from roundtables.models import OutcomeProposal
 
 
 @dataclass
@@ -62,10 +63,19 @@ def home(request: HttpRequest) -> HttpResponse:
             jurisdiction.cio = next((m.user for m in jurisdiction.leaders if m.role == Membership.Role.CIO), None)
             jurisdiction.cpo = next((m.user for m in jurisdiction.leaders if m.role == Membership.Role.CPO), None)
 
+    # Roundtable outcomes waiting for this person's state to accept or decline them (one count).
+    deciding = [j.pk for j in permissions.acting_jurisdictions(user)]
+    awaiting_proposals = (
+        OutcomeProposal.objects.filter(jurisdiction_id__in=deciding, status=OutcomeProposal.Status.PROPOSED).count()
+        if deciding
+        else 0
+    )
+
     return render(
         request,
         "actionplan/home.html",
         {
+            "awaiting_proposals": awaiting_proposals,
             "my_jurisdictions": my_jurisdictions,
             "national": national,
             "national_gaps": sum(1 for j in national if j.cio is None or j.cpo is None),

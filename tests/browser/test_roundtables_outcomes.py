@@ -95,7 +95,10 @@ def test_a_cio_accepts_an_outcome_after_a_refused_due_date_and_finds_the_item(
 ) -> None:
     outcome = proposed(world)
     login(page, live_server, world.cio.email, factories.PASSWORD)
-    page.goto(f"{live_server.url}/proposals/")
+    hint = page.get_by_test_id("proposals-hint")
+    expect(hint).to_contain_text("One outcome of a roundtable your state attended awaits its decision")
+    check_page(page)
+    hint.get_by_role("link", name="See the proposed outcomes").click()
     awaiting = page.get_by_test_id("awaiting")
     expect(awaiting).to_contain_text("Fall CIO–CPO Roundtable")
     check_page(page)

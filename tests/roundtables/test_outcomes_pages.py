@@ -344,3 +344,22 @@ def test_the_item_page_shows_its_provenance_at_no_extra_query(
     assert costs["state"] == costs["roundtable"]
     provenance = page[page.index('data-testid="provenance"') :].split("</p>")[0]
     assert "From the outcome “" in provenance and "Name a point of contact in each office</a>”" in provenance
+
+
+# --- The home page's hint -----------------------------------------------------------------------------------
+
+
+def test_home_tells_a_state_s_deciders_what_awaits_them(
+    client: Client, people: People, event: Roundtable, idaho_plan: Plan
+) -> None:
+    proposal = make_proposal(make_outcome(event), "ID")
+    make_proposal(make_outcome(event, title="Meet monthly"), "ID")
+
+    page = signed_in(client, people["cio_delegate_A"]).get("/").content.decode()
+    assert "2 outcomes of roundtables your state attended await its decision" in page
+    assert 'href="/proposals/"' in page
+    assert "await its decision" not in signed_in(Client(), people["viewer_A"]).get("/").content.decode()
+    assert "await its decision" not in signed_in(Client(), people["cio_B"]).get("/").content.decode()
+
+    services.accept_proposal(proposal, by=people["cio_A"])
+    assert "One outcome of a roundtable your state attended awaits its decision" in client.get("/").content.decode()
