@@ -9,10 +9,12 @@ number of queries however many states and recommendations there are.
 from __future__ import annotations
 
 import mimetypes
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
@@ -131,7 +133,9 @@ def record_adoption(
     old_file = adoption.evidence_file.name if adoption.evidence_file else ""
     if evidence_file is not None:
         name = evidence.safe_name(evidence_file.name or "evidence")
-        adoption.evidence_file.save(name, evidence_file, save=False)
+        # Stored under a random name (the field holds 100 characters, and a person's file name is
+        # never trusted as a path); the original name is kept for the download.
+        adoption.evidence_file.save(f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}", evidence_file, save=False)
         adoption.evidence_name = name
     elif remove_evidence_file:
         adoption.evidence_file = ""

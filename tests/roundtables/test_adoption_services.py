@@ -246,3 +246,16 @@ def test_staff_withdraw_a_verification(people: dict, rec: Recommendation) -> Non
     adoption = services.unverify_adoption(adoption, by=people["staff"])
     assert adoption.verified_at is None
     assert adoption.changes.first().kind == AdoptionChange.Kind.UNVERIFIED
+
+
+def test_a_long_file_name_is_kept_for_the_download_but_not_used_as_the_stored_path(
+    people: dict, rec: Recommendation
+) -> None:
+    long_name = "Executive order on technology procurement " * 4 + ".pdf"
+    adoption = record(
+        people["cio_A"], rec, status=Status.ADOPTED, evidence_kind=Kind.EXECUTIVE_ORDER, evidence_file=pdf(long_name)
+    )
+    adoption.refresh_from_db()
+    assert adoption.evidence_name.startswith("Executive order on technology procurement")
+    assert adoption.evidence_name.endswith(".pdf")
+    assert len(adoption.evidence_file.name) <= 100 and adoption.evidence_file.name.endswith(".pdf")
