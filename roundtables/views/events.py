@@ -451,7 +451,8 @@ def register(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 def _register(request: HttpRequest, roundtable: Roundtable) -> tuple[RegisterForm, HttpResponse | None]:
     """Parse and save one office's registration; the bound form (with errors) or the answer."""
     user = request.user
-    jurisdiction = Jurisdiction.objects.filter(pk=request.POST.get("jurisdiction") or 0).first()
+    posted = request.POST.get("jurisdiction", "")
+    jurisdiction = Jurisdiction.objects.filter(pk=int(posted)).first() if posted.isdigit() else None
     acting = permissions.acting_jurisdictions(user)
     if jurisdiction is None or jurisdiction.pk not in {j.pk for j in acting}:
         jurisdiction = acting[0]  # the form comes back for the viewer's own office, with the error on it

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
@@ -314,3 +316,32 @@ def test_the_attendance_sheet_saves_every_mark_in_one_go(
     assert response.status_code == 200
     assert 'id="id_mark_' in response.content.decode() and "Nothing was saved" in response.content.decode()
     assert timezone.now() == local(DAY_AFTER_DST, 12)
+
+
+def test_a_garbled_registration_is_refused_on_the_form_not_with_an_error_page(
+    client: Client, people: dict, event: Roundtable
+) -> None:
+    client.force_login(people["cio_A"])
+    response = client.post(f"/roundtables/{event.pk}/register/", {"jurisdiction": "Idaho", "side": "ceo"})
+    assert response.status_code == 200
+    assert "Say whether your office will attend." in response.content.decode()
+
+
+def test_the_event_page_costs_the_same_queries_however_many_are_invited(
+    client: Client, people: dict, event: Roundtable
+) -> None:
+    def queries(user: User) -> int:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/roundtables/{event.pk}/").status_code == 200
+            assert client.get("/roundtables/").status_code == 200
+        return len(captured)
+
+    teaming = Dimension.objects.get(slug="teaming")
+    events.add_session(event, by=people["staff"], title="Opening", dimensions=[teaming])
+    small = {persona: queries(people[persona]) for persona in ("cio_A", "staff")}
+    for n in range(6):
+        events.add_session(event, by=people["staff"], title=f"Session {n}", dimensions=[teaming])
+    events.invite(event, jurisdictions=Jurisdiction.objects.filter(kind="territory"), by=people["staff"])
+    large = {persona: queries(people[persona]) for persona in ("cio_A", "staff")}
+    assert large == small
