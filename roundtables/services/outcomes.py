@@ -132,7 +132,7 @@ def propose_outcome(outcome: Outcome, *, by: User) -> list[OutcomeProposal]:
     is recorded, or by a second click) reaches only jurisdictions not yet asked."""
     _require_staff(by)
     # One proposer at a time per outcome: two staff clicking at once create each proposal once.
-    outcome = Outcome.objects.select_for_update().select_related("roundtable").get(pk=outcome.pk)
+    outcome = Outcome.objects.select_for_update(of=("self",)).select_related("roundtable").get(pk=outcome.pk)
     roundtable = outcome.roundtable
     _require_started(roundtable, "Outcomes are proposed")
     attending = attending_jurisdictions(roundtable)
