@@ -436,7 +436,10 @@ def pending_event_reminders(*, now: datetime.datetime) -> list[EventReminder]:
 
 def queue_event_reminders(*, now: datetime.datetime | None = None) -> list[OutgoingEmail]:
     """Queue the week-before reminder of every registered attendee whose event is close; each
-    person is reminded once per event, however often (or concurrently) the scan runs."""
+    person is reminded once per event, however often (or concurrently) the scan runs.
+
+    It carries no unsubscribe link: it is one message about an event the office signed up for,
+    not recurring mail; answering "will not attend" on the event page is how to stop it."""
     now = now or timezone.now()
     queued = []
     for reminder in pending_event_reminders(now=now):
