@@ -287,30 +287,24 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
     changed = [name for name, value in changes.items() if getattr(current, name) != value]
     if not changed and not relinked:
         return current
-    for name, (before, after) in relinked.items():
+    logged = [(name, getattr(current, name), changes[name]) for name in changed] + [
+        (name, "; ".join(map(str, before)), "; ".join(map(str, after))) for name, (before, after) in relinked.items()
+    ]
+    for name, old, new in logged:
         log(
             current.plan,
             Verb.FIELD_CHANGED,
             actor=by,
             item=current,
             field=name,
-            old="; ".join(str(o) for o in before),
-            new="; ".join(str(o) for o in after),
+            old=old,
+            new=new,
             item_version=current.version + 1,
         )
-        getattr(current, name).set(after)
     for name in changed:
-        log(
-            current.plan,
-            Verb.FIELD_CHANGED,
-            actor=by,
-            item=current,
-            field=name,
-            old=getattr(current, name),
-            new=changes[name],
-            item_version=current.version + 1,
-        )
         setattr(current, name, changes[name])
+    for name, (_, after) in relinked.items():
+        getattr(current, name).set(after)
     current.version = F("version") + 1
     current.save(update_fields=[*changed, "version", "updated_at"])
     if set(changed) & set(SIGNED_SCOPE_FIELDS):

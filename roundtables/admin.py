@@ -31,7 +31,7 @@ from roundtables.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     """Visible to staff; changed only through the app's pages and services."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -42,6 +42,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 # --- The library ------------------------------------------------------------------------------
@@ -211,20 +215,11 @@ class OutcomeProposalAdmin(ReadOnlyAdmin):
     list_select_related = ["outcome", "jurisdiction", "item"]
 
 
-class AdoptionChangeInline(admin.TabularInline):
+class AdoptionChangeInline(ReadOnly, admin.TabularInline):
     model = AdoptionChange
     extra = 0
     fields = ["created_at", "kind", "actor", "status", "summary"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Adoption)
