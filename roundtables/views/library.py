@@ -16,6 +16,8 @@ from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -283,6 +285,21 @@ def case_studies(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _sources(study: CaseStudy) -> list[dict[str, str]]:
+    """A case study's sources as {"title", "url"}; `url` is kept only when it is a web address,
+    since the list is free JSON in the admin and ends up in an href."""
+    sources = []
+    for source in study.sources:
+        url = str(source.get("url", "")) if isinstance(source, dict) else ""
+        title = str(source.get("title", "")) if isinstance(source, dict) else str(source)
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            url = ""
+        sources.append({"title": title or url, "url": url})
+    return sources
+
+
 @library_page
 def case_study(request: HttpRequest, slug: str) -> HttpResponse:
     """One case study: what happened, its figures and sources, the recommendations it relates to,
@@ -300,6 +317,7 @@ def case_study(request: HttpRequest, slug: str) -> HttpResponse:
         "roundtables/library/case_study.html",
         {
             "study": study,
+            "sources": _sources(study),
             "dimensions": list(study.dimensions.all()),
             "recommendations": list(study.recommendations.select_related("publication").order_by(
                 "publication__published_on", "position"

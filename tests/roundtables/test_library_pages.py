@@ -404,3 +404,16 @@ def test_the_library_is_in_the_primary_navigation(client: Client, idaho_cio: Use
     assert f'href="{LIBRARY}" aria-current="page"><span>Library</span>' in on_library
     for name in ("publications", "case_studies", "timeline"):
         assert f'href="{reverse("roundtables:" + name)}"' in on_library
+
+
+def test_a_case_study_source_that_is_not_a_web_address_is_shown_but_not_linked(client: Client, idaho_cio: User) -> None:
+    from roundtables.models import CaseStudy
+
+    CaseStudy.objects.filter(slug="ohio-data-center-consolidation").update(
+        sources=[{"title": "A trap", "url": "javascript:alert(1)"}, {"title": "Fine", "url": "https://example.org/a"}]
+    )
+    html = client.get(reverse("roundtables:case_study", args=["ohio-data-center-consolidation"])).content.decode()
+
+    assert "javascript:" not in html
+    assert "<li>A trap</li>" in html
+    assert '<a class="usa-link" href="https://example.org/a">Fine</a>' in html
