@@ -1,17 +1,22 @@
 """The one email builder: renders templates/emails/<name>/{subject.txt,body.txt,body.html} in the
-recipient's time zone, with absolute links, and writes the outbox row.
+recipient's time zone, with absolute links, builds the message SMTP will carry, and writes the
+outbox row.
 """
 
 from __future__ import annotations
 
+import email.message
+import email.policy
 import hashlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
@@ -48,6 +53,66 @@ def render(name: str, *, user: User, context: dict[str, Any]) -> tuple[str, str,
     return subject, text, html
 
 
+# RFC 5322 allows header lines of up to 998 characters. With the default 78, Python folds a long
+# List-Unsubscribe URL into RFC 2047 encoded words, which mail clients do not decode as a link.
+# (It also lets body lines up to 998 characters go as they are instead of quoted-printable.)
+LONG_HEADER_POLICY = email.policy.default.clone(max_line_length=998)
+# What the stored bytes are: the same, with the CRLF line ends SMTP sends as they are.
+SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    """An outbox row as a Django email, always rendered with 998-character header lines."""
+
+    def message(self, *, policy: email.policy.Policy = LONG_HEADER_POLICY) -> email.message.EmailMessage:
+        # Django's SMTP backend asks for email.policy.SMTP (78 characters): keep its line ends,
+        # not its folding.
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
+def build_message(row: OutgoingEmail) -> OutboxMessage:
+    """The row's email: plain text with an HTML alternative, its attachments (multipart/mixed
+    around the two), its headers and its deterministic Message-ID."""
+    message = OutboxMessage(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_address],
+        headers={**row.headers, "Message-ID": row.message_id},
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    for attachment in row.attachments:
+        message.attach(_attachment_part(**attachment))
+    return message
+
+
+def _attachment_part(*, filename: str, content: str, mimetype: str) -> email.message.MIMEPart:
+    """A text attachment; parameters of its type survive (`text/calendar; method=REQUEST`)."""
+    maintype, _, rest = mimetype.partition("/")
+    subtype, *params = (part.strip() for part in rest.split(";"))
+    if maintype != "text" or not subtype:
+        raise ValueError(f"attachments are text files; {filename!r} is {mimetype!r}")
+    part = email.message.MIMEPart(policy=LONG_HEADER_POLICY)
+    part.set_content(
+        content,
+        subtype=subtype,
+        charset="utf-8",
+        disposition="attachment",
+        filename=filename,
+        params=dict(param.split("=", 1) for param in params if "=" in param),
+    )
+    return part
+
+
+def raw_message(row: OutgoingEmail) -> bytes:
+    """The row's message as SMTP carries it, without its Date header: delivery stamps the time of
+    each send, as it did when the message was built at send time."""
+    message = build_message(row).message(policy=SMTP_POLICY)
+    del message["Date"]
+    return message.as_bytes()
+
+
 def queue(
     kind: str,
     *,
@@ -56,8 +121,13 @@ def queue(
     template: str,
     context: dict[str, Any],
     unsubscribe_topic: str | None = None,
+    attachments: Sequence[tuple[str, str, str]] | None = None,
 ) -> OutgoingEmail | None:
     """Write one email to the outbox, in the caller's transaction. None if that key was queued before.
+
+    `attachments` are `(filename, content, mimetype)` text files, e.g. an event's
+    `("event.ics", ics, "text/calendar; method=REQUEST")`. The message is built here, once, and
+    stored with the row, so delivery sends bytes and a resend sends the same message.
 
     A bad address or a template error does not raise: the row is stored as failed with the
     reason, so one broken email never stops a batch and staff can see it in the delivery log.
@@ -73,6 +143,10 @@ def queue(
         context = {**context, "unsubscribe_url": link}
     context = {**context, "preferences_url": absolute(reverse("notifications:preferences"))}
     row.headers = headers
+    row.attachments = [
+        {"filename": filename, "content": content, "mimetype": mimetype}
+        for filename, content, mimetype in attachments or ()
+    ]
     try:
         validate_email(user.email)
     except ValidationError:
@@ -85,6 +159,13 @@ def queue(
             logger.exception("email %s for user %s failed to render", template, user.pk)
             row.status, row.last_error = OutgoingEmail.Status.FAILED, f"Template error: {error}"
             row.subject, row.body_text = f"({kind} not rendered)", ""
+        else:
+            try:
+                row.raw_message = raw_message(row)
+            except (LookupError, ValueError, TypeError) as error:  # e.g. an attachment of a type we do not send
+                logger.exception("email %s for user %s could not be built", template, user.pk)
+                row.status, row.last_error = OutgoingEmail.Status.FAILED, f"Message error: {error}"
+                row.subject, row.body_text, row.body_html = f"({kind} not built)", "", ""
     try:
         with transaction.atomic():  # a concurrent run may have queued the same key a moment ago
             row.save()

@@ -19,6 +19,7 @@ class OutgoingEmail(models.Model):
         DIGEST = "digest", "Weekly digest"
         STAFF_DIGEST = "staff_digest", "National digest"
         REMINDER = "reminder", "Reminders"
+        EVENT = "event", "Event invitations"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -37,6 +38,13 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # [{"filename", "content", "mimetype"}]: text files only (an event's .ics), so they survive JSON.
+    attachments = models.JSONField(default=list, blank=True)
+    # The whole message as SMTP carries it, built once when the row is written so that delivery
+    # only has to send bytes; the Date header is left out and stamped at each send. NULL for rows
+    # written before this column existed, and for rows that failed before they were written:
+    # delivery builds those from the fields above.
+    raw_message = models.BinaryField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -457,10 +457,9 @@ def build_digest(user: User, *, now: datetime.datetime) -> Digest:
         Plan.objects.filter(jurisdiction_id__in=[m.jurisdiction_id for m in memberships]).select_related("jurisdiction")
     )
     mine = Item.objects.open().filter(plan__in=plans).owned_by(user).select_related("plan__jurisdiction")
-    digest.overdue = list(mine.filter(due_on__lt=today).order_by("due_on"))
-    digest.due = list(
-        mine.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=14)).order_by("due_on")
-    )
+    soon = list(mine.filter(due_on__lte=today + datetime.timedelta(days=14)).order_by("due_on"))
+    digest.overdue = [item for item in soon if item.due_on < today]
+    digest.due = [item for item in soon if item.due_on >= today]
     my_sides = {permissions.ROLE_SIDE[m.role] for m in memberships if m.role in permissions.ROLE_SIDE}
     others = (
         Membership.objects.active().filter(jurisdiction_id__in=[p.jurisdiction_id for p in plans]).exclude(user=user)

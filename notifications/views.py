@@ -63,7 +63,8 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
     """Every email the system wrote, newest first, with why a failed one failed."""
     _staff_only(request)
     form = DeliveryFilterForm(request.GET or None)
-    rows = OutgoingEmail.objects.select_related("recipient")
+    # The log shows neither the bodies nor the built message; 50 rows of them would be megabytes.
+    rows = OutgoingEmail.objects.select_related("recipient").defer("body_html", "raw_message", "attachments")
     if form.is_valid():
         data = form.cleaned_data
         if data["kind"]:

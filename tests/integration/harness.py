@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import email
+import email.message
 import email.policy
 import logging
 import os
@@ -141,6 +142,12 @@ class Accepted:
     to: tuple[str, ...]
     subject: str
     headers: dict[str, str]
+    raw: bytes  # as it came over the wire, for what parsing would hide (folding, encoded words)
+
+    def parsed(self) -> email.message.EmailMessage:
+        message = email.message_from_bytes(self.raw, policy=email.policy.default)
+        assert isinstance(message, email.message.EmailMessage)
+        return message
 
 
 class SinkHandler:
@@ -187,6 +194,7 @@ class SinkHandler:
             to=tuple(envelope.rcpt_tos),
             subject=str(parsed.get("Subject", "")),
             headers={key: str(value) for key, value in parsed.items()},
+            raw=raw,
         )
         with self.lock:
             self.accepted.append(accepted)

@@ -5,6 +5,7 @@ Message-ID, which is what tells one message delivered twice from two messages.""
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -14,7 +15,7 @@ from django.utils.html import escape
 
 from actionplan import services as plan_services
 from directory.models import Membership
-from notifications import services, tasks
+from notifications import delivery, emails, services, tasks
 from notifications.models import OutgoingEmail
 from tests import factories
 from tests.integration.builders import Idaho, make_digests_due, working_hours_from
@@ -64,6 +65,61 @@ def test_worker_delivers_each_queued_reminder_and_digest_exactly_once(
         assert message.subject == row.subject
         assert row.status == Status.SENT and row.attempts == 1 and row.sent_at is not None
         assert message.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        # One header line, as mail clients need it to offer the link: not folded, not encoded.
+        assert re.search(rb"^List-Unsubscribe: <https?://[^\s>]+/email/unsubscribe/[^\s>]+>\r$", message.raw, re.M)
+
+
+# An event invitation as the roundtables app attaches it: CRLF lines, and not only ASCII.
+ICS = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:Roundtable at the Café\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+ONE_ITEM = {"sections": [{"title": "Due in 7 days", "entries": []}], "count": 1}
+
+
+def test_an_invitation_arrives_with_its_calendar_attached_also_when_resent(
+    idaho: Idaho, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
+) -> None:
+    invitation = emails.queue(
+        OutgoingEmail.Kind.EVENT,
+        user=idaho.cpo,
+        dedupe_key="event:1:invite",
+        template="reminders",
+        context=ONE_ITEM,
+        attachments=[("roundtable.ics", ICS, "text/calendar; method=REQUEST")],
+    )
+    # A row queued before messages were stored with their rows: built by the worker as it sends.
+    older = emails.queue(
+        OutgoingEmail.Kind.REMINDER,
+        user=idaho.cio,
+        dedupe_key="reminders:older",
+        template="reminders",
+        context=ONE_ITEM,
+        unsubscribe_topic="reminders",
+    )
+    assert invitation is not None and older is not None
+    OutgoingEmail.objects.filter(pk=older.pk).update(raw_message=None)
+
+    tasks.deliver_outbox.apply_async()
+    wait_until(lambda: all_sent(2), what="the invitation and the older reminder sent")
+    assert delivery.resend(invitation)
+    tasks.deliver_outbox.apply_async()
+    wait_until(lambda: smtp_sink.count() == 3 and all_sent(2), what="the invitation sent again")
+
+    assert smtp_sink.by_message_id() == {invitation.message_id: 2, older.message_id: 1}
+    for accepted in smtp_sink.accepted:
+        message = accepted.parsed()
+        text, html = message.get_body(("plain",)), message.get_body(("html",))
+        assert text is not None and html is not None
+        assert "Due in 7 days" in text.get_content() and "Due in 7 days" in html.get_content()
+        if accepted.message_id == older.message_id:
+            assert accepted.to == (idaho.cio.email,)
+            assert re.search(rb"^List-Unsubscribe: <https?://[^\s>]+>\r$", accepted.raw, re.M)
+            assert list(message.iter_attachments()) == []
+            continue
+        assert accepted.to == (idaho.cpo.email,)
+        assert message.get_content_type() == "multipart/mixed"
+        (calendar,) = message.iter_attachments()
+        assert (calendar.get_content_type(), calendar.get_param("method")) == ("text/calendar", "REQUEST")
+        assert calendar.get_filename() == "roundtable.ics"
+        assert calendar.get_content().splitlines() == ICS.splitlines()
 
 
 def test_worker_killed_mid_digest_batch_leaves_no_recipient_with_two_digests(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Sequence
+from typing import ClassVar
 
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 
 class RefusingBackend(BaseEmailBackend):
@@ -48,3 +50,31 @@ class DroppingBackend(BaseEmailBackend):
         self.sent += len(email_messages)
         mail.outbox.extend(email_messages)
         return len(email_messages)
+
+
+class RecordingSmtpConnection:
+    """Stands in for smtplib.SMTP: keeps what `sendmail` was given, as the wire would carry it."""
+
+    def __init__(self, sent: list[tuple[str, list[str], bytes]]) -> None:
+        self.sent = sent
+
+    def sendmail(self, from_addr: str, to_addrs: list[str], msg: bytes) -> dict[str, tuple[int, bytes]]:
+        assert isinstance(msg, bytes), "SMTP is given the message's bytes"
+        self.sent.append((from_addr, list(to_addrs), msg))
+        return {}
+
+    def quit(self) -> None:
+        pass
+
+
+class RecordingSmtpBackend(SmtpBackend):
+    """Django's SMTP backend without a network: the delivery code takes its stored-bytes path, and
+    the test reads each message from `RecordingSmtpBackend.sent` (from, recipients, bytes)."""
+
+    sent: ClassVar[list[tuple[str, list[str], bytes]]] = []
+
+    def open(self) -> bool:
+        if self.connection is not None:
+            return False
+        self.connection = RecordingSmtpConnection(self.sent)
+        return True

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import copy
 import datetime
+import email
+import email.policy
+import email.utils
+import re
+from collections.abc import Iterator
+from email.message import EmailMessage as ParsedMessage
+from email.message import MIMEPart
 from pathlib import Path
 
 import pytest
@@ -16,7 +23,8 @@ from directory.models import User
 from notifications import delivery, emails, services
 from notifications.models import OutgoingEmail, Preference
 from tests import factories
-from tests.notifications.helpers import NOW, WEDNESDAY, State, at, days, deliver_all, html_of, rows_for
+from tests.notifications.backends import RecordingSmtpBackend
+from tests.notifications.helpers import NOW, SITE_URL, WEDNESDAY, State, at, days, deliver_all, html_of, rows_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +46,51 @@ def queue_one(user: User, key: str = "test:1") -> OutgoingEmail | None:
 
 def use_mail_server(settings: Settings, backend: str) -> None:
     settings.MAILERS = {"default": {"BACKEND": f"tests.notifications.backends.{backend}"}}
+
+
+@pytest.fixture
+def smtp_sent(settings: Settings) -> Iterator[list[tuple[str, list[str], bytes]]]:
+    """Delivery through Django's SMTP backend (the stored-bytes path) over a pretend connection."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.notifications.backends.RecordingSmtpBackend", "OPTIONS": {"host": "127.0.0.1"}}
+    }
+    RecordingSmtpBackend.sent = []
+    yield RecordingSmtpBackend.sent
+    RecordingSmtpBackend.sent = []
+
+
+def parse(raw: bytes) -> ParsedMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, ParsedMessage)
+    return message
+
+
+def text_and_html(message: ParsedMessage) -> tuple[str, str]:
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+# An event invitation as the roundtables app attaches it: CRLF lines, and not only ASCII.
+ICS = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:Roundtable at the Café\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+
+def queue_invitation(user: User, key: str = "event:1:invite") -> OutgoingEmail | None:
+    return emails.queue(
+        OutgoingEmail.Kind.EVENT,
+        user=user,
+        dedupe_key=key,
+        template="reminders",
+        context={"sections": [{"title": "Due in 7 days", "entries": []}], "count": 1},
+        attachments=[("roundtable.ics", ICS, "text/calendar; method=REQUEST")],
+    )
+
+
+def the_invitation(message: ParsedMessage) -> MIMEPart:
+    assert message.get_content_type() == "multipart/mixed"
+    (attachment,) = message.iter_attachments()
+    assert isinstance(attachment, MIMEPart)
+    return attachment
 
 
 # --- Queueing -----------------------------------------------------------------------------------
@@ -136,6 +189,132 @@ def test_a_broken_template_fails_its_own_emails_not_the_batch(
     (fine,) = rows_for(idaho.cio)
     assert fine.status == Status.QUEUED
     assert "Records retention schedule" in fine.body_html
+
+
+# --- The message, built once when queued ------------------------------------------------------
+
+
+def test_a_queued_email_stores_the_message_smtp_will_carry(idaho: State, outbox: list[EmailMessage]) -> None:
+    row = queue_one(idaho.cio)
+
+    assert row is not None and row.raw_message is not None
+    raw = bytes(row.raw_message)
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF throughout: it goes to SMTP as it is
+    # The unsubscribe link is one header line, not folded into RFC 2047 encoded words.
+    assert re.search(rb"^List-Unsubscribe: <https://jointplan\.example\.org/email/unsubscribe/[^\s>]+/>\r$", raw, re.M)
+    message = parse(raw)
+    assert message["Date"] is None  # stamped at each send
+    assert (message["Message-ID"], message["To"], message["Subject"]) == (
+        row.message_id,
+        "dana@idaho.example",
+        "Joint Plan: 1 item needs you",
+    )
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text, html = text_and_html(message)
+    assert "Times are shown in your time zone, America/Boise." in text
+    assert "Times are shown in your time zone, America/Boise." in html
+
+
+def test_over_smtp_the_stored_message_is_sent_with_the_time_of_sending(
+    idaho: State, smtp_sent: list[tuple[str, list[str], bytes]]
+) -> None:
+    row = queue_one(idaho.cio)
+    assert row is not None
+
+    assert deliver_all().sent == 1
+
+    ((sender, recipients, raw),) = smtp_sent
+    assert (sender, recipients) == ("no-reply@jointplan.localhost", ["dana@idaho.example"])
+    assert raw.endswith(bytes(row.raw_message))
+    assert email.utils.parsedate_to_datetime(parse(raw)["Date"]) == NOW
+    row.refresh_from_db()
+    assert (row.status, row.sent_at) == (Status.SENT, NOW)
+
+
+def test_a_row_written_before_messages_were_stored_is_built_when_sent(
+    idaho: State, smtp_sent: list[tuple[str, list[str], bytes]]
+) -> None:
+    row = queue_one(idaho.cio)
+    assert row is not None
+    OutgoingEmail.objects.filter(pk=row.pk).update(raw_message=None)
+
+    assert deliver_all().sent == 1
+
+    ((_, recipients, raw),) = smtp_sent
+    message = parse(raw)
+    assert recipients == ["dana@idaho.example"]
+    assert (message["Message-ID"], message["Subject"]) == (row.message_id, "Joint Plan: 1 item needs you")
+    assert message["List-Unsubscribe"].startswith(f"<{SITE_URL}/email/unsubscribe/")
+    assert "Due in 7 days" in text_and_html(message)[1]
+
+
+def test_an_invitation_is_delivered_with_its_calendar_attached_and_resent_with_it(
+    idaho: State, smtp_sent: list[tuple[str, list[str], bytes]]
+) -> None:
+    row = queue_invitation(idaho.cio)
+    assert row is not None and row.kind == OutgoingEmail.Kind.EVENT
+    deliver_all()
+    assert delivery.resend(row) is True
+    assert deliver_all().sent == 1
+
+    first, second = (parse(raw) for _, _, raw in smtp_sent)
+    assert first["Message-ID"] == second["Message-ID"] == row.message_id
+    for message in (first, second):
+        invitation = the_invitation(message)
+        assert invitation.get_content_type() == "text/calendar"
+        assert invitation.get_param("method") == "REQUEST"
+        assert invitation.get_filename() == "roundtable.ics"
+        assert invitation.get_content().splitlines() == ICS.splitlines()
+        text, html = text_and_html(message)  # the two alternatives are still there, beside it
+        assert "Due in 7 days" in text and "Due in 7 days" in html
+
+
+def test_an_invitation_through_another_backend_carries_the_same_attachment(
+    idaho: State, outbox: list[EmailMessage]
+) -> None:
+    queue_invitation(idaho.cio)
+
+    assert deliver_all().sent == 1
+
+    (sent,) = outbox
+    invitation = the_invitation(sent.message())
+    assert (invitation.get_content_type(), invitation.get_param("method")) == ("text/calendar", "REQUEST")
+    assert invitation.get_content().splitlines() == ICS.splitlines()
+
+
+def test_an_attachment_that_is_not_text_fails_that_email_when_queued(idaho: State) -> None:
+    row = emails.queue(
+        OutgoingEmail.Kind.EVENT,
+        user=idaho.cio,
+        dedupe_key="event:1:invite",
+        template="reminders",
+        context={"sections": [], "count": 1},
+        attachments=[("agenda.pdf", "%PDF-1.7", "application/pdf")],
+    )
+
+    assert row is not None
+    assert row.status == Status.FAILED
+    assert row.last_error == "Message error: attachments are text files; 'agenda.pdf' is 'application/pdf'"
+    assert delivery.resend(row) is False
+
+
+def test_a_row_that_cannot_be_built_when_sent_fails_alone(
+    idaho: State, smtp_sent: list[tuple[str, list[str], bytes]]
+) -> None:
+    broken, fine = queue_one(idaho.cio, "a"), queue_one(idaho.cpo, "b")
+    assert broken is not None and fine is not None
+    OutgoingEmail.objects.filter(pk=broken.pk).update(
+        raw_message=None, attachments=[{"filename": "x.bin", "content": "x", "mimetype": "application/octet-stream"}]
+    )
+
+    report = deliver_all()
+
+    assert (report.sent, report.failed) == (1, 1)
+    broken.refresh_from_db()
+    assert broken.status == Status.FAILED
+    assert broken.last_error.startswith("Message error: attachments are text files")
+    ((_, recipients, _),) = smtp_sent
+    assert recipients == [idaho.cpo.email]
 
 
 # --- Claiming and delivering --------------------------------------------------------------------
