@@ -21,7 +21,7 @@ from django.core.validators import URLValidator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -55,14 +55,6 @@ def library_page(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _url_or_none(name: str, *args: object) -> str | None:
-    """A link to a page another part of the app owns, when that page exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def adoption_view_for(user: User) -> AdoptionView:
@@ -175,7 +167,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "total": sum(p.held for p in publications),  # type: ignore[attr-defined]
         "is_filtered": any(value not in ("", None) for value in request.GET.values()),
         "adoption_view": adoption_view,
-        "adoption_url": _url_or_none("roundtables:adoption", adoption_view.jurisdiction.code)
+        "adoption_url": reverse("roundtables:adoption", args=[adoption_view.jurisdiction.code])
         if adoption_view.jurisdiction
         else None,
         "section": "recommendations",
@@ -213,7 +205,7 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
             .values_list("status", flat=True)
             .first()
         ) or NOT_RECORDED
-        own_url = _url_or_none("roundtables:adoption", adoption_view.jurisdiction.code)
+        own_url = reverse("roundtables:adoption", args=[adoption_view.jurisdiction.code])
     outcomes = list(rec.outcomes.select_related("roundtable").order_by("-roundtable__starts_at", "position"))
     return render(
         request,
@@ -224,7 +216,7 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
             "held": rec.publication.recommendations.count(),
             "case_studies": list(rec.case_studies.select_related("jurisdiction")),
             "outcomes": [
-                (o, event_when(o.roundtable), _url_or_none("roundtables:detail", o.roundtable_id)) for o in outcomes
+                (o, event_when(o.roundtable), reverse("roundtables:detail", args=[o.roundtable_id])) for o in outcomes
             ],
             "national": _national_counts(rec),
             "adoption_view": adoption_view,
@@ -252,7 +244,7 @@ def publications(request: HttpRequest) -> HttpResponse:
             "publication": p,
             "when": when(p.published_on, p.date_precision) if p.published_on else None,
             "authors": [a.code for a in p.associations.all()] + ([p.other_authors] if p.other_authors else []),
-            "events": [(e, _url_or_none("roundtables:detail", e.pk)) for e in p.events.all()],
+            "events": [(e, reverse("roundtables:detail", args=[e.pk])) for e in p.events.all()],
         }
         for p in rows
     ]
@@ -352,7 +344,7 @@ def _event_entry(event: Roundtable) -> Entry:
         kind=event.get_kind_display(),
         title=event.title,
         summary=event.place,
-        url=_url_or_none("roundtables:detail", event.pk),
+        url=reverse("roundtables:detail", args=[event.pk]),
         parts=[_event_entry(part) for part in event.parts.all()],
     )
 
