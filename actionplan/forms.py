@@ -88,19 +88,10 @@ def side_members(plan: Plan, side: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("full_name", "email")
 
 
-class ItemForm(forms.Form):
-    """Add an item to a plan, or edit one. Choices come from the plan; the service checks again.
+class OwnershipFields(forms.Form):
+    """Who owns an item: its side, and one owner per side. The form using it fills the choices
+    from the plan (see `side_members`); the service checks them again."""
 
-    For an edit, `version` carries the item's version the form was opened at (see StaleEdit)."""
-
-    title = forms.CharField(max_length=200)
-    dimension = forms.ModelChoiceField(queryset=Dimension.objects.all(), empty_label=None)
-    description = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What the item commits to and how you will know it is done. "
-        "Markdown: **bold**, *italic*, lists and links.",
-    )
     side = forms.ChoiceField(
         choices=(),
         label="Owned by",
@@ -119,6 +110,23 @@ class ItemForm(forms.Form):
         empty_label="Owner needed",
         label="CPO-side owner",
         help_text="The CPO or a CPO delegate. Not used for CIO-side items.",
+    )
+
+
+class ItemForm(OwnershipFields):
+    """Add an item to a plan, or edit one. Choices come from the plan; the service checks again.
+
+    For an edit, `version` carries the item's version the form was opened at (see StaleEdit)."""
+
+    field_order = ["title", "dimension", "description", "side", "cio_owner", "cpo_owner"]
+
+    title = forms.CharField(max_length=200)
+    dimension = forms.ModelChoiceField(queryset=Dimension.objects.all(), empty_label=None)
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the item commits to and how you will know it is done. "
+        "Markdown: **bold**, *italic*, lists and links.",
     )
     starts_on = forms.DateField(widget=DateInput(), label="Start date")
     due_on = forms.DateField(widget=DateInput(), label="Due date")

@@ -11,7 +11,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from actionplan import evidence
-from actionplan.forms import SIDE_LABELS, OwnerField, side_members
+from actionplan.forms import SIDE_LABELS, OwnershipFields, side_members
 from actionplan.models import Dimension, Item, ItemSide, Plan
 from directory import permissions
 from directory.models import Association, Jurisdiction, User
@@ -468,32 +468,15 @@ class OutcomeForm(forms.Form):
         return self.cleaned_data["text"].replace("\r\n", "\n")
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(OwnershipFields):
     """Accept a proposed outcome into one of the state's plans: who owns it and when it is due.
 
     `plans` are the state's plans (a choice appears only when there is more than one); `plan` is the
     one it goes into by default; `default_due_on` comes from the service's rule."""
 
+    field_order = ["plan", "side", "cio_owner", "cpo_owner"]
+
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), empty_label=None, label="Plan")
-    side = forms.ChoiceField(
-        choices=(),
-        label="Owned by",
-        help_text="A joint item is done only when both the CIO side and the CPO side sign off.",
-    )
-    cio_owner = OwnerField(
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="Owner needed",
-        label="CIO-side owner",
-        help_text="The CIO or a CIO delegate. Not used for CPO-side items.",
-    )
-    cpo_owner = OwnerField(
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="Owner needed",
-        label="CPO-side owner",
-        help_text="The CPO or a CPO delegate. Not used for CIO-side items.",
-    )
     due_on = forms.DateField(
         widget=DateInput(),
         label="Due date",
