@@ -7,6 +7,8 @@ link, no inline style ever reaches a page or an email.
 
 from __future__ import annotations
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -18,10 +20,24 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
+# Building a converter (loading its extensions, compiling their patterns) costs as much as
+# converting a short text, and a page converts several. One per thread, since a converter is not
+# safe to share; reset() before each text clears everything the previous one left behind.
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown_lib.Markdown(
+            extensions=["sane_lists", "tables"], output_format="html"
+        )
+    return converter
+
 
 def render_markdown(text: str) -> SafeString:
     """Markdown to safe HTML. Headings start at h3 so user text never competes with the page's."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    html = _converter().reset().convert(text or "")
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
     clean = nh3.clean(
         html,
