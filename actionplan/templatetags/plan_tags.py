@@ -6,20 +6,22 @@ No queries and no rules here: views decide what is shown, these only say how it 
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from actionplan.models import Activity, Item, ItemSide, Status
 from config.markdown import render_markdown
 
 register = template.Library()
 
-# "Nov 21, 2026, 3:05 p.m.": unambiguous for every reader, whatever their locale.
-DATETIME_FORMAT = "M j, Y, P"
+# "Nov 21, 2026, 3:05 p.m.": unambiguous for every reader, whatever their locale. A moment is its
+# day ("Nov 21, 2026"), then its time ("P": "3:05 p.m.", "noon", "midnight").
 DATE_FORMAT = "M j, Y"
 
 # How a field name in the activity log reads in a sentence.
@@ -37,6 +39,7 @@ FIELD_LABELS = {
     "cio": "CIO side",
     "cpo": "CPO side",
 }
+VERB_LABELS: dict[str, str] = dict(Activity.Verb.choices)
 
 
 @register.filter
@@ -64,9 +67,8 @@ def timestamp(value: datetime.datetime | None) -> SafeString | str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}">{}</time>', local.isoformat(timespec="seconds"), dateformat.format(local, DATETIME_FORMAT)
-    )
+    text = f"{_date_text(local.date(), get_language())}, {dateformat.TimeFormat(local).P()}"
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(timespec="seconds"), text)
 
 
 @register.filter
@@ -74,7 +76,19 @@ def day(value: datetime.date | None) -> SafeString | str:
     """A calendar date (no time zone: a due date is the same day everywhere)."""
     if value is None:
         return ""
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), dateformat.format(value, DATE_FORMAT))
+    return _day(value, get_language())
+
+
+# An item table shows two dates a row and a timeline one a line, over few distinct days: each day
+# is formatted once per process (and language, should month names ever be translated).
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: datetime.date, language: str | None) -> str:
+    return dateformat.format(value, DATE_FORMAT)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: datetime.date, language: str | None) -> SafeString:
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), _date_text(value, language))
 
 
 @register.filter
@@ -100,7 +114,7 @@ def activity_summary(activity: Activity) -> str:
         return f"changed the {field_label(activity.field)}"
     if activity.verb == Activity.Verb.STATUS_CHANGED:
         return "changed the status"
-    label = activity.get_verb_display()
+    label = VERB_LABELS.get(activity.verb, activity.verb)  # get_verb_display(), without rebuilding its dict
     return f"{label} ({field_label(activity.field)})" if activity.field else label
 
 
