@@ -5,6 +5,8 @@ Anything the viewer may not read is a 404, never a 403, so nothing leaks about i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,19 +22,20 @@ def plan_for(request: HttpRequest, plan_id: int) -> Plan:
     return plan
 
 
-def item_for(request: HttpRequest, item_id: int) -> Item:
-    # The roundtable outcome an item came from (its provenance) joins the same query: no extra one.
-    item = get_object_or_404(
-        Item.objects.select_related(
-            "plan__jurisdiction",
-            "dimension",
-            "cio_owner",
-            "cpo_owner",
-            "framework_item__framework",
-            "proposal__outcome__roundtable",
-        ),
-        pk=item_id,
-    )
+# What the item pages show with an item, joined into the query that loads it. The roundtable outcome
+# an item came from (its provenance) joins the same query: no extra one.
+ITEM_RELATED = (
+    "plan__jurisdiction",
+    "dimension",
+    "cio_owner",
+    "cpo_owner",
+    "framework_item__framework",
+    "proposal__outcome__roundtable",
+)
+
+
+def item_for(request: HttpRequest, item_id: int, *, related: Sequence[str] = ITEM_RELATED) -> Item:
+    item = get_object_or_404(Item.objects.select_related(*related), pk=item_id)
     if not permissions.can_view_plan(request.user, item.plan):
         raise Http404("No such item")
     return item

@@ -32,7 +32,12 @@ from directory.models import Membership, User
 
 TIMELINE_LIMIT = 25
 DETAIL = "actionplan/item_detail.html"
+# The detail page reads the owners from the jurisdiction's members (_people): planning the item's
+# query was the dearest database work on the page, and without the two joins to users PostgreSQL
+# spends less than half as long on it.
+DETAIL_RELATED = tuple(name for name in access.ITEM_RELATED if name not in {"cio_owner", "cpo_owner"})
 SIDE_NAMES = {"cio": "CIO", "cpo": "CPO"}
+TIMELINE_FIELDS = ("verb", "field", "old_value", "new_value", "created_at", "actor__full_name", "actor__email")
 
 
 @dataclass
@@ -50,8 +55,44 @@ class SideView:
     withdraw_form: WithdrawForm | None = None
 
 
-def _side_views(request: HttpRequest, item: Item) -> list[SideView]:
-    """Each owning side with its latest update and standing signature, in three queries at most."""
+@dataclass
+class People:
+    """Who holds a role in the item's jurisdiction today, and the item's owners, from one query: the
+    page reads who may own a side, whom to @mention and the owners' names from it."""
+
+    memberships: list[Membership]
+    users: dict[int, User]  # members and owners, by id
+
+    @property
+    def holding(self) -> set[tuple[int, str | None]]:
+        """(user id, side) for every role held here. Same rule as services.vacancies: an owner
+        counts only while they hold a role on that side."""
+        return {(m.user_id, permissions.ROLE_SIDE.get(m.role)) for m in self.memberships}
+
+    @property
+    def mentionable(self) -> list[User]:
+        """Whom a comment may @mention, by name: services.plan_members, read from the memberships."""
+        return list({m.user_id: m.user for m in self.memberships if m.user.is_active}.values())
+
+
+def _people(item: Item) -> People:
+    """The jurisdiction's members with their users; an owner who has left holds no role here any
+    more, so is loaded on their own: a second query, only then (as in services.vacancies)."""
+    memberships = list(
+        Membership.objects.active()
+        .filter(jurisdiction_id=item.plan.jurisdiction_id)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    users = {m.user_id: m.user for m in memberships}
+    departed = {getattr(item, f"{side}_owner_id") for side in item.sides} - users.keys() - {None}
+    if departed:
+        users |= {u.pk: u for u in User.objects.filter(pk__in=departed)}
+    return People(memberships=memberships, users=users)
+
+
+def _side_views(request: HttpRequest, item: Item, people: People) -> list[SideView]:
+    """Each owning side with its owner, latest update and standing signature, in two queries at most."""
     user = request.user
     # The latest update of each side in one query, however many updates the item has.
     latest_per_side = [
@@ -62,13 +103,12 @@ def _side_views(request: HttpRequest, item: Item) -> list[SideView]:
     signatures: dict[str, SignOff] = {}
     if item.side == ItemSide.JOINT:
         signatures = {s.side: s for s in item.sign_offs.standing().select_related("signed_by")}
-    # Same rule as services.vacancies: an owner counts only while they hold a role on that side.
-    holders = Membership.objects.active().filter(jurisdiction_id=item.plan.jurisdiction_id)
-    holding = {(user_id, permissions.ROLE_SIDE.get(role)) for user_id, role in holders.values_list("user_id", "role")}
+    holding = people.holding
     acting = permissions.acting_sides(user, item) if permissions.can_sign_off(user, item) else []
     views = []
     for side in item.sides:
-        owner = item.owner_for(side)
+        owner_id = getattr(item, f"{side}_owner_id")
+        owner = people.users[owner_id] if owner_id is not None else None
         other = "cpo" if side == "cio" else "cio"
         view = SideView(
             side=side,
@@ -97,24 +137,28 @@ def _detail_context(
     notice: str = "",
 ) -> dict[str, Any]:
     """Everything the detail page shows, as lists: the template runs no queries, so the page costs
-    the same number of queries whatever the number of updates, comments, files or events."""
+    the same number of queries whatever the number of updates, comments, files or events (one more
+    while an owner who has left is still named)."""
     user = request.user
     plan = item.plan
     can_edit = permissions.can_edit_item(user, item)
     can_comment = permissions.can_comment(user, plan)
-    sides = _side_views(request, item)
+    people = _people(item)
+    sides = _side_views(request, item, people)
     is_signed_done = item.side == ItemSide.JOINT and all(s.signature for s in sides)
     acting = permissions.acting_sides(user, item)
     if can_edit and not is_signed_done and update_form is None:
         update_form = UpdateForm(item=item, sides=acting, auto_id="update_%s")
     if can_comment and comment_form is None:
-        comment_form = CommentForm(members=services.plan_members(plan), auto_id="comment_%s")
+        comment_form = CommentForm(members=people.mentionable, auto_id="comment_%s")
     if can_edit and evidence_form is None:
         evidence_form = EvidenceForm(auto_id="evidence_%s")
     # The latest events by default (the page stays quick on an item with years of history);
     # ?timeline=all shows every one.
     limit = None if request.GET.get("timeline") == "all" else TIMELINE_LIMIT
-    timeline = item.activities.select_related("actor")
+    # Only what a timeline entry shows (plan_tags.timeline_entries): a busy item's page loads 26
+    # events, and every column of them and of their actors costs the ORM time to build.
+    timeline = item.activities.select_related("actor").only(*TIMELINE_FIELDS)
     activities = list(timeline if limit is None else timeline[: limit + 1])
     framework = item.framework_item.framework if item.framework_item else None  # loaded with the item
     disagreement = ""
@@ -181,7 +225,7 @@ def detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item with both sides' latest updates, sign-off, evidence, comments and timeline.
 
     Open to anyone who may read the plan, including anonymous readers of a public plan."""
-    item = access.item_for(request, item_id)
+    item = access.item_for(request, item_id, related=DETAIL_RELATED)
     return render(request, DETAIL, _detail_context(request, item))
 
 
@@ -312,7 +356,7 @@ def post_update(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(
         request,
         "actionplan/item_update.html",
-        {"item": item, "plan": item.plan, "form": form, "sides": _side_views(request, item)},
+        {"item": item, "plan": item.plan, "form": form, "sides": _side_views(request, item, _people(item))},
     )
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
 from actionplan import services
+from actionplan.forms import CommentForm
 from actionplan.models import Activity, Attachment, Comment, Item, ItemSide, Plan, Sharing, SignOff, Status, Update
 from actionplan.views.items import TIMELINE_LIMIT
 from directory.models import Membership, User
@@ -503,6 +504,21 @@ def test_a_comment_with_a_mention_is_posted_and_rendered_as_markdown(client: Cli
     assert "<strong>Thanks</strong> @blake.rivera" in response.content.decode()
 
 
+def test_the_page_offers_for_mentions_exactly_the_members_a_comment_may_mention(client: Client, idaho: Idaho) -> None:
+    factories.make_member("ID", Role.VIEWER, user=idaho.cio_delegate)  # two roles, offered once
+    factories.make_member("ID", Role.VIEWER, full_name="Former Member", ended_on=datetime.date(2025, 6, 1))
+    factories.make_member("ID", Role.VIEWER, full_name="Disabled Account", is_active=False)
+    factories.make_member("ME", Role.CIO, full_name="Morgan Maine")
+
+    form = signed_in(client, idaho.cio).get(url("item", idaho.item.pk)).context["comment_form"]
+
+    accepted = CommentForm(members=services.plan_members(idaho.plan))
+    assert form.fields["body"].help_text == accepted.fields["body"].help_text
+    assert form.fields["body"].help_text.count("Casey Shaw") == 1
+    for outsider in ("Former Member", "Disabled Account", "Morgan Maine"):
+        assert outsider not in form.fields["body"].help_text
+
+
 def test_mentioning_someone_outside_the_plan_is_refused_with_the_text_kept(client: Client, idaho: Idaho) -> None:
     factories.make_member("ME", Role.CIO, email="morgan@maine.example")
 
@@ -583,9 +599,9 @@ def _busy_item(idaho: Idaho, n: int) -> Item:
 
 
 # Session, user, item, the viewer's staff roles and roles, the latest update of each side, standing
-# signatures, who holds which role (for "Owner needed"), members to @mention, timeline, files, comments,
-# and the recommendations and case studies the item cites.
-DETAIL_QUERIES = 14
+# signatures, the jurisdiction's members (the owners, who holds which role for "Owner needed", whom to
+# @mention), timeline, files, comments, and the recommendations and case studies the item cites.
+DETAIL_QUERIES = 13
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -602,6 +618,19 @@ def test_the_detail_page_costs_the_same_queries_whatever_its_history(
     assert len(response.context["comments"]) == size
     assert len(response.context["activities"]) == min(Activity.objects.filter(item=item).count(), TIMELINE_LIMIT)
     assert len(response.context["attachments"]) == size
+
+
+def test_an_owner_who_has_left_is_named_at_the_cost_of_one_more_query(
+    client: Client, idaho: Idaho, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    Membership.objects.filter(user=idaho.cpo).update(ended_on=datetime.date(2025, 6, 1))
+    client = signed_in(client, idaho.cio)
+    client.get(url("item", idaho.item.pk))
+
+    with django_assert_num_queries(DETAIL_QUERIES + 1):
+        response = client.get(url("item", idaho.item.pk))
+
+    assert {s.side: s.owner for s in response.context["sides"]} == {"cio": idaho.cio, "cpo": idaho.cpo}
 
 
 def test_the_timeline_shows_the_latest_events_says_so_and_can_show_them_all(client: Client, idaho: Idaho) -> None:
