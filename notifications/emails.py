@@ -5,6 +5,8 @@ outbox row.
 
 from __future__ import annotations
 
+import email.contentmanager
+import email.headerregistry
 import email.message
 import email.policy
 import hashlib
@@ -53,21 +55,55 @@ def render(name: str, *, user: User, context: dict[str, Any]) -> tuple[str, str,
     return subject, text, html
 
 
-# RFC 5322 allows header lines of up to 998 characters. With the default 78, Python folds a long
-# List-Unsubscribe URL into RFC 2047 encoded words, which mail clients do not decode as a link.
-# (It also lets body lines up to 998 characters go as they are instead of quoted-printable.)
-LONG_HEADER_POLICY = email.policy.default.clone(max_line_length=998)
-# What the stored bytes are: the same, with the CRLF line ends SMTP sends as they are.
-SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
+class OneLineHeader(email.headerregistry.UnstructuredHeader, email.headerregistry.BaseHeader):
+    """Written on one line, up to RFC 5322's 998 characters. Python folds a value too long for a
+    78-character line into RFC 2047 encoded words, and a List-Unsubscribe URL folded that way is
+    no longer a link mail clients can follow."""
+
+    def fold(self, *, policy: email.policy.Policy) -> str:
+        return super().fold(policy=policy.clone(max_line_length=998))
+
+
+HEADERS = email.headerregistry.HeaderRegistry()
+HEADERS.map_to_type("list-unsubscribe", OneLineHeader)
+
+
+class WholeLinesContent:
+    """Text whose lines all fit RFC 5322's 998 octets goes as it is (7bit, or 8bit beyond ASCII).
+
+    Python would quote-print any line longer than 76 characters: cut it every 76, escape each `=`
+    of the HTML's style attributes, and make the message longer and harder for every server on the
+    way to read. Longer lines still get quoted-printable, at 76 characters a line.
+    """
+
+    def get_content(self, msg: email.message.MIMEPart, *args: Any, **kw: Any) -> Any:
+        return email.contentmanager.raw_data_manager.get_content(msg, *args, **kw)
+
+    def set_content(self, msg: email.message.MIMEPart, obj: Any, *args: Any, **kw: Any) -> None:
+        charset = kw.get("charset", "utf-8")
+        if isinstance(obj, str) and kw.get("cte") is None:
+            if all(len(line.encode(charset)) <= 998 for line in obj.splitlines()):
+                kw["cte"] = "7bit" if obj.isascii() else "8bit"
+        email.contentmanager.raw_data_manager.set_content(msg, obj, *args, **kw)
+
+
+WHOLE_LINES = WholeLinesContent()
+ATTACHMENT_POLICY = email.policy.default.clone(  # see OutboxMessage
+    max_line_length=76, header_factory=HEADERS, content_manager=WHOLE_LINES
+)
 
 
 class OutboxMessage(EmailMultiAlternatives):
-    """An outbox row as a Django email, always rendered with 998-character header lines."""
+    """An outbox row as a Django email, with the line ends of the policy asked for (CRLF for
+    SMTP), List-Unsubscribe on one line, bodies as they are when their lines allow it, and
+    otherwise lines of at most 76 characters: RFC 2045's limit for quoted-printable (Python's
+    default of 78 makes 78-character lines, which spam filters count against a message), and
+    within RFC 2047's 75 for a subject's encoded words."""
 
-    def message(self, *, policy: email.policy.Policy = LONG_HEADER_POLICY) -> email.message.EmailMessage:
-        # Django's SMTP backend asks for email.policy.SMTP (78 characters): keep its line ends,
-        # not its folding.
-        return super().message(policy=policy.clone(max_line_length=998))
+    def message(self, *, policy: email.policy.Policy = email.policy.default) -> email.message.EmailMessage:
+        return super().message(
+            policy=policy.clone(max_line_length=76, header_factory=HEADERS, content_manager=WHOLE_LINES)
+        )
 
 
 def build_message(row: OutgoingEmail) -> OutboxMessage:
@@ -93,14 +129,14 @@ def _attachment_part(*, filename: str, content: str, mimetype: str) -> email.mes
     subtype, *params = (part.strip() for part in rest.split(";"))
     if maintype != "text" or not subtype:
         raise ValueError(f"attachments are text files; {filename!r} is {mimetype!r}")
-    part = email.message.MIMEPart(policy=LONG_HEADER_POLICY)
+    part = email.message.MIMEPart(policy=ATTACHMENT_POLICY)
     part.set_content(
         content,
         subtype=subtype,
         charset="utf-8",
         disposition="attachment",
         filename=filename,
-        params=dict(param.split("=", 1) for param in params if "=" in param),
+        params={name.strip(): value.strip().strip('"') for name, eq, value in (p.partition("=") for p in params) if eq},
     )
     return part
 
@@ -108,7 +144,7 @@ def _attachment_part(*, filename: str, content: str, mimetype: str) -> email.mes
 def raw_message(row: OutgoingEmail) -> bytes:
     """The row's message as SMTP carries it, without its Date header: delivery stamps the time of
     each send, as it did when the message was built at send time."""
-    message = build_message(row).message(policy=SMTP_POLICY)
+    message = build_message(row).message(policy=email.policy.SMTP)
     del message["Date"]
     return message.as_bytes()
 

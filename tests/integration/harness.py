@@ -143,6 +143,7 @@ class Accepted:
     subject: str
     headers: dict[str, str]
     raw: bytes  # as it came over the wire, for what parsing would hide (folding, encoded words)
+    mail_options: tuple[str, ...]  # what MAIL FROM declared, e.g. BODY=8BITMIME
 
     def parsed(self) -> email.message.EmailMessage:
         message = email.message_from_bytes(self.raw, policy=email.policy.default)
@@ -195,6 +196,7 @@ class SinkHandler:
             subject=str(parsed.get("Subject", "")),
             headers={key: str(value) for key, value in parsed.items()},
             raw=raw,
+            mail_options=tuple(envelope.mail_options),
         )
         with self.lock:
             self.accepted.append(accepted)

@@ -67,6 +67,7 @@ def test_worker_delivers_each_queued_reminder_and_digest_exactly_once(
         assert message.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         # One header line, as mail clients need it to offer the link: not folded, not encoded.
         assert re.search(rb"^List-Unsubscribe: <https?://[^\s>]+/email/unsubscribe/[^\s>]+>\r$", message.raw, re.M)
+        assert "BODY=8BITMIME" in message.mail_options  # the HTML goes as it is, 8bit
 
 
 # An event invitation as the roundtables app attaches it: CRLF lines, and not only ASCII.

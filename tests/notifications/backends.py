@@ -58,8 +58,17 @@ class RecordingSmtpConnection:
     def __init__(self, sent: list[tuple[str, list[str], bytes]]) -> None:
         self.sent = sent
 
-    def sendmail(self, from_addr: str, to_addrs: list[str], msg: bytes) -> dict[str, tuple[int, bytes]]:
+    def ehlo_or_helo_if_needed(self) -> None:
+        pass
+
+    def has_extn(self, name: str) -> bool:
+        return name.lower() == "8bitmime"
+
+    def sendmail(
+        self, from_addr: str, to_addrs: list[str], msg: bytes, mail_options: Sequence[str] = ()
+    ) -> dict[str, tuple[int, bytes]]:
         assert isinstance(msg, bytes), "SMTP is given the message's bytes"
+        assert list(mail_options) == ["BODY=8BITMIME"], "bodies may be 8bit, and the server asks to know"
         self.sent.append((from_addr, list(to_addrs), msg))
         return {}
 

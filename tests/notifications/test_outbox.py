@@ -213,6 +213,31 @@ def test_a_queued_email_stores_the_message_smtp_will_carry(idaho: State, outbox:
     text, html = text_and_html(message)
     assert "Times are shown in your time zone, America/Boise." in text
     assert "Times are shown in your time zone, America/Boise." in html
+    # The bodies' lines fit in 998 characters, so they go as they are, not quoted-printable.
+    assert {part["Content-Transfer-Encoding"] for part in message.walk() if not part.is_multipart()} <= {"7bit", "8bit"}
+
+
+def test_only_the_unsubscribe_link_is_a_long_line_in_a_message_with_a_long_subject_and_body() -> None:
+    subject = " — ".join(["Roundtable at the Café in San Juan"] * 5)
+    link = f"<{SITE_URL}/email/unsubscribe/{'e' * 150}/>"
+    body = "Agenda for the Café: " + "coffee, " * 150
+    row = OutgoingEmail(
+        subject=subject,
+        body_text=body,
+        to_address="a@b.example",
+        message_id="<x@y>",
+        headers={"List-Unsubscribe": link},
+    )
+
+    raw = emails.raw_message(row)
+
+    assert [line for line in raw.split(b"\r\n") if len(line) > 76] == [b"List-Unsubscribe: " + link.encode()]
+    assert all(len(word) <= 75 for word in re.findall(rb"=\?utf-8\?[qb]\?[^?]*\?=", raw))  # RFC 2047
+    message = parse(raw)
+    assert str(message["Subject"]).strip() == subject
+    # A body line beyond 998 octets is quoted-printable, at RFC 2045's 76 characters a line.
+    assert message["Content-Transfer-Encoding"] == "quoted-printable"
+    assert message.get_content().splitlines() == [body]
 
 
 def test_over_smtp_the_stored_message_is_sent_with_the_time_of_sending(
