@@ -96,7 +96,9 @@ def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespons
     """One recommendation in a state's record: its evidence and history, and for the state's
     members who act for a side, the form to record where the state stands."""
     jurisdiction = _jurisdiction_for(request, code)
-    recommendation = get_object_or_404(Recommendation.objects.select_related("publication", "area"), pk=recommendation_id)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("publication", "area"), pk=recommendation_id
+    )
     adoption = (
         Adoption.objects.filter(jurisdiction=jurisdiction, recommendation=recommendation)
         .select_related("updated_by", "verified_by")
@@ -117,7 +119,9 @@ def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespons
         if is_post and form.is_valid():
             before = adoption.updated_at if adoption else None
             try:
-                saved = services.record_adoption(jurisdiction, recommendation, by=request.user, **form.adoption_fields())
+                saved = services.record_adoption(
+                    jurisdiction, recommendation, by=request.user, **form.adoption_fields()
+                )
             except ValidationError as error:
                 _add_error(form, error)
             except PermissionDenied as error:
@@ -127,8 +131,9 @@ def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespons
                     messages.info(request, f"Nothing changed in {recommendation.number}.")
                 else:
                     messages.success(
-                        request, f"{jurisdiction.name}'s status on {recommendation.number} was saved: "
-                        f"{saved.get_status_display()}."
+                        request,
+                        f"{jurisdiction.name}'s status on {recommendation.number} was saved: "
+                        f"{saved.get_status_display()}.",
                     )
                 return redirect(_record_url(jurisdiction, recommendation.pk))
     return render(
@@ -159,7 +164,9 @@ def verify(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespo
     """Staff mark a record's evidence verified (or take that back); the state's members see it."""
     jurisdiction = _jurisdiction_for(request, code)
     adoption = get_object_or_404(
-        Adoption.objects.select_related("recommendation"), jurisdiction=jurisdiction, recommendation_id=recommendation_id
+        Adoption.objects.select_related("recommendation"),
+        jurisdiction=jurisdiction,
+        recommendation_id=recommendation_id,
     )
     if not permissions.can_verify_adoption(request.user):
         raise PermissionDenied("Only NASPO and NASCIO staff verify adoption evidence.")
