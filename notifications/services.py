@@ -461,12 +461,16 @@ def build_digest(user: User, *, now: datetime.datetime) -> Digest:
     digest.overdue = [item for item in soon if item.due_on < today]
     digest.due = [item for item in soon if item.due_on >= today]
     my_sides = {permissions.ROLE_SIDE[m.role] for m in memberships if m.role in permissions.ROLE_SIDE}
-    others = (
-        Membership.objects.active().filter(jurisdiction_id__in=[p.jurisdiction_id for p in plans]).exclude(user=user)
+    # Only the roles that act for the other side: a state has a few of those and may have
+    # hundreds of viewers, who are nobody's counterpart.
+    counterpart_roles = [role for role, side in permissions.ROLE_SIDE.items() if side not in my_sides]
+    counterpart_ids = list(
+        Membership.objects.active()
+        .filter(jurisdiction_id__in=[p.jurisdiction_id for p in plans], role__in=counterpart_roles)
+        .exclude(user=user)
+        .order_by()
+        .values_list("user_id", flat=True)
     )
-    counterpart_ids = [
-        m.user_id for m in others if permissions.ROLE_SIDE.get(m.role) and permissions.ROLE_SIDE[m.role] not in my_sides
-    ]
     digest.counterpart = list(
         Activity.objects.filter(
             plan__in=plans, actor_id__in=counterpart_ids, created_at__gte=week_ago, created_at__lt=now
