@@ -94,3 +94,32 @@ def test_times_are_shown_in_the_viewers_time_zone(client: Client) -> None:
     assert response.status_code == 200
     assert "Pacific/Guam" in response.content.decode()
     assert timezone.get_current_timezone_name() == "UTC"  # deactivated after the request
+
+
+# --- Staff standing, read with the user on each request (directory.backends) ---------------------
+
+
+def test_staff_standing_is_read_afresh_on_every_request(client: Client) -> None:
+    """Whether someone is association staff comes with the user each request loads: a staff member
+    reads a state's private plan, and the request after their staff role ends answers 404."""
+    from directory.models import StaffMembership
+    from tests.actionplan.builders import make_plan
+
+    plan = make_plan("ID")
+    staff = factories.make_staff("NASCIO", email="analyst@nascio.example")
+    sign_in(client, "analyst@nascio.example")
+    assert client.get(f"/plans/{plan.pk}/").status_code == 200
+
+    StaffMembership.objects.filter(user=staff).update(ended_on=timezone.localdate())
+
+    assert client.get(f"/plans/{plan.pk}/").status_code == 404
+
+
+def test_a_state_member_is_never_taken_for_staff(client: Client) -> None:
+    from tests.actionplan.builders import make_plan
+
+    plan = make_plan("ME")
+    factories.make_member("ID", email="cio@id.example")
+    sign_in(client, "cio@id.example")
+    assert client.get(f"/plans/{plan.pk}/").status_code == 404
+    assert client.get("/").context["user"].on_staff_today is False
