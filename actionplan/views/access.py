@@ -5,9 +5,8 @@ Anything the viewer may not read is a 404, never a 403, so nothing leaks about i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -22,20 +21,21 @@ def plan_for(request: HttpRequest, plan_id: int) -> Plan:
     return plan
 
 
-# What the item pages show with an item, joined into the query that loads it. The roundtable outcome
-# an item came from (its provenance) joins the same query: no extra one.
+# What the item pages show with an item, joined into the query that loads it.
 ITEM_RELATED = (
     "plan__jurisdiction",
     "dimension",
     "cio_owner",
     "cpo_owner",
     "framework_item__framework",
-    "proposal__outcome__roundtable",
 )
 
 
-def item_for(request: HttpRequest, item_id: int, *, related: Sequence[str] = ITEM_RELATED) -> Item:
-    item = get_object_or_404(Item.objects.select_related(*related), pk=item_id)
+def item_for(request: HttpRequest, item_id: int, *, items: QuerySet[Item] | None = None) -> Item:
+    """The item, from `items` (by default the item with ITEM_RELATED joined), if the viewer may read it."""
+    if items is None:
+        items = Item.objects.select_related(*ITEM_RELATED)
+    item = get_object_or_404(items, pk=item_id)
     if not permissions.can_view_plan(request.user, item.plan):
         raise Http404("No such item")
     return item

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,13 +29,10 @@ from actionplan.models import Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from directory import permissions
 from directory.models import Membership, User
+from roundtables.models import Outcome
 
 TIMELINE_LIMIT = 25
 DETAIL = "actionplan/item_detail.html"
-# The detail page reads the owners from the jurisdiction's members (_people): planning the item's
-# query was the dearest database work on the page, and without the two joins to users PostgreSQL
-# spends less than half as long on it.
-DETAIL_RELATED = tuple(name for name in access.ITEM_RELATED if name not in {"cio_owner", "cpo_owner"})
 SIDE_NAMES = {"cio": "CIO", "cpo": "CPO"}
 TIMELINE_FIELDS = ("verb", "field", "old_value", "new_value", "created_at", "actor__full_name", "actor__email")
 
@@ -73,6 +70,19 @@ class People:
     def mentionable(self) -> list[User]:
         """Whom a comment may @mention, by name: services.plan_members, read from the memberships."""
         return list({m.user_id: m.user for m in self.memberships if m.user.is_active}.values())
+
+
+def _detail_items() -> QuerySet[Item]:
+    """How the detail page loads its item. The owners come from the jurisdiction's members (_people):
+    planning the item's query was the dearest database work on the page, and without the two joins
+    to users PostgreSQL spends less than half as long on it. Whether the item cites anything from
+    the library comes with it, so an item citing nothing (most of them) costs no query for that."""
+    return Item.objects.select_related(
+        *(name for name in access.ITEM_RELATED if name not in {"cio_owner", "cpo_owner"})
+    ).annotate(
+        cites_recommendations=Exists(Item.recommendations.through.objects.filter(item_id=OuterRef("pk"))),
+        cites_case_studies=Exists(Item.case_studies.through.objects.filter(item_id=OuterRef("pk"))),
+    )
 
 
 def _people(item: Item) -> People:
@@ -161,6 +171,10 @@ def _detail_context(
     timeline = item.activities.select_related("actor").only(*TIMELINE_FIELDS)
     activities = list(timeline if limit is None else timeline[: limit + 1])
     framework = item.framework_item.framework if item.framework_item else None  # loaded with the item
+    # The roundtable outcome the item came from: one query, only for such items.
+    outcome = None
+    if item.origin == Item.Origin.ROUNDTABLE:
+        outcome = Outcome.objects.select_related("roundtable").filter(proposals__item=item).first()
     disagreement = ""
     if item.sides_disagree:
         disagreement = (
@@ -171,18 +185,13 @@ def _detail_context(
         "item": item,
         "plan": plan,
         "framework": framework,
+        "outcome": outcome,
         "sides": sides,
         "disagreement": disagreement,
         "is_signed_done": is_signed_done,
         "is_overdue": item.is_overdue(timezone.localdate()),
         "attachments": list(item.attachments.select_related("uploaded_by")),
-        # What the item cites from the library: one query each, whatever their number.
-        "recommendations": list(
-            item.recommendations.select_related("publication").order_by(
-                "publication__published_on", "publication_id", "position", "number"
-            )
-        ),
-        "case_studies": list(item.case_studies.order_by("title")),
+        **_citations(item),
         "comments": list(item.comments.select_related("author")),
         "activities": activities if limit is None else activities[:limit],
         "more_activities": limit is not None and len(activities) > limit,
@@ -193,6 +202,22 @@ def _detail_context(
         "evidence_form": evidence_form if can_edit else None,
         "notice": notice,
     }
+
+
+def _citations(item: Item) -> dict[str, list]:
+    """What the item cites from the library: one query each, whatever their number, and none for
+    what the item's own query (_detail_items) found it does not cite."""
+    recommendations = []
+    if getattr(item, "cites_recommendations", True):
+        recommendations = list(
+            item.recommendations.select_related("publication").order_by(
+                "publication__published_on", "publication_id", "position", "number"
+            )
+        )
+    case_studies = []
+    if getattr(item, "cites_case_studies", True):
+        case_studies = list(item.case_studies.order_by("title"))
+    return {"recommendations": recommendations, "case_studies": case_studies}
 
 
 def _add_error(form: Form, error: ValidationError) -> None:
@@ -225,7 +250,7 @@ def detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item with both sides' latest updates, sign-off, evidence, comments and timeline.
 
     Open to anyone who may read the plan, including anonymous readers of a public plan."""
-    item = access.item_for(request, item_id, related=DETAIL_RELATED)
+    item = access.item_for(request, item_id, items=_detail_items())
     return render(request, DETAIL, _detail_context(request, item))
 
 

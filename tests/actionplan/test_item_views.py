@@ -598,10 +598,13 @@ def _busy_item(idaho: Idaho, n: int) -> Item:
     return item
 
 
-# Session, user, item, the viewer's staff roles and roles, the latest update of each side, standing
-# signatures, the jurisdiction's members (the owners, who holds which role for "Owner needed", whom to
-# @mention), timeline, files, comments, and the recommendations and case studies the item cites.
-DETAIL_QUERIES = 13
+# Session, user (with whether they are staff), item (with whether it cites the library), the
+# viewer's roles, the latest update of each side, standing signatures, the jurisdiction's members (the
+# owners, who holds which role for "Owner needed", whom to @mention), timeline, files, comments.
+# An item that cites recommendations or case studies costs one query more for each
+# (tests/actionplan/test_item_library_links.py); one from a roundtable, one more for its outcome
+# (tests/roundtables/test_outcomes_pages.py).
+DETAIL_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [2, 20])
