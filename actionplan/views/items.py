@@ -7,6 +7,7 @@ readers who may not act), calls one service, and redirects with a message (POST 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -15,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -25,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from actionplan import services
 from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
-from actionplan.models import Item, ItemSide, SignOff, Status, Update
+from actionplan.models import FrameworkItem, Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from directory import permissions
 from directory.models import Membership, User
@@ -34,7 +36,7 @@ from roundtables.models import Outcome
 TIMELINE_LIMIT = 25
 DETAIL = "actionplan/item_detail.html"
 SIDE_NAMES = {"cio": "CIO", "cpo": "CPO"}
-TIMELINE_FIELDS = ("verb", "field", "old_value", "new_value", "created_at", "actor__full_name", "actor__email")
+TIMELINE_FIELDS = ("verb", "field", "old_value", "new_value", "created_at", "actor")
 
 
 @dataclass
@@ -71,48 +73,79 @@ class People:
         """Whom a comment may @mention, by name: services.plan_members, read from the memberships."""
         return list({m.user_id: m.user for m in self.memberships if m.user.is_active}.values())
 
+    def name(self, *rows: tuple[list[Any], str], also: Iterable[int | None] = ()) -> None:
+        """Put on each row the user its `field` names (author, signer, actor...), from the members
+        already loaded, instead of joining users into every query of the page. Anyone else (an owner
+        or author who has left, staff who commented) comes from one query, only then; `also` names
+        users the page needs without a row (the owners)."""
+        wanted = {getattr(row, f"{field}_id") for objs, field in rows for row in objs} | set(also)
+        missing = wanted - self.users.keys() - {None}
+        if missing:
+            self.users |= {u.pk: u for u in User.objects.filter(pk__in=missing)}
+        for objs, field in rows:
+            for row in objs:
+                user_id = getattr(row, f"{field}_id")
+                if user_id is not None:
+                    setattr(row, field, self.users[user_id])
+
 
 def _detail_items() -> QuerySet[Item]:
-    """How the detail page loads its item. The owners come from the jurisdiction's members (_people):
-    planning the item's query was the dearest database work on the page, and without the two joins
-    to users PostgreSQL spends less than half as long on it. Whether the item cites anything from
-    the library comes with it, so an item citing nothing (most of them) costs no query for that."""
-    return Item.objects.select_related(
-        *(name for name in access.ITEM_RELATED if name not in {"cio_owner", "cpo_owner"})
-    ).annotate(
+    """How the detail page loads its item. The owners come from the jurisdiction's members (_people)
+    and the framework item only for items that have one (_provenance): planning the item's query was
+    the dearest database work on the page, and each join it loses makes it cheaper to build and to
+    plan. Whether the item cites anything from the library comes with it, so an item citing nothing
+    (most of them) costs no query for that."""
+    return Item.objects.select_related("plan__jurisdiction", "dimension").annotate(
         cites_recommendations=Exists(Item.recommendations.through.objects.filter(item_id=OuterRef("pk"))),
         cites_case_studies=Exists(Item.case_studies.through.objects.filter(item_id=OuterRef("pk"))),
     )
 
 
 def _people(item: Item) -> People:
-    """The jurisdiction's members with their users; an owner who has left holds no role here any
-    more, so is loaded on their own: a second query, only then (as in services.vacancies)."""
+    """The jurisdiction's members today, with their users: who may own a side, whom to @mention, and
+    (People.name) the names of nearly everyone the page shows."""
     memberships = list(
         Membership.objects.active()
         .filter(jurisdiction_id=item.plan.jurisdiction_id)
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )
-    users = {m.user_id: m.user for m in memberships}
-    departed = {getattr(item, f"{side}_owner_id") for side in item.sides} - users.keys() - {None}
-    if departed:
-        users |= {u.pk: u for u in User.objects.filter(pk__in=departed)}
-    return People(memberships=memberships, users=users)
+    return People(memberships=memberships, users={m.user_id: m.user for m in memberships})
 
 
-def _side_views(request: HttpRequest, item: Item, people: People) -> list[SideView]:
-    """Each owning side with its owner, latest update and standing signature, in two queries at most."""
-    user = request.user
-    # The latest update of each side in one query, however many updates the item has.
-    latest_per_side = [
-        Q(pk=Subquery(Update.objects.filter(item=item, side=side).order_by("-created_at", "-id").values("pk")[:1]))
-        for side in item.sides
-    ]
-    latest = {u.side: u for u in Update.objects.filter(reduce(or_, latest_per_side)).select_related("author")}
+def _latest_and_signatures(item: Item) -> tuple[dict[str, Update], dict[str, SignOff]]:
+    """The latest update of each side in one query, however many updates the item has; and, for a
+    joint item, the standing signatures in one more."""
+    updates = Update.objects.filter(item=item, side__in=item.sides)
+    if connection.features.can_distinct_on_fields:  # PostgreSQL: DISTINCT ON, the cheapest to build and plan
+        updates = updates.order_by("side", "-created_at", "-id").distinct("side")
+    else:
+        latest_per_side = [
+            Q(pk=Subquery(Update.objects.filter(item=item, side=side).order_by("-created_at", "-id").values("pk")[:1]))
+            for side in item.sides
+        ]
+        updates = updates.filter(reduce(or_, latest_per_side))
+    latest = {u.side: u for u in updates}
     signatures: dict[str, SignOff] = {}
     if item.side == ItemSide.JOINT:
-        signatures = {s.side: s for s in item.sign_offs.standing().select_related("signed_by")}
+        signatures = {s.side: s for s in item.sign_offs.standing()}
+    return latest, signatures
+
+
+def _owner_ids(item: Item) -> list[int | None]:
+    return [getattr(item, f"{side}_owner_id") for side in item.sides]
+
+
+def _side_views(
+    request: HttpRequest,
+    item: Item,
+    people: People,
+    latest: dict[str, Update],
+    signatures: dict[str, SignOff],
+) -> list[SideView]:
+    """Each owning side with its owner, latest update and standing signature (People.name has put
+    their users on them)."""
+    user = request.user
     holding = people.holding
     acting = permissions.acting_sides(user, item) if permissions.can_sign_off(user, item) else []
     views = []
@@ -137,6 +170,29 @@ def _side_views(request: HttpRequest, item: Item, people: People) -> list[SideVi
     return views
 
 
+def _sides(request: HttpRequest, item: Item) -> list[SideView]:
+    """The side views alone (the full-page update form shows them)."""
+    people = _people(item)
+    latest, signatures = _latest_and_signatures(item)
+    people.name((list(latest.values()), "author"), (list(signatures.values()), "signed_by"), also=_owner_ids(item))
+    return _side_views(request, item, people, latest, signatures)
+
+
+def _provenance(item: Item) -> dict[str, Any]:
+    """Where the item came from: the framework item and its edition, or the roundtable outcome and
+    its event; one query, only for such items (a state's own item has none)."""
+    framework_item = outcome = None
+    if item.framework_item_id is not None:
+        framework_item = FrameworkItem.objects.select_related("framework").get(pk=item.framework_item_id)
+    elif item.origin == Item.Origin.ROUNDTABLE:
+        outcome = Outcome.objects.select_related("roundtable").filter(proposals__item=item).first()
+    return {
+        "framework_item": framework_item,
+        "framework": framework_item.framework if framework_item else None,
+        "outcome": outcome,
+    }
+
+
 def _detail_context(
     request: HttpRequest,
     item: Item,
@@ -147,14 +203,31 @@ def _detail_context(
     notice: str = "",
 ) -> dict[str, Any]:
     """Everything the detail page shows, as lists: the template runs no queries, so the page costs
-    the same number of queries whatever the number of updates, comments, files or events (one more
-    while an owner who has left is still named)."""
+    the same number of queries whatever the number of updates, comments, files or events: one more
+    for an item's provenance or what it cites, and one while it names someone who is not a member
+    of the state today (an owner or author who has left, staff who commented)."""
     user = request.user
     plan = item.plan
     can_edit = permissions.can_edit_item(user, item)
     can_comment = permissions.can_comment(user, plan)
     people = _people(item)
-    sides = _side_views(request, item, people)
+    latest, signatures = _latest_and_signatures(item)
+    # The latest events by default (the page stays quick on an item with years of history);
+    # ?timeline=all shows every one. Only what a timeline entry shows (plan_tags.timeline_entries).
+    limit = None if request.GET.get("timeline") == "all" else TIMELINE_LIMIT
+    timeline = item.activities.only(*TIMELINE_FIELDS)
+    activities = list(timeline if limit is None else timeline[: limit + 1])
+    attachments = list(item.attachments.all())
+    comments = list(item.comments.all())
+    people.name(
+        (list(latest.values()), "author"),
+        (list(signatures.values()), "signed_by"),
+        (activities, "actor"),
+        (attachments, "uploaded_by"),
+        (comments, "author"),
+        also=_owner_ids(item),
+    )
+    sides = _side_views(request, item, people, latest, signatures)
     is_signed_done = item.side == ItemSide.JOINT and all(s.signature for s in sides)
     acting = permissions.acting_sides(user, item)
     if can_edit and not is_signed_done and update_form is None:
@@ -163,18 +236,6 @@ def _detail_context(
         comment_form = CommentForm(members=people.mentionable, auto_id="comment_%s")
     if can_edit and evidence_form is None:
         evidence_form = EvidenceForm(auto_id="evidence_%s")
-    # The latest events by default (the page stays quick on an item with years of history);
-    # ?timeline=all shows every one.
-    limit = None if request.GET.get("timeline") == "all" else TIMELINE_LIMIT
-    # Only what a timeline entry shows (plan_tags.timeline_entries): a busy item's page loads 26
-    # events, and every column of them and of their actors costs the ORM time to build.
-    timeline = item.activities.select_related("actor").only(*TIMELINE_FIELDS)
-    activities = list(timeline if limit is None else timeline[: limit + 1])
-    framework = item.framework_item.framework if item.framework_item else None  # loaded with the item
-    # The roundtable outcome the item came from: one query, only for such items.
-    outcome = None
-    if item.origin == Item.Origin.ROUNDTABLE:
-        outcome = Outcome.objects.select_related("roundtable").filter(proposals__item=item).first()
     disagreement = ""
     if item.sides_disagree:
         disagreement = (
@@ -184,15 +245,14 @@ def _detail_context(
     return {
         "item": item,
         "plan": plan,
-        "framework": framework,
-        "outcome": outcome,
+        **_provenance(item),
         "sides": sides,
         "disagreement": disagreement,
         "is_signed_done": is_signed_done,
         "is_overdue": item.is_overdue(timezone.localdate()),
-        "attachments": list(item.attachments.select_related("uploaded_by")),
+        "attachments": attachments,
         **_citations(item),
-        "comments": list(item.comments.select_related("author")),
+        "comments": comments,
         "activities": activities if limit is None else activities[:limit],
         "more_activities": limit is not None and len(activities) > limit,
         "timeline_limit": TIMELINE_LIMIT,
@@ -381,7 +441,7 @@ def post_update(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(
         request,
         "actionplan/item_update.html",
-        {"item": item, "plan": item.plan, "form": form, "sides": _side_views(request, item, _people(item))},
+        {"item": item, "plan": item.plan, "form": form, "sides": _sides(request, item)},
     )
 
 

@@ -86,7 +86,15 @@ def pdf(name: str = "charter.pdf") -> SimpleUploadedFile:
 # --- Reading and who may see what -------------------------------------------------------------
 
 
-def test_detail_shows_both_sides_latest_updates_and_their_disagreement(client: Client, idaho: Idaho) -> None:
+# PostgreSQL finds each side's latest update with DISTINCT ON; other databases (the quick start's
+# SQLite) with a subquery per side. Both are run here.
+@pytest.mark.parametrize("distinct_on", [True, False], ids=["distinct-on", "subquery-per-side"])
+def test_detail_shows_both_sides_latest_updates_and_their_disagreement(
+    client: Client, idaho: Idaho, monkeypatch: pytest.MonkeyPatch, distinct_on: bool
+) -> None:
+    from django.db import connection
+
+    monkeypatch.setattr(connection.features, "can_distinct_on_fields", distinct_on)
     update(idaho.item, idaho.cio, "cio", Status.AT_RISK, narrative="Old news.")
     update(idaho.item, idaho.cio, "cio", Status.ON_TRACK, progress=55, narrative="Drafted the *playbook*.")
     update(idaho.item, idaho.cpo, "cpo", Status.AT_RISK, progress=30, narrative="Legal review is slow.")
@@ -621,6 +629,46 @@ def test_the_detail_page_costs_the_same_queries_whatever_its_history(
     assert len(response.context["comments"]) == size
     assert len(response.context["activities"]) == min(Activity.objects.filter(item=item).count(), TIMELINE_LIMIT)
     assert len(response.context["attachments"]) == size
+
+
+def test_a_framework_item_reads_its_provenance_at_one_query_more(
+    client: Client, idaho: Idaho, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    framework = make_framework(title="2016 National Action Plan")
+    from_framework = make_item(idaho.plan, framework_item=framework.items.get(), cio_owner=idaho.cio)
+    client = signed_in(client, idaho.cio)
+    client.get(url("item", from_framework.pk))
+
+    with django_assert_num_queries(DETAIL_QUERIES + 1):
+        response = client.get(url("item", from_framework.pk))
+
+    assert response.context["framework"] == framework
+    assert response.context["framework_item"] == framework.items.get()
+
+
+def test_people_who_are_not_members_today_are_named_at_the_cost_of_one_query(
+    client: Client, idaho: Idaho, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Updates, comments, files and events name their people from the state's members; whoever is
+    not one today (a CPO who has left, staff who commented) comes from a single query more."""
+    analyst = factories.make_staff("NASCIO", full_name="Morgan Lee")
+    update(idaho.item, idaho.cpo, "cpo", Status.AT_RISK, narrative="Vendor list is late.")
+    services.attach_evidence(idaho.item, by=idaho.cpo, upload=pdf("vendors.pdf"))
+    services.add_comment(idaho.item, author=analyst, body="Ohio did this in 2019.")
+    Membership.objects.filter(user=idaho.cpo).update(ended_on=datetime.date(2025, 6, 1))
+    client = signed_in(client, idaho.cio)
+    client.get(url("item", idaho.item.pk))
+
+    with django_assert_num_queries(DETAIL_QUERIES + 1):
+        response = client.get(url("item", idaho.item.pk))
+
+    context = response.context
+    assert {s.side: s.latest and s.latest.author for s in context["sides"]}["cpo"] == idaho.cpo
+    assert [c.author for c in context["comments"]] == [analyst]
+    assert [a.uploaded_by for a in context["attachments"]] == [idaho.cpo]
+    assert {a.actor for a in context["activities"]} >= {idaho.cpo, analyst}
+    html = response.content.decode()
+    assert "<strong>Morgan Lee</strong>" in html and "added by Blake Rivera" in html
 
 
 def test_an_owner_who_has_left_is_named_at_the_cost_of_one_more_query(
