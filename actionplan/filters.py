@@ -43,9 +43,8 @@ class ItemFilter(django_filters.FilterSet):
         choices=Status.choices, widget=forms.CheckboxSelectMultiple, label="Status"
     )
     side = django_filters.ChoiceFilter(choices=ItemSide.choices, empty_label="Any side", label="Side")
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), method="by_owner", empty_label="Anyone", label="Owner"
-    )
+    # Choices from the members the view has loaded (not a queryset the form would run again).
+    owner = django_filters.ChoiceFilter(choices=[], method="by_owner", empty_label="Anyone", label="Owner")
     due = django_filters.ChoiceFilter(choices=DUE_WINDOWS, method="by_due", empty_label="Any time", label="Due")
     sort = django_filters.ChoiceFilter(choices=SORTS, method="by_sort", empty_label=None, label="Sort by")
 
@@ -55,14 +54,14 @@ class ItemFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, owners: list[User], today: datetime.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = User.objects.filter(pk__in=[u.pk for u in owners])
+        self.filters["owner"].extra["choices"] = [(str(u.pk), str(u)) for u in owners]
         self.today = today or timezone.localdate()
 
     def search(self, queryset: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
-    def by_owner(self, queryset: QuerySet[Item], name: str, value: User) -> QuerySet[Item]:
-        return queryset.filter(Q(cio_owner=value) | Q(cpo_owner=value))
+    def by_owner(self, queryset: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
+        return queryset.filter(Q(cio_owner_id=value) | Q(cpo_owner_id=value))
 
     def by_due(self, queryset: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
         if value == "overdue":

@@ -29,6 +29,7 @@ from actionplan import services
 from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
 from actionplan.models import FrameworkItem, Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
+from actionplan.views.naming import attach_users
 from directory import permissions
 from directory.models import Membership, User
 from roundtables.models import Outcome
@@ -75,18 +76,8 @@ class People:
 
     def name(self, *rows: tuple[list[Any], str], also: Iterable[int | None] = ()) -> None:
         """Put on each row the user its `field` names (author, signer, actor...), from the members
-        already loaded, instead of joining users into every query of the page. Anyone else (an owner
-        or author who has left, staff who commented) comes from one query, only then; `also` names
-        users the page needs without a row (the owners)."""
-        wanted = {getattr(row, f"{field}_id") for objs, field in rows for row in objs} | set(also)
-        missing = wanted - self.users.keys() - {None}
-        if missing:
-            self.users |= {u.pk: u for u in User.objects.filter(pk__in=missing)}
-        for objs, field in rows:
-            for row in objs:
-                user_id = getattr(row, f"{field}_id")
-                if user_id is not None:
-                    setattr(row, field, self.users[user_id])
+        already loaded; anyone else in one query, only then (naming.attach_users)."""
+        attach_users(self.users, *rows, also=also)
 
 
 def _detail_items() -> QuerySet[Item]:

@@ -20,6 +20,7 @@ from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Dimension, Item, Plan, Sharing, Status
 from actionplan.views.access import plan_for, require
+from actionplan.views.naming import attach_users
 from directory import permissions
 from directory.models import Membership, User
 
@@ -157,7 +158,8 @@ def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) 
         current_dimension = next((d for d in dimensions if d.slug == dimension), None)
         if current_dimension is None:
             raise Http404("No such dimension")
-    items = Item.objects.current().filter(plan=plan).select_related("dimension", "cio_owner", "cpo_owner")
+    # Dimensions and owners come from what the page loads anyway (naming), not from joins.
+    items = Item.objects.current().filter(plan=plan)
     if current_dimension:
         items = items.filter(dimension=current_dimension)
     owners = services.plan_members(plan)
@@ -165,6 +167,11 @@ def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) 
     data.setdefault("sort", "due_on")
     item_filter = ItemFilter(data, queryset=items.order_by("due_on", "id"), owners=owners)
     page = Paginator(item_filter.qs, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    page_items = list(page.object_list)
+    by_id = {d.pk: d for d in dimensions}
+    for item in page_items:
+        item.dimension = by_id[item.dimension_id]
+    attach_users({u.pk: u for u in owners}, (page_items, "cio_owner"), (page_items, "cpo_owner"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -173,7 +180,7 @@ def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) 
         "current_dimension": current_dimension,
         "filter": item_filter,
         "page": page,
-        "items": list(page.object_list),
+        "items": page_items,
         "today": timezone.localdate(),
         "query": query.urlencode(),
         "can_write": permissions.can_write_plan(request.user, plan),

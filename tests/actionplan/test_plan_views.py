@@ -120,6 +120,30 @@ def test_the_item_list_filters_by_status_side_owner_due_and_text(client: Client,
     assert titles(q="no such words") == []
 
 
+def test_the_owner_filter_offers_the_state_s_members_only(client: Client, idaho: dict, plan: Plan) -> None:
+    outsider = factories.make_member("ME", Membership.Role.CIO, full_name="Maine Person")
+    signed_in(client, idaho["cio"])
+    url = f"/plans/{plan.pk}/items/"
+
+    response = client.get(url, {"owner": outsider.pk})
+
+    form = response.context["filter"].form
+    assert "owner" in form.errors
+    assert {label for value, label in form.fields["owner"].choices if value} == {
+        str(m.user) for m in Membership.objects.filter(jurisdiction__code="ID")
+    }
+
+
+def test_an_owner_who_has_left_is_still_named_in_the_list(client: Client, idaho: dict, plan: Plan) -> None:
+    """Rows take their owners from the state's members; someone who left comes from one more query."""
+    Membership.objects.filter(user=idaho["cpo"]).update(ended_on=datetime.date(2025, 6, 1))
+    signed_in(client, idaho["cio"])
+
+    body = client.get(f"/plans/{plan.pk}/items/").content.decode()
+
+    assert f"CPO: {idaho['cpo'].full_name}" in body
+
+
 def test_the_dimension_list_shows_only_that_dimension(client: Client, idaho: dict, plan: Plan) -> None:
     response = signed_in(client, idaho["cio"]).get(f"/plans/{plan.pk}/dimensions/budgeting/")
     assert {item.dimension.slug for item in response.context["items"]} == {"budgeting"}
@@ -250,8 +274,9 @@ def grow(plan: Plan, idaho: dict, factor: int) -> None:
         # memberships, plan, status counts, awaiting sign-off, dimensions, recent activity, and the
         # vacancy check (one per side)
         ("/plans/{plan}/", 10),
-        # session, user, memberships, plan, dimensions, plan members, count, page
-        ("/plans/{plan}/items/", 9),
+        # session, user, memberships, plan, dimensions, plan members (the owner filter's choices and
+        # the rows' owners), count, page
+        ("/plans/{plan}/items/", 8),
         # session, user, memberships, plans, owned items, awaiting sign-off
         ("/my-updates/", 6),
     ],
