@@ -606,13 +606,13 @@ def _busy_item(idaho: Idaho, n: int) -> Item:
     return item
 
 
-# Session, user (with whether they are staff), item (with whether it cites the library), the
-# viewer's roles, the latest update of each side, standing signatures, the jurisdiction's members (the
-# owners, who holds which role for "Owner needed", whom to @mention), timeline, files, comments.
-# An item that cites recommendations or case studies costs one query more for each
-# (tests/actionplan/test_item_library_links.py); one from a roundtable, one more for its outcome
-# (tests/roundtables/test_outcomes_pages.py).
-DETAIL_QUERIES = 10
+# Session, user, item (with whether it cites the library), the viewer's roles and staff roles, the
+# latest update of each side, standing signatures, the jurisdiction's members (the owners, who holds
+# which role for "Owner needed", whom to @mention, and nearly every name on the page), timeline,
+# files, comments. An item that cites recommendations or case studies costs one query more for each
+# (tests/actionplan/test_item_library_links.py); one from the framework or a roundtable, one more for
+# its provenance (below, and tests/roundtables/test_outcomes_pages.py).
+DETAIL_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [2, 20])

@@ -270,15 +270,14 @@ def grow(plan: Plan, idaho: dict, factor: int) -> None:
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        # session, user (with whether they are staff: no staff roles query for a state member),
-        # memberships, plan, status counts, awaiting sign-off, dimensions, recent activity, and the
-        # vacancy check (one per side)
-        ("/plans/{plan}/", 10),
-        # session, user, memberships, plan, dimensions, plan members (the owner filter's choices and
-        # the rows' owners), count, page
-        ("/plans/{plan}/items/", 8),
-        # session, user, memberships, plans, owned items, awaiting sign-off
-        ("/my-updates/", 6),
+        # session, user, memberships, staff memberships, plan, status counts, awaiting sign-off,
+        # dimensions, recent activity, and the vacancy check (one per side)
+        ("/plans/{plan}/", 11),
+        # session, user, memberships, staff memberships, plan, dimensions, plan members (the owner
+        # filter's choices and the rows' owners), count, page
+        ("/plans/{plan}/items/", 9),
+        # session, user, memberships, staff memberships, plans, owned items, awaiting sign-off
+        ("/my-updates/", 7),
     ],
 )
 def test_plan_pages_make_the_same_number_of_queries_whatever_the_size(

@@ -96,12 +96,12 @@ def test_times_are_shown_in_the_viewers_time_zone(client: Client) -> None:
     assert timezone.get_current_timezone_name() == "UTC"  # deactivated after the request
 
 
-# --- Staff standing, read with the user on each request (directory.backends) ---------------------
+# --- Staff standing ----------------------------------------------------------------------------------
 
 
 def test_staff_standing_is_read_afresh_on_every_request(client: Client) -> None:
-    """Whether someone is association staff comes with the user each request loads: a staff member
-    reads a state's private plan, and the request after their staff role ends answers 404."""
+    """A staff member reads a state's private plan; the request after their staff role ends
+    answers 404."""
     from directory.models import StaffMembership
     from tests.actionplan.builders import make_plan
 
@@ -122,4 +122,3 @@ def test_a_state_member_is_never_taken_for_staff(client: Client) -> None:
     factories.make_member("ID", email="cio@id.example")
     sign_in(client, "cio@id.example")
     assert client.get(f"/plans/{plan.pk}/").status_code == 404
-    assert client.get("/").context["user"].on_staff_today is False
