@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import override_settings
 
+from directory.models import Jurisdiction
 from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The reference data (jurisdictions, associations, dimensions, the library), loaded once into the
+    test database rather than by every test that needs it (about half a second each time).
+
+    A test in a transaction (most of them) starts from it and rolls its own changes back. A
+    transactional test (browser, integration) empties the tables when it ends; pytest-django runs
+    those last, and they load the reference data again through `reference_data` or the factories.
+    """
+    with django_db_blocker.unblock():
+        factories.load_reference()
 
 
 @pytest.fixture
 def reference_data(db: None) -> None:
-    factories.load_reference()
+    """The reference data, as production has it: already there for most tests (django_db_setup);
+    loaded again after a transactional test has emptied the tables."""
+    if not Jurisdiction.objects.exists():
+        factories.load_reference()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from actionplan.models import Dimension
 from directory.models import Association, Jurisdiction, Membership, StaffMembership, User
@@ -64,6 +65,10 @@ def test_rerunning_reference_data_corrects_an_edited_row() -> None:
 
 def test_seed_demo_needs_reference_data_first(settings) -> None:
     settings.DEBUG = True
+    # The test database holds the reference data (tests/conftest.py); empty it inside this test's
+    # transaction, which PostgreSQL rolls back with the rest of the test.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE directory_jurisdiction CASCADE")
     with pytest.raises(CommandError, match="load_reference"):
         run("seed_demo")
 
