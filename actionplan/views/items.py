@@ -57,11 +57,11 @@ class SideView:
 
 @dataclass
 class People:
-    """Who holds a role in the item's jurisdiction today, and the item's owners, from one query: the
-    page reads who may own a side, whom to @mention and the owners' names from it."""
+    """Who holds a role in the item's jurisdiction today, from one query: the page reads from it who
+    may own a side, whom to @mention, and (name) nearly every person it shows."""
 
     memberships: list[Membership]
-    users: dict[int, User]  # members and owners, by id
+    users: dict[int, User]  # the members, by id, and whoever else `name` had to load
 
     @property
     def holding(self) -> set[tuple[int, str | None]]:
