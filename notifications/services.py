@@ -134,7 +134,7 @@ class Fact:
     key: str
     topic: str  # a Preference field name
     title: str  # heading of the section in the email
-    item: Item | Any  # an Item; briefly its id while the scan collects
+    item: Item | Any  # an Item; its id while the scan collects (pending_reminders loads the ones it keeps)
     detail: str = ""
 
 
@@ -150,7 +150,8 @@ SECTION_ORDER = ["reminders_mention", "reminders_sign_off", "reminders_overdue",
 def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
     """Every reminder fact that is true now, per person, before preferences and hours are applied.
 
-    A fixed handful of queries over the whole country, whatever the number of plans.
+    A fixed handful of queries over the whole country, whatever the number of plans. Each fact
+    carries its item's id; pending_reminders loads the items of the facts it keeps.
     """
     batches: dict[int, ReminderBatch] = {}
     active = Membership.objects.active(now.date())
@@ -190,7 +191,7 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
                     f"signoff:{signed.item_id}:{signed.pk}",
                     "reminders_sign_off",
                     "Awaiting your sign-off",
-                    signed.item,
+                    signed.item_id,
                     f"the {signed.side.upper()} side signed",
                 ),
             )
@@ -208,7 +209,7 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
                         f"mention:{comment.pk}",
                         "reminders_mention",
                         "You were mentioned",
-                        comment.item,
+                        comment.item_id,
                         f"{comment.author}: {comment.body[:200]}",
                     ),
                 )
@@ -277,9 +278,7 @@ def _collect_item_facts(
                     f"no update for {quiet_days} days",
                 )
                 found.append((owner, fact))
-    items = Item.objects.select_related("plan__jurisdiction").in_bulk({fact.item for _, fact in found})
     for owner, fact in found:
-        fact.item = items[fact.item]
         add(owner, fact)
 
 
@@ -327,9 +326,7 @@ def _collect_follow_up_facts(
                 continue
             detail = f"{days} days since {event}: how is it going? Post an update"
             found.append((owner, Fact(f"followup{days}:{pk}", "reminders_stale", "Roundtable follow-up", pk, detail)))
-    items = Item.objects.select_related("plan__jurisdiction").in_bulk({fact.item for _, fact in found})
     for owner, fact in found:
-        fact.item = items[fact.item]
         add(owner, fact)
 
 
@@ -347,7 +344,7 @@ def pending_reminders(now: datetime.datetime) -> list[ReminderBatch]:
         return []
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=batches)}
     told = set(ReminderSent.objects.filter(user_id__in=batches).values_list("user_id", "key"))
-    result = []
+    kept = []
     for user_id, batch in batches.items():
         pref = prefs.get(user_id) or Preference(user=batch.user)
         facts = [
@@ -355,9 +352,16 @@ def pending_reminders(now: datetime.datetime) -> list[ReminderBatch]:
             if pref.wants(f.topic) and (user_id, f.key) not in told and _in_hours(now, batch.user.tz, f.topic)
         ]  # fmt: skip
         if facts:
-            facts.sort(key=lambda f: (SECTION_ORDER.index(f.topic), f.item.due_on, f.key))
-            result.append(ReminderBatch(user=batch.user, facts=list({f.key: f for f in facts}.values())))
-    return result
+            kept.append(ReminderBatch(user=batch.user, facts=facts))
+    # Items only for the facts that will be told: most facts of a scan were told before or fall
+    # outside their reader's hours, and building thousands of items was most of the scan's time.
+    items = Item.objects.select_related("plan__jurisdiction").in_bulk({f.item for b in kept for f in b.facts})
+    for batch in kept:
+        for fact in batch.facts:
+            fact.item = items[fact.item]
+        batch.facts.sort(key=lambda f: (SECTION_ORDER.index(f.topic), f.item.due_on, f.key))
+        batch.facts = list({f.key: f for f in batch.facts}.values())
+    return kept
 
 
 def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBatch]:
