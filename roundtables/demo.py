@@ -378,6 +378,49 @@ def _seed_national_adoption(recommendations: list) -> int:
     return len(rows)
 
 
+# Showcase items that learn from a peer's case study: (state, framework item code, case study slug).
+# Idaho's own terms and conditions carry the recommendations Maine's and North Carolina's I3 and I5
+# items answer; Idaho's I5 looks at Wisconsin's playbook.
+CITATIONS = [
+    ("ME", "I3", "idaho-terms-and-conditions"),
+    ("NC", "I5", "idaho-terms-and-conditions"),
+    ("ID", "I5", "wisconsin-it-procurement-playbook"),
+]
+
+
+def seed_citations() -> int:
+    """A few showcase items cite a case study, as their owners would add it on the item's edit form
+    (through the item service, so the item's timeline records it). An item already citing it, or a
+    missing item, person or case study, is skipped, so a second run changes nothing. Returns the
+    number of citations added."""
+    from actionplan import services
+    from actionplan.models import Item
+    from directory.models import User
+    from roundtables.models import CaseStudy
+
+    added = 0
+    for code, item_code, slug in CITATIONS:
+        case_study = CaseStudy.objects.filter(slug=slug).first()
+        item = (
+            Item.objects.current()
+            .filter(plan__jurisdiction__code=code, framework_item__code=item_code)
+            .order_by("plan__starts_on")
+            .first()
+        )
+        if case_study is None or item is None or item.case_studies.filter(pk=case_study.pk).exists():
+            continue
+        # The office that owns the item adds it (the CIO for a joint item).
+        editor = User.objects.filter(email=f"{'cpo' if item.side == 'cpo' else 'cio'}@{code.lower()}.example").first()
+        if editor is None:
+            continue
+        services.edit_item(
+            item, by=editor, expected_version=item.version, case_studies=[*item.case_studies.all(), case_study]
+        )
+        added += 1
+    return added
+
+
 def seed(*, scale: str) -> int:
     """All of the above, in order; returns how many rows were created."""
-    return seed_events(scale=scale) + seed_outcomes(scale=scale) + seed_adoption(scale=scale)
+    created = seed_events(scale=scale) + seed_outcomes(scale=scale) + seed_adoption(scale=scale)
+    return created + seed_citations()

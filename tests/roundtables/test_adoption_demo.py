@@ -53,3 +53,14 @@ def test_nothing_is_seeded_without_recommendations(reference_data: None) -> None
     Adoption.objects.all().delete()
     Recommendation.objects.all().delete()
     assert demo.seed_adoption(scale="national") == 0
+
+
+def test_showcase_items_cite_a_peer_s_case_study_once(showcase: None) -> None:
+    from actionplan.models import Activity, Item
+
+    assert demo.seed_citations() == len(demo.CITATIONS)
+    maine = Item.objects.get(plan__jurisdiction__code="ME", framework_item__code="I3")
+    assert [c.slug for c in maine.case_studies.all()] == ["idaho-terms-and-conditions"]
+    assert Activity.objects.filter(item=maine, field="case_studies").count() == 1  # on the item's timeline
+
+    assert demo.seed_citations() == 0
