@@ -7,7 +7,6 @@ readers who may not act), calls one service, and redirects with a message (POST 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -58,10 +57,10 @@ class SideView:
 @dataclass
 class People:
     """Who holds a role in the item's jurisdiction today, from one query: the page reads from it who
-    may own a side, whom to @mention, and (name) nearly every person it shows."""
+    may own a side, whom to @mention, and (naming.attach_users) nearly every person it shows."""
 
     memberships: list[Membership]
-    users: dict[int, User]  # the members, by id, and whoever else `name` had to load
+    users: dict[int, User]  # the members, by id, and whoever else attach_users had to load
 
     @property
     def holding(self) -> set[tuple[int, str | None]]:
@@ -73,11 +72,6 @@ class People:
     def mentionable(self) -> list[User]:
         """Whom a comment may @mention, by name: services.plan_members, read from the memberships."""
         return list({m.user_id: m.user for m in self.memberships if m.user.is_active}.values())
-
-    def name(self, *rows: tuple[list[Any], str], also: Iterable[int | None] = ()) -> None:
-        """Put on each row the user its `field` names (author, signer, actor...), from the members
-        already loaded; anyone else in one query, only then (naming.attach_users)."""
-        attach_users(self.users, *rows, also=also)
 
 
 def _detail_items() -> QuerySet[Item]:
@@ -94,7 +88,7 @@ def _detail_items() -> QuerySet[Item]:
 
 def _people(item: Item) -> People:
     """The jurisdiction's members today, with their users: who may own a side, whom to @mention, and
-    (People.name) the names of nearly everyone the page shows."""
+    (attach_users) the names of nearly everyone the page shows."""
     memberships = list(
         Membership.objects.active()
         .filter(jurisdiction_id=item.plan.jurisdiction_id)
@@ -134,7 +128,7 @@ def _side_views(
     latest: dict[str, Update],
     signatures: dict[str, SignOff],
 ) -> list[SideView]:
-    """Each owning side with its owner, latest update and standing signature (People.name has put
+    """Each owning side with its owner, latest update and standing signature (attach_users has put
     their users on them)."""
     user = request.user
     holding = people.holding
@@ -165,7 +159,9 @@ def _sides(request: HttpRequest, item: Item) -> list[SideView]:
     """The side views alone (the full-page update form shows them)."""
     people = _people(item)
     latest, signatures = _latest_and_signatures(item)
-    people.name((list(latest.values()), "author"), (list(signatures.values()), "signed_by"), also=_owner_ids(item))
+    attach_users(
+        people.users, (list(latest.values()), "author"), (list(signatures.values()), "signed_by"), also=_owner_ids(item)
+    )
     return _side_views(request, item, people, latest, signatures)
 
 
@@ -210,7 +206,8 @@ def _detail_context(
     activities = list(timeline if limit is None else timeline[: limit + 1])
     attachments = list(item.attachments.all())
     comments = list(item.comments.all())
-    people.name(
+    attach_users(
+        people.users,
         (list(latest.values()), "author"),
         (list(signatures.values()), "signed_by"),
         (activities, "actor"),
