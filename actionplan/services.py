@@ -276,8 +276,8 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
         raise StaleEdit(current, since)
     relinked = _relinked(current, {name: list(changes.pop(name)) for name in LINKED_FIELDS if name in changes})
     new_side = changes.get("side", current.side)
-    if "side" in changes and changes["side"] != current.side:
-        _require_sides(by, current, new_side)
+    if new_side != current.side:
+        _check_side_change(by, current, new_side)
     _check_dates(changes.get("starts_on", current.starts_on), changes.get("due_on", current.due_on))
     cio_owner = changes.get("cio_owner", current.cio_owner) if new_side != ItemSide.CPO else None
     cpo_owner = changes.get("cpo_owner", current.cpo_owner) if new_side != ItemSide.CIO else None
@@ -301,16 +301,73 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
             new=new,
             item_version=current.version + 1,
         )
+    old_side = current.side
     for name in changed:
         setattr(current, name, changes[name])
     for name, (_, after) in relinked.items():
         getattr(current, name).set(after)
+    if "side" in changed:
+        changed += _settle_new_side(current, old_side=old_side, by=by)
     current.version = F("version") + 1
-    current.save(update_fields=[*changed, "version", "updated_at"])
-    if set(changed) & set(SIGNED_SCOPE_FIELDS):
+    current.save(update_fields=[*dict.fromkeys(changed), "version", "updated_at"])
+    if "side" in changed:
+        _reset_sign_offs(current, by=by, reason="Owned by changed after signing")
+    elif set(changed) & set(SIGNED_SCOPE_FIELDS):
         _reset_sign_offs(current, by=by, reason="Scope or due date changed after signing")
     current.refresh_from_db()
     return current
+
+
+def _sides_of(side: str) -> set[str]:
+    return {"cio", "cpo"} if side == ItemSide.JOINT else {side}
+
+
+def _check_side_change(by: User, item: Item, new_side: str) -> None:
+    """Who may move an item between the offices.
+
+    An office may share its own item with the other office (CIO side → Joint, CPO side → Joint):
+    the other office is told, and is asked to sign it off like any joint item. Nobody takes an
+    office off an item, or hands an item to an office, for which they do not act: turning a joint
+    item into one office's item, or one office's item into the other's, needs someone who acts
+    for both offices; everyone else is refused with a message saying whom to ask.
+    """
+    mine = permissions.sides_for(by, item.plan)
+    if not mine:
+        raise PermissionDenied("Only the CIO, the CPO and their delegates change this plan.")
+    labels = {"cio": "CIO", "cpo": "CPO"}
+    if not _sides_of(new_side) & mine:
+        other = labels[new_side]
+        raise ValidationError(
+            {
+                "side": f"You act for the other office, so you cannot hand this item to the {other} office alone. "
+                f"Choose Joint to share it with them, or ask the {other} or a {other} delegate to take it on."
+            }
+        )
+    dropped = sorted(_sides_of(item.side) - _sides_of(new_side) - mine)
+    if dropped:
+        other = labels[dropped[0]]
+        raise ValidationError(
+            {
+                "side": f"This item is joint: it belongs to both offices, so it becomes one office's item only "
+                f"if the {other} office agrees. Ask the {other} or a {other} delegate to change it; "
+                f"until then it stays joint."
+            }
+        )
+
+
+def _settle_new_side(item: Item, *, old_side: str, by: User) -> list[str]:
+    """After a change of side: an office that leaves the item keeps no status on it, an office that
+    joins it has not reported yet, and a joint item is done only once both sign, so an item that was
+    done goes back to On track. Returns the fields it changed."""
+    changed = []
+    for side in sorted(_sides_of(old_side) ^ _sides_of(item.side)):
+        if getattr(item, f"{side}_status"):
+            setattr(item, f"{side}_status", "")
+            changed.append(f"{side}_status")
+    if item.side == ItemSide.JOINT and item.status == Status.DONE:
+        _set_status(item, Status.ON_TRACK, by=by)
+        changed.append("status")
+    return changed
 
 
 def _relinked(item: Item, wanted: dict[str, list[Any]]) -> dict[str, tuple[list[Any], list[Any]]]:

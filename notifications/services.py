@@ -34,6 +34,9 @@ from roundtables.services.outcomes import FOLLOW_UP_DAYS, follow_up_dates
 REMINDER_HOURS = (8, 18)
 MENTION_HOURS = (7, 21)
 MENTION_LOOKBACK = datetime.timedelta(days=3)
+# A change one office made that asks something of the other (see _collect_change_facts) is told
+# within a week: long enough to reach the next working day after a long weekend.
+CHANGE_LOOKBACK = datetime.timedelta(days=7)
 # A roundtable follow-up is told in the 30 days after it falls due (a weekend, a night or a missed
 # scan delays it, never loses it); then the next one takes over. An update (or the item's creation)
 # in the week before it falls due makes it unnecessary.
@@ -213,7 +216,58 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
                         f"{comment.author}: {comment.body[:200]}",
                     ),
                 )
+    _collect_change_facts(now, current, add)
     return batches
+
+
+def _collect_change_facts(
+    now: datetime.datetime, current: set[tuple[int, int, str | None]], add: Callable[[User, Fact], None]
+) -> None:
+    """What one office did to an item that asks something of the other: it made its own item joint
+    (the other office now shares it and signs it off), or it changed what was signed (scope, due date
+    or side), so the signatures were voided and both must sign again. Told once to the other office's
+    owner of the item, or to its principal while the item has no owner on that side."""
+    since = now - CHANGE_LOOKBACK
+    changes = list(
+        Activity.objects.filter(created_at__gte=since, item__archived_at__isnull=True)
+        .filter(
+            Q(verb=Activity.Verb.FIELD_CHANGED, field="side", new_value=ItemSide.JOINT)
+            | Q(verb=Activity.Verb.SIGN_OFFS_RESET)
+        )
+        .select_related("item__plan", "item__cio_owner", "item__cpo_owner", "actor")
+        .order_by("created_at", "id")
+    )
+    if not changes:
+        return
+    principals: dict[tuple[int, str], User] = {}
+    places = {change.item.plan.jurisdiction_id for change in changes}
+    for m in (
+        Membership.objects.active(now.date())
+        .filter(jurisdiction_id__in=places, role__in=permissions.PRINCIPAL_ROLES, user__is_active=True)
+        .select_related("user")
+    ):
+        principals[(m.jurisdiction_id, m.role)] = m.user
+    for change in changes:
+        item, actor_id = change.item, change.actor_id
+        place = item.plan.jurisdiction_id
+        if change.verb == Activity.Verb.SIGN_OFFS_RESET:
+            sides, key, title = item.sides, f"resign:{change.pk}", "Asked to sign again"
+            detail = f"{change.actor}: {change.new_value}" if change.actor else change.new_value
+        else:
+            sides, key, title = (
+                [s for s in ("cio", "cpo") if s != change.old_value],
+                f"shared:{change.pk}",
+                "Now shared with your office",
+            )
+            detail = f"{change.actor} made it a joint item: both offices own it and sign it off"
+        for side in sides:
+            if (actor_id, place, side) in current:
+                continue  # the office that made the change knows
+            owner = item.owner_for(side)
+            if owner is None or not owner.is_active or (owner.pk, place, side) not in current:
+                owner = principals.get((place, side))
+            if owner is not None and owner.pk != actor_id:
+                add(owner, Fact(key, "reminders_sign_off", title, item.pk, detail))
 
 
 ITEM_FIELDS = (

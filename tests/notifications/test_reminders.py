@@ -490,3 +490,43 @@ def test_a_scan_that_loses_a_race_for_one_person_still_tells_everyone_else(idaho
     assert OutgoingEmail.objects.filter(recipient=idaho.cio).count() == 1  # the other scan's
     assert len(rows_for(idaho.cpo)) == 1
     assert services.queue_reminders(now=NOW) == []
+
+
+# --- Changes one office makes that ask something of the other -----------------------------------
+
+
+def test_the_other_office_is_told_once_when_an_item_is_made_joint(
+    idaho: State, outbox: list[EmailMessage], clock: TimeMachineFixture
+) -> None:
+    item = idaho.item(due_on=PLAN_END, title="Shared vendor risk reviews")  # the CIO office's own
+    plan_services.edit_item(item, by=idaho.cio, expected_version=1, side="joint", cpo_owner=idaho.cpo)
+
+    assert [b.user for b in services.queue_reminders(now=NOW)] == [idaho.cpo]
+    assert scan(clock, NOW + days(1)) == []
+    deliver_all()
+    (message,) = outbox
+    assert message.to == [idaho.cpo.email]
+    for part in (message.body, html_of(message)):
+        assert "Now shared with your office" in part
+        assert "Dana Whitfield made it a joint item" in part
+
+
+def test_an_item_made_joint_with_no_owner_on_the_new_side_tells_that_sides_principal(idaho: State) -> None:
+    item = idaho.item(due_on=PLAN_END)
+    plan_services.edit_item(item, by=idaho.cio, expected_version=1, side="joint", cpo_owner=None)
+
+    assert [b.user for b in services.pending_reminders(NOW)] == [idaho.cpo]
+
+
+def test_a_change_that_voids_signatures_asks_the_other_office_to_sign_again(idaho: State) -> None:
+    item = idaho.item(side=ItemSide.JOINT, due_on=PLAN_END)
+    plan_services.sign_off(item, by=idaho.cio, side="cio")
+    plan_services.sign_off(item, by=idaho.cpo, side="cpo")
+    item.refresh_from_db()
+    plan_services.edit_item(item, by=idaho.cpo, expected_version=item.version, due_on=PLAN_END - days(30))
+
+    (batch,) = services.pending_reminders(NOW)
+    assert batch.user == idaho.cio
+    assert [(f.title, f.detail) for f in batch.facts] == [
+        ("Asked to sign again", "Marcus Oyelaran: Scope or due date changed after signing")
+    ]
