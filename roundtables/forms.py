@@ -340,6 +340,19 @@ class MemberField(forms.ModelChoiceField):
         return f"{obj.full_name}, {obj.title}" if obj.title else str(obj)
 
 
+class OfficeForm(forms.Form):
+    """Which of the viewer's own offices a posted registration is for: the page's hidden
+    `jurisdiction` and `side`, parsed like any input (a garbled or foreign value is simply not one
+    of theirs, never an error page)."""
+
+    jurisdiction = forms.ModelChoiceField(queryset=Jurisdiction.objects.none())
+    side = forms.ChoiceField(choices=Attendance.Side.choices)
+
+    def __init__(self, *args: Any, jurisdictions: list[Jurisdiction], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
+
+
 class RegisterForm(forms.Form):
     """One office's answer to an invitation: who comes, or that nobody does. Which office is
     given by the hidden `jurisdiction` and `side`, which the page sets and the service checks."""

@@ -28,7 +28,7 @@ from django.utils import dateformat, timezone
 from directory import permissions
 from directory.models import Jurisdiction, User
 from roundtables import eventtime, ics
-from roundtables.forms import AttendanceForm, InviteForm, RegisterForm, RoundtableForm, SessionForm
+from roundtables.forms import AttendanceForm, InviteForm, OfficeForm, RegisterForm, RoundtableForm, SessionForm
 from roundtables.models import AgendaSession, Attendance, Roundtable
 from roundtables.services import events as services
 
@@ -451,12 +451,12 @@ def register(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 def _register(request: HttpRequest, roundtable: Roundtable) -> tuple[RegisterForm, HttpResponse | None]:
     """Parse and save one office's registration; the bound form (with errors) or the answer."""
     user = request.user
-    posted = request.POST.get("jurisdiction", "")
-    jurisdiction = Jurisdiction.objects.filter(pk=int(posted)).first() if posted.isdigit() else None
     acting = permissions.acting_jurisdictions(user)
-    if jurisdiction is None or jurisdiction.pk not in {j.pk for j in acting}:
-        jurisdiction = acting[0]  # the form comes back for the viewer's own office, with the error on it
-    side = request.POST.get("side", "")
+    office = OfficeForm(request.POST, jurisdictions=acting)
+    office.is_valid()
+    # Not one of the viewer's offices: the form comes back for their own office, with the error on it.
+    jurisdiction = office.cleaned_data.get("jurisdiction") or acting[0]
+    side = office.cleaned_data.get("side", "")
     sides = permissions.jurisdiction_sides(user, jurisdiction.pk)
     form_side = side if side in sides else sorted(sides)[0]
     form = RegisterForm(

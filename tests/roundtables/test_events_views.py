@@ -318,11 +318,14 @@ def test_the_attendance_sheet_saves_every_mark_in_one_go(
     assert timezone.now() == local(DAY_AFTER_DST, 12)
 
 
+# Hostile office values: a name, non-ASCII digits (str.isdigit accepts "²" and int() refuses it),
+# a number past bigint, a negative, a float, nothing.
+@pytest.mark.parametrize("posted", ["Idaho", "²", "١٢", "99999999999999999999999", "-1", "1e3", ""])
 def test_a_garbled_registration_is_refused_on_the_form_not_with_an_error_page(
-    client: Client, people: dict, event: Roundtable
+    client: Client, people: dict, event: Roundtable, posted: str
 ) -> None:
     client.force_login(people["cio_A"])
-    response = client.post(f"/roundtables/{event.pk}/register/", {"jurisdiction": "Idaho", "side": "ceo"})
+    response = client.post(f"/roundtables/{event.pk}/register/", {"jurisdiction": posted, "side": "ceo"})
     assert response.status_code == 200
     assert "Say whether your office will attend." in response.content.decode()
 
