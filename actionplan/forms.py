@@ -326,4 +326,9 @@ class SignOffForm(forms.Form):
 class WithdrawForm(SignOffForm):
     """Take back a side's signature, optionally saying why (kept in the timeline)."""
 
-    reason = forms.CharField(max_length=200, required=False, label="Reason (optional)")
+    reason = forms.CharField(
+        max_length=services.WITHDRAW_REASON_MAX,
+        required=False,
+        label="Reason (optional)",
+        error_messages={"max_length": "Keep the reason to %(limit_value)d characters (it has %(show_value)d)."},
+    )

@@ -37,6 +37,7 @@ from actionplan.models import (
     Update,
     fiscal_year_dates,
 )
+from config.text import is_blank
 from directory import permissions
 from directory.models import Jurisdiction, Membership, User
 
@@ -47,6 +48,8 @@ SIGNED_SCOPE_FIELDS = ("title", "description", "due_on")
 EDITABLE_FIELDS = ("dimension", "title", "description", "side", "cio_owner", "cpo_owner", "starts_on", "due_on")
 # An item's links to the recommendation library, set as a whole and logged as one field change each.
 LINKED_FIELDS = ("recommendations", "case_studies")
+# SignOff.withdrawn_reason's length: a longer reason is refused, never cut.
+WITHDRAW_REASON_MAX = 200
 
 
 def log(
@@ -188,6 +191,11 @@ def _check_owners(plan: Plan, side: str, cio_owner: User | None, cpo_owner: User
         raise ValidationError(errors)
 
 
+def _check_title(title: str) -> None:
+    if is_blank(title):
+        raise ValidationError({"title": "Give the item a title that says what it commits to."})
+
+
 def _check_dates(starts_on: datetime.date, due_on: datetime.date) -> None:
     if due_on < starts_on:
         raise ValidationError({"due_on": "The due date cannot be before the start date."})
@@ -222,6 +230,7 @@ def create_item(
     """An item added to a plan: the state's own, or (with `origin`) one it took from elsewhere,
     such as a roundtable outcome it accepted."""
     _require_sides(by, plan, side)
+    _check_title(title)
     _check_dates(starts_on, due_on)
     _check_owners(plan, side, cio_owner, cpo_owner)
     item = Item.objects.create(
@@ -278,6 +287,7 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
     new_side = changes.get("side", current.side)
     if new_side != current.side:
         _check_side_change(by, current, new_side)
+    _check_title(changes.get("title", current.title))
     _check_dates(changes.get("starts_on", current.starts_on), changes.get("due_on", current.due_on))
     cio_owner = changes.get("cio_owner", current.cio_owner) if new_side != ItemSide.CPO else None
     cpo_owner = changes.get("cpo_owner", current.cpo_owner) if new_side != ItemSide.CIO else None
@@ -454,7 +464,7 @@ def post_update(
         errors["progress"] = "Progress is a percentage from 0 to 100."
     if item.side == ItemSide.JOINT and status == Status.DONE:
         errors["status"] = "A joint item is done when both sides sign off. Post your status, then use Sign off."
-    if not narrative.strip():
+    if is_blank(narrative):
         errors["narrative"] = "Say in a sentence or two what happened since the last update."
     if errors:
         raise ValidationError(errors)
@@ -503,12 +513,14 @@ def withdraw_sign_off(item: Item, *, by: User, side: str, reason: str = "") -> N
     if side not in permissions.acting_sides(by, item):
         raise PermissionDenied("You cannot withdraw that side's signature.")
     _require_current(item)
+    if len(reason) > WITHDRAW_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason to {WITHDRAW_REASON_MAX} characters ({len(reason)} now)."})
     standing = item.sign_offs.standing()
     if standing.count() == 2:
         raise ValidationError(
             "Both sides have signed, so the item is done. To reopen it, change its scope or due date."
         )
-    if not standing.filter(side=side).update(withdrawn_at=timezone.now(), withdrawn_reason=reason[:200]):
+    if not standing.filter(side=side).update(withdrawn_at=timezone.now(), withdrawn_reason=reason):
         raise ValidationError(f"The {side.upper()} side has not signed off this item.")
     log(item.plan, Verb.SIGN_OFF_WITHDRAWN, actor=by, item=item, field=side, new=reason)
 
@@ -559,7 +571,7 @@ def add_comment(item: Item, *, author: User, body: str) -> Comment:
     if not permissions.can_comment(author, item.plan):
         raise PermissionDenied("You cannot comment on this plan.")
     _require_current(item)
-    if not body.strip():
+    if is_blank(body):
         raise ValidationError({"body": "Write something before posting."})
     mentioned = resolve_mentions(body, plan_members(item.plan))
     comment = Comment.objects.create(item=item, author=author, body=body)

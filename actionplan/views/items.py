@@ -187,6 +187,7 @@ def _detail_context(
     update_form: UpdateForm | None = None,
     comment_form: CommentForm | None = None,
     evidence_form: EvidenceForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
     notice: str = "",
 ) -> dict[str, Any]:
     """Everything the detail page shows, as lists: the template runs no queries, so the page costs
@@ -216,6 +217,11 @@ def _detail_context(
         also=_owner_ids(item),
     )
     sides = _side_views(request, item, people, latest, signatures)
+    for side_view in sides:
+        # A refused withdrawal comes back in its own side's form (each side's form has its own ids).
+        if withdraw_form is not None and side_view.withdraw_form is not None:
+            if withdraw_form.auto_id == side_view.withdraw_form.auto_id:
+                side_view.withdraw_form = withdraw_form
     is_signed_done = item.side == ItemSide.JOINT and all(s.signature for s in sides)
     acting = permissions.acting_sides(user, item)
     if can_edit and not is_signed_done and update_form is None:
@@ -471,11 +477,13 @@ def withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
     """Take back a side's signature before the other side has signed."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_sign_off(request.user, item), _cannot_change(item))
-    form = WithdrawForm(request.POST)
-    side = _side_from(request, item, form)
-    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    side = _side_from(request, item, SignOffForm(request.POST))
+    form = WithdrawForm(request.POST, auto_id=f"withdraw_{side}_%s")
+    if not form.is_valid() and "reason" in form.errors:
+        # The signature stands and the reason comes back, with what to fix, to be sent again.
+        return render(request, DETAIL, _detail_context(request, item, withdraw_form=form))
     try:
-        services.withdraw_sign_off(item, by=request.user, side=side, reason=reason)
+        services.withdraw_sign_off(item, by=request.user, side=side, reason=form.cleaned_data.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actionplan.models import Dimension
+from config.text import is_blank
 from directory import permissions
 from directory.models import Association, Jurisdiction, Membership, User, validate_timezone
 from notifications import emails
@@ -54,7 +55,7 @@ def _check_event(
     roundtable: Roundtable | None = None,
 ) -> None:
     errors: dict[str, str] = {}
-    if not title.strip():
+    if is_blank(title):
         errors["title"] = "Give the event a title."
     try:
         validate_timezone(tz)
@@ -174,7 +175,7 @@ def add_session(
     if not permissions.can_manage_events(by):
         raise PermissionDenied("Only NASPO and NASCIO staff change an event's agenda.")
     errors: dict[str, str] = {}
-    if not title.strip():
+    if is_blank(title):
         errors["title"] = "Give the session a title."
     if starts_at and ends_at and ends_at < starts_at:
         errors["ends_at"] = "The session cannot end before it starts."

@@ -25,6 +25,7 @@ from django.utils import dateformat, timezone
 
 from actionplan import services as plan_services
 from actionplan.models import Dimension, Item, ItemSide, Plan
+from config.text import is_blank
 from directory import permissions
 from directory.models import Jurisdiction, Membership, User
 from notifications import emails
@@ -101,9 +102,9 @@ def record_outcome(
     _require_staff(by)
     _require_started(roundtable, "Outcomes are recorded")
     errors = {}
-    if not title.strip():
+    if is_blank(title):
         errors["title"] = "Give the outcome a short title: it becomes the item's title in a state's plan."
-    if not text.strip():
+    if is_blank(text):
         errors["text"] = "Say what the event agreed, in a sentence or two."
     if errors:
         raise ValidationError(errors)
@@ -288,7 +289,7 @@ def item_description(outcome: Outcome) -> str:
 def decline_proposal(proposal: OutcomeProposal, *, by: User, reason: str) -> OutcomeProposal:
     """Say no to an outcome, with the reason association staff will read."""
     proposal = _lock_undecided(proposal, by=by)
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError({"reason": "Say why your state declines this outcome: staff read the reasons."})
     proposal.status = OutcomeProposal.Status.DECLINED
     proposal.reason = reason.strip()

@@ -487,6 +487,24 @@ def test_a_signature_can_be_withdrawn_until_the_other_side_signs(client: Client,
     assert "Both sides have signed, so the item is done." in response.content.decode()
 
 
+def test_a_withdrawal_reason_too_long_is_refused_with_the_text_kept_and_the_signature_standing(
+    client: Client, idaho: Idaho
+) -> None:
+    """Was: the reason was dropped and the signature withdrawn with no reason."""
+    client = signed_in(client, idaho.cio)
+    client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"})
+    reason = "The vendor review is not finished. " * 5 + "Nor is the security assessment of the new vendor."
+
+    response = client.post(url("item_withdraw", idaho.item.pk), {"side": "cio", "reason": reason})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="withdraw_cio_reason_error"' in html
+    assert "Keep the reason to 200 characters (it has 224)." in html
+    assert f'value="{reason}"' in html
+    assert SignOff.objects.get().withdrawn_at is None
+
+
 def test_sign_off_buttons_show_only_what_the_viewer_may_do(client: Client, idaho: Idaho) -> None:
     services.sign_off(idaho.item, by=idaho.cpo, side="cpo")
 

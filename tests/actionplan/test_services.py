@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 
 from actionplan import services
-from actionplan.models import Activity, Framework, Item, Plan, Sharing, Status, Update, fiscal_year_dates
+from actionplan.models import Activity, Framework, Item, Plan, Sharing, SignOff, Status, Update, fiscal_year_dates
 from directory.models import Jurisdiction, Membership
 from tests import factories
 
@@ -138,13 +138,33 @@ def test_a_viewer_cannot_post_updates(plan: Plan, idaho: dict) -> None:
         )
 
 
-def test_an_update_needs_progress_0_to_100_and_a_narrative(plan: Plan, idaho: dict) -> None:
+# Texts that show nothing: spaces, zero-width space and joiner, byte-order mark, soft hyphen,
+# a direction mark, a lone combining accent, a line separator.
+INVISIBLE = [" ", "\u200b", "\u200b\u200d\ufeff", "\u00ad", "\u200e \u200f", "\u0301", "\u2028"]
+
+
+@pytest.mark.parametrize("narrative", INVISIBLE)
+def test_an_update_needs_progress_0_to_100_and_a_narrative(plan: Plan, idaho: dict, narrative: str) -> None:
     with pytest.raises(ValidationError) as excinfo:
         services.post_update(
-            item(plan, "G5"), author=idaho["cio"], side="cio", status=Status.ON_TRACK, progress=140, narrative=" "
+            item(plan, "G5"), author=idaho["cio"], side="cio", status=Status.ON_TRACK, progress=140, narrative=narrative
         )
     assert set(excinfo.value.message_dict) == {"progress", "narrative"}
     assert not Update.objects.exists()
+
+
+@pytest.mark.parametrize("body", INVISIBLE)
+def test_a_comment_that_shows_nothing_is_refused(plan: Plan, idaho: dict, body: str) -> None:
+    with pytest.raises(ValidationError, match="Write something before posting"):
+        services.add_comment(item(plan, "G5"), author=idaho["cio"], body=body)
+
+
+@pytest.mark.parametrize("title", INVISIBLE)
+def test_an_item_title_that_shows_nothing_is_refused(plan: Plan, idaho: dict, title: str) -> None:
+    g5 = item(plan, "G5")
+    with pytest.raises(ValidationError) as excinfo:
+        services.edit_item(g5, by=idaho["cio"], expected_version=g5.version, title=title)
+    assert list(excinfo.value.message_dict) == ["title"]
 
 
 # --- Joint sign-off -------------------------------------------------------------------------------
@@ -384,3 +404,12 @@ def test_the_activity_log_and_updates_cannot_be_changed_or_deleted(plan: Plan, i
             queryset.update(created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
         with pytest.raises(DatabaseError), transaction.atomic():
             queryset.delete()
+
+
+def test_a_withdrawal_reason_over_200_characters_is_refused_not_cut(plan: Plan, idaho: dict) -> None:
+    t1 = item(plan, "T1")
+    services.sign_off(t1, by=idaho["cio"], side="cio")
+    with pytest.raises(ValidationError) as excinfo:
+        services.withdraw_sign_off(t1, by=idaho["cio"], side="cio", reason="x" * 201)
+    assert list(excinfo.value.message_dict) == ["reason"]
+    assert SignOff.objects.standing().filter(item=t1).count() == 1
