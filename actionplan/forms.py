@@ -279,7 +279,15 @@ class UpdateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if "side" not in self.fields:
-            cleaned["side"] = self.sides[0] if self.sides else ""
+            mine = self.sides[0] if self.sides else ""
+            posted = self.data.get("side", "")
+            if posted and posted != mine:
+                # Someone who reports for one office sent another: refuse, never record it as theirs.
+                raise forms.ValidationError(
+                    f"You report for the {SIDE_LABELS.get(mine, 'your')} of this item only, so the update "
+                    f"cannot be posted for another side."
+                )
+            cleaned["side"] = mine
         return cleaned
 
 

@@ -440,11 +440,13 @@ def post_update(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _side_from(request: HttpRequest, item: Item, form: SignOffForm) -> str:
-    """The side a sign-off button is for; when the viewer acts for one side only, that side."""
+    """The side a sign-off button is for; when the viewer acts for one side only and the button
+    names none, that side. A side that is posted but garbled is passed on for the service to refuse,
+    never replaced by the viewer's own."""
     if form.is_valid():
         return form.cleaned_data["side"]
     acting = permissions.acting_sides(request.user, item)
-    return acting[0] if len(acting) == 1 else ""
+    return acting[0] if len(acting) == 1 and not form.data.get("side") else ""
 
 
 @login_required

@@ -427,6 +427,31 @@ def test_someone_acting_for_both_sides_chooses_which_one_they_report_for(client:
     assert Update.objects.get().side == "cpo"
 
 
+@pytest.mark.parametrize("side", ["cpo", "joint", "ceo"])
+def test_an_update_posted_for_a_side_the_author_does_not_report_for_is_refused_not_recorded_as_theirs(
+    client: Client, idaho: Idaho, side: str
+) -> None:
+    """Was: a CIO-side author's side=cpo was silently recorded as a CIO update."""
+    data = {"side": side, "status": "blocked", "progress": "10", "narrative": "Vendor protest filed."}
+
+    response = signed_in(client, idaho.cio).post(url("item_update", idaho.item.pk), data)
+
+    assert response.status_code == 200
+    assert "You report for the CIO side of this item only" in response.content.decode()
+    assert "Vendor protest filed.</textarea>" in response.content.decode()
+    assert not Update.objects.exists()
+
+
+@pytest.mark.parametrize("side", ["cpo", "ceo"])
+def test_a_sign_off_posted_for_a_side_the_signer_does_not_act_for_is_refused(
+    client: Client, idaho: Idaho, side: str
+) -> None:
+    response = signed_in(client, idaho.cio).post(url("item_sign_off", idaho.item.pk), {"side": side}, follow=True)
+
+    assert "You cannot sign for that side of this item." in response.content.decode()
+    assert not SignOff.objects.exists()
+
+
 def test_the_update_page_works_on_its_own(client: Client, idaho: Idaho) -> None:
     response = signed_in(client, idaho.cio).get(url("item_update", idaho.item.pk))
 
