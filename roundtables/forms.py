@@ -72,8 +72,19 @@ class AdoptionForm(forms.Form):
         label="Plan items that carry it out",
     )
 
-    def __init__(self, *args: Any, items: list[Item], adoption: Adoption | None, **kwargs: Any) -> None:
+    # The record's newest change when the form was opened (services.seen_change_for), so that a
+    # save from a form opened before someone else's change is stopped and shown that change.
+    seen_change = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput(),
+        error_messages={"required": "This form is out of date: reload the page and enter your changes again."},
+    )
+
+    def __init__(
+        self, *args: Any, items: list[Item], adoption: Adoption | None, seen_change: int = 0, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["seen_change"].initial = seen_change
         self.fields["items"].queryset = Item.objects.filter(pk__in=[item.pk for item in items]).select_related("plan")
         self.fields["items"].error_messages["invalid_choice"] = "Link only items from your state's own plans."
         if not items:
@@ -111,6 +122,7 @@ class AdoptionForm(forms.Form):
             "evidence_file": data["evidence_file"],
             "remove_evidence_file": data.get("remove_evidence_file", False),
             "items": list(data.get("items") or []),
+            "seen_change": data["seen_change"],
         }
 
 

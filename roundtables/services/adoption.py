@@ -44,6 +44,28 @@ _check_url = URLValidator(schemes=["http", "https"], message="Enter a full web a
 # --- Writing ------------------------------------------------------------------------------------
 
 
+class StaleAdoption(Exception):
+    """The record changed after the person opened the form; nothing was saved."""
+
+    def __init__(self, adoption: Adoption, changes: list[AdoptionChange]) -> None:
+        super().__init__("This record was changed since you opened it.")
+        self.adoption = adoption
+        self.changes = changes
+        self.seen_change = latest_change_id(changes)
+
+
+def latest_change_id(changes: Iterable[AdoptionChange]) -> int:
+    """What a form remembers of the record it opened: the id of its newest change (0: none yet)."""
+    return max((change.pk for change in changes), default=0)
+
+
+def seen_change_for(adoption: Adoption | None) -> int:
+    """The newest change of a record as it is now, for a form that opens it (0: none yet)."""
+    if adoption is None:
+        return 0
+    return adoption.changes.order_by("-id").values_list("pk", flat=True).first() or 0
+
+
 @transaction.atomic
 def record_adoption(
     jurisdiction: Jurisdiction,
@@ -57,8 +79,13 @@ def record_adoption(
     evidence_file: UploadedFile | None = None,
     remove_evidence_file: bool = False,
     items: Iterable[Item],
+    seen_change: int | None = None,
 ) -> Adoption:
     """Create or update a state's adoption of a recommendation.
+
+    `seen_change` is the newest change the person saw when they opened the form (seen_change_for):
+    if someone changed the record since, nothing is saved and StaleAdoption lists what changed, as
+    items refuse a stale edit. Callers that act on the record as it is now (the demo) pass None.
 
     "Adopted" needs evidence (a link, a new document, or the document already on file); a document
     is checked like item evidence; linked items must be in that state's plans. A change to the
@@ -81,7 +108,8 @@ def record_adoption(
             errors["evidence_url"] = error.messages
     if evidence_file is not None:
         try:
-            evidence.check_upload(evidence_file)  # size and, from the content itself, the type
+            # Size and, from the content itself, the type; a CSV comes back neutralized for storing.
+            _, evidence_file = evidence.clean_upload(evidence_file)
         except ValidationError as error:
             errors["evidence_file"] = error.messages
 
@@ -89,6 +117,10 @@ def record_adoption(
     # so two people saving at once are applied one after the other, each seeing the other's result.
     row, created = Adoption.objects.get_or_create(jurisdiction=jurisdiction, recommendation=recommendation)
     adoption = Adoption.objects.select_for_update().get(pk=row.pk)
+    if seen_change is not None:
+        since = list(adoption.changes.filter(pk__gt=seen_change).select_related("actor").order_by("-id"))
+        if since:
+            raise StaleAdoption(adoption, since)
     linked_ids = set(adoption.items.values_list("pk", flat=True)) if not created else set()
 
     keeps_file = bool(adoption.evidence_file) and not remove_evidence_file

@@ -108,6 +108,7 @@ def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespons
     if request.method == "POST" and not can_edit:
         raise PermissionDenied(CANNOT_EDIT.format(place=jurisdiction.name))
     form = None
+    stale: services.StaleAdoption | None = None
     if can_edit:
         is_post = request.method == "POST"
         form = AdoptionForm(
@@ -115,12 +116,21 @@ def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespons
             request.FILES if is_post else None,
             items=_pickable_items(jurisdiction, adoption),
             adoption=adoption,
+            seen_change=services.seen_change_for(adoption) if not is_post else 0,
         )
         if is_post and form.is_valid():
             before = adoption.updated_at if adoption else None
             try:
                 saved = services.record_adoption(
                     jurisdiction, recommendation, by=request.user, **form.adoption_fields()
+                )
+            except services.StaleAdoption as error:
+                # Show what changed, keep what was typed; saving again knowingly replaces it.
+                stale, adoption = error, error.adoption
+                data = request.POST.copy()
+                data["seen_change"] = str(error.seen_change)
+                form = AdoptionForm(
+                    data, request.FILES, items=_pickable_items(jurisdiction, adoption), adoption=adoption
                 )
             except ValidationError as error:
                 _add_error(form, error)
@@ -146,6 +156,7 @@ def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespons
             "linked_items": list(adoption.items.select_related("plan").order_by("title")) if adoption else [],
             "history": list(adoption.changes.select_related("actor")) if adoption else [],
             "form": form,
+            "stale": stale,
             "cannot_edit": "" if can_edit else CANNOT_EDIT.format(place=jurisdiction.name),
             "can_verify": permissions.can_verify_adoption(request.user),
         },

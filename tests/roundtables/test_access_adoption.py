@@ -68,6 +68,7 @@ DATA = {
         "note": "",
         "evidence_kind": "policy",
         "evidence_url": "https://example.org/demo/policy-2",
+        "seen_change": 0,  # the record's builder writes no change rows
     },
     "adoption_verify": {"verified": "yes"},
 }

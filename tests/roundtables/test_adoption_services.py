@@ -15,6 +15,7 @@ from roundtables.models import Adoption, AdoptionChange, Recommendation
 from roundtables.services import adoption as services
 from tests import factories
 from tests.actionplan import builders
+from tests.notifications.helpers import while_another_transaction_holds
 from tests.roundtables.adoption_builders import make_recommendations, pdf
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +260,24 @@ def test_a_long_file_name_is_kept_for_the_download_but_not_used_as_the_stored_pa
     assert adoption.evidence_name.startswith("Executive order on technology procurement")
     assert adoption.evidence_name.endswith(".pdf")
     assert len(adoption.evidence_file.name) <= 100 and adoption.evidence_file.name.endswith(".pdf")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_from_forms_opened_together_land_once_and_the_second_is_told(
+    people: dict, rec: Recommendation
+) -> None:
+    """Real PostgreSQL, two connections: the first save holds the record's lock while the second
+    waits; the second then sees the first's change and is refused instead of overwriting it."""
+
+    def first() -> Adoption:
+        return record(people["cio_A"], rec, status=Status.EXPLORING, note="Drafting a bill.", seen_change=0)
+
+    def second() -> Adoption:
+        return record(people["cpo_A"], rec, status=Status.IN_PROGRESS, note="Pilot signed.", seen_change=0)
+
+    with pytest.raises(services.StaleAdoption) as stale:
+        while_another_transaction_holds(first, second)
+
+    assert [c.summary for c in stale.value.changes] == ["Status: Exploring; Note added"]
+    adoption = Adoption.objects.get()
+    assert (adoption.status, adoption.note, adoption.changes.count()) == (Status.EXPLORING, "Drafting a bill.", 1)

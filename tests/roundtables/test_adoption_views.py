@@ -100,7 +100,8 @@ def test_adopted_without_evidence_comes_back_with_the_error_on_the_field_and_inp
     client: Client, people: dict, recs: list[Recommendation]
 ) -> None:
     response = signed_in(client, people["cio_A"]).post(
-        edit_url("ID", recs[0]), {"status": "adopted", "note": "Passed as HB 123.", "evidence_kind": "statute"}
+        edit_url("ID", recs[0]),
+        {"status": "adopted", "note": "Passed as HB 123.", "evidence_kind": "statute", "seen_change": 0},
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -120,7 +121,13 @@ def test_a_member_records_with_a_document_and_returns_to_the_state_page(
     item = builders.make_item(builders.make_plan("ID"))
     response = signed_in(client, people["cio_delegate_A"]).post(
         edit_url("ID", recs[0]),
-        {"status": "adopted", "evidence_kind": "policy", "evidence_file": pdf("policy.pdf"), "items": [item.pk]},
+        {
+            "status": "adopted",
+            "evidence_kind": "policy",
+            "evidence_file": pdf("policy.pdf"),
+            "items": [item.pk],
+            "seen_change": 0,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("roundtables:adoption", args=["ID"]) + f"#rec-{recs[0].pk}"
@@ -150,10 +157,43 @@ def test_posting_another_state_s_item_is_refused_on_the_field(
     builders.make_item(builders.make_plan("ID"))
     maine_item = builders.make_item(builders.make_plan("ME"))
     response = signed_in(client, people["cio_A"]).post(
-        edit_url("ID", recs[0]), {"status": "exploring", "items": [maine_item.pk]}
+        edit_url("ID", recs[0]), {"status": "exploring", "items": [maine_item.pk], "seen_change": 0}
     )
     assert response.status_code == 200
     assert "own plans" in response.context["form"].errors["items"][0]
+
+
+def test_two_people_saving_one_record_the_second_is_stopped_shown_the_change_and_keeps_what_they_typed(
+    client: Client, people: dict, recs: list[Recommendation]
+) -> None:
+    """Was: both saves landed and the second silently overwrote the first."""
+    cio, cpo = Client(), Client()
+    cio.force_login(people["cio_A"])
+    cpo.force_login(people["cpo_A"])
+    url = edit_url("ID", recs[0])
+    opened = {name: c.get(url).context["form"]["seen_change"].value() for name, c in (("cio", cio), ("cpo", cpo))}
+    assert opened == {"cio": 0, "cpo": 0}
+
+    first = cio.post(url, {"status": "exploring", "note": "Drafting a bill.", "seen_change": opened["cio"]})
+    assert first.status_code == 302
+    second = cpo.post(url, {"status": "in_progress", "note": "Pilot contract signed.", "seen_change": opened["cpo"]})
+
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert "This record was changed since you opened it" in html
+    assert "Status: Exploring; Note added, by" in html
+    assert "Pilot contract signed.</textarea>" in html
+    adoption = Adoption.objects.get()
+    assert (adoption.status, adoption.note) == ("exploring", "Drafting a bill.")
+    # Saving again from the form that came back knowingly replaces the first person's change.
+    again = second.context["form"]["seen_change"].value()
+    assert (
+        cpo.post(url, {"status": "in_progress", "note": "Pilot contract signed.", "seen_change": again}).status_code
+        == 302
+    )
+    adoption.refresh_from_db()
+    assert (adoption.status, adoption.note) == ("in_progress", "Pilot contract signed.")
+    assert adoption.changes.count() == 2
 
 
 def test_staff_read_the_record_page_without_a_form(client: Client, people: dict, recs: list[Recommendation]) -> None:
