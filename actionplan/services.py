@@ -582,10 +582,11 @@ def add_comment(item: Item, *, author: User, body: str) -> Comment:
 
 @transaction.atomic
 def attach_evidence(item: Item, *, by: User, upload: UploadedFile) -> Attachment:
-    """Store a piece of evidence after checking its size and, from its content, its type."""
+    """Store a piece of evidence after checking its size and, from its content, its type (a CSV
+    is stored neutralized against formula injection)."""
     if not permissions.can_edit_item(by, item):
         raise PermissionDenied("You cannot add evidence to this item.")
-    content_type = evidence.check_upload(upload)  # raises ValidationError({"file": ...})
+    content_type, upload = evidence.clean_upload(upload)  # raises ValidationError({"file": ...})
     name = evidence.safe_name(upload.name or "evidence")
     attachment = Attachment(
         item=item, uploaded_by=by, original_name=name, content_type=content_type, size=upload.size or 0

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
+from pytest_django.fixtures import Settings
 
 from actionplan import services
 from actionplan.models import Activity, Framework, Item, Plan, Sharing, SignOff, Status, Update, fiscal_year_dates
 from directory.models import Jurisdiction, Membership
 from tests import factories
+from tests.actionplan import evidence_files as files
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -292,36 +294,102 @@ def test_staff_may_comment_but_viewers_may_not(plan: Plan, idaho: dict) -> None:
         services.add_comment(item(plan, "B1"), author=idaho["viewer"], body="Can I?")
 
 
-def _docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+NOTES = "Minutes of the joint meeting — agreed: cost < budget, café ✓\n".encode() * 160  # 9.7 KB
+
+
+def _docx_holding(name: str, content: bytes = b"x") -> Callable[[], bytes]:
+    return lambda: files.office(extra={name: content})
 
 
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
-        ("charter.pdf", b"%PDF-1.7\n...", None),
-        ("charter.docx", _docx(), None),
-        ("minutes.txt", "Meeting notes — agreed.".encode(), None),
-        ("charter.pdf", b"<html><script>alert(1)</script></html>", "not a real .pdf"),
-        ("photo.png", b"MZ\x90\x00 program", "not a real .png"),
-        ("charter.docx", b"PK\x03\x04 but not an office file", "not a real .docx"),
-        ("notes.txt", b"<svg onload=alert(1)>", "not a real .txt"),
-        ("page.html", b"<html></html>", "Accepted types"),
-        ("empty.pdf", b"", "empty"),
+        # Genuine files of every kind are accepted, and stored as they came.
+        pytest.param("charter.pdf", files.pdf(), None, id="pdf"),
+        pytest.param("charter.docx", files.office, None, id="docx"),
+        pytest.param("budget.xlsx", lambda: files.office("xlsx"), None, id="xlsx"),
+        pytest.param("briefing.pptx", lambda: files.office("pptx"), None, id="pptx"),
+        pytest.param("photo.png", files.png(text=b"Taken at the roundtable"), None, id="png"),
+        pytest.param("photo.jpg", files.jpeg(comment=b"Taken at the roundtable"), None, id="jpeg"),
+        pytest.param("photo.jpeg", files.jpeg() + b"\x00\x00\x00\x18ftypmp42", None, id="jpeg-with-phone-trailer"),
+        pytest.param("minutes.txt", NOTES, None, id="long-text"),
+        pytest.param("budget.csv", "item,note\r\nCloud,a < b; x<y and y>z — ✓ café\r\n".encode(), None, id="csv"),
+        # Not what the name says.
+        pytest.param("charter.pdf", b"<html><script>alert(1)</script></html>", "not a real .pdf", id="html-as-pdf"),
+        pytest.param("photo.png", b"MZ\x90\x00 program", "not a real .png", id="program-as-png"),
+        pytest.param("charter.docx", b"PK\x03\x04 but not an office file", "not a real .docx", id="not-a-zip"),
+        pytest.param(
+            "budget.xlsx",
+            lambda: files.office("xlsx", extra={"xl/styles.xml": b"<styleSheet/>"}, drop="xl/workbook.xml"),
+            "not a real .xlsx",
+            id="no-workbook",
+        ),
+        pytest.param("page.html", b"<html></html>", "Accepted types", id="html"),
+        pytest.param("empty.pdf", b"", "empty", id="empty"),
+        # Polyglots: a real file's opening with a web page after it.
+        pytest.param("charter.pdf", b"%PDF-1.7\n" + files.SCRIPT + b"\n%%EOF\n", "web page code", id="pdf-then-html"),
+        pytest.param("charter.pdf", files.pdf() + files.SCRIPT + b"\n%%EOF\n", "web page code", id="pdf-html-appended"),
+        pytest.param("charter.pdf", b"%PDF-1.7\n1 0 obj\n", "incomplete or damaged", id="pdf-without-end"),
+        pytest.param("photo.png", files.PNG_SIGNATURE + files.SCRIPT, "not a real .png", id="png-then-html"),
+        pytest.param("photo.png", files.PNG_SIGNATURE + files.SVG, "not a real .png", id="png-then-svg"),
+        pytest.param("photo.png", files.png() + files.SCRIPT, "not a real .png", id="png-html-after-end"),
+        pytest.param("photo.png", files.png(text=files.SCRIPT), "web page code", id="png-html-in-metadata"),
+        pytest.param("photo.jpg", b"\xff\xd8\xff\xe0" + files.SCRIPT, "not a real .jpg", id="jpeg-then-html"),
+        pytest.param("photo.jpg", files.jpeg() + files.SVG, "web page code", id="jpeg-svg-after-end"),
+        pytest.param("photo.jpg", files.jpeg(comment=files.SCRIPT), "web page code", id="jpeg-html-in-comment"),
+        pytest.param("photo.jpeg", files.jpeg()[:-2], "not a real .jpeg", id="jpeg-without-end"),
+        # Text with web page code in it, anywhere in the file.
+        pytest.param("notes.txt", b"<svg onload=alert(1)>", "web page code", id="svg-in-text"),
+        pytest.param("notes.txt", b"Agenda <img src=x onerror=alert(1)>", "web page code", id="img-onerror-in-text"),
+        pytest.param("notes.txt", NOTES + b"<script>alert(1)</script>", "web page code", id="script-after-9-kb"),
+        pytest.param(
+            "links.csv", b'name,link\nx,<a href="javascript:alert(1)">open</a>\n', "web page code", id="js-link"
+        ),
+        pytest.param("list.csv", b"name\n<b onmouseover=alert(1)>hi</b>\n", "web page code", id="event-handler"),
+        pytest.param("notes.txt", NOTES + "café".encode("latin-1"), "not UTF-8 text", id="latin-1-after-9-kb"),
+        pytest.param("notes.txt", NOTES + b"\x00\x00", "not a real .txt", id="nul-after-9-kb"),
+        # Office files that are bombs or carry what a document should not.
+        pytest.param("charter.docx", files.zip_bomb, "expands to more than 50 MB", id="zip-bomb"),
+        pytest.param("charter.docx", lambda: files.zip_bomb(40), "zip bomb", id="dense-part"),
+        pytest.param("charter.docx", files.understated_docx, "not a real .docx", id="directory-understates-size"),
+        pytest.param(
+            "charter.docx", _docx_holding("index.html", files.SCRIPT), "web page, script or program", id="html-part"
+        ),
+        pytest.param("charter.docx", _docx_holding("word/vbaProject.bin"), "contains macros", id="macros"),
+        pytest.param("charter.docx", _docx_holding("../../evil.txt"), "unsafe names", id="dot-dot-path"),
+        pytest.param("charter.docx", _docx_holding("/etc/evil.txt"), "unsafe names", id="absolute-path"),
+        pytest.param(
+            "charter.docx",
+            lambda: files.office(extra={f"word/media/image{i}.png": b"x" for i in range(1000)}),
+            "more than 1,000 parts",
+            id="too-many-parts",
+        ),
+        pytest.param(
+            "charter.docx",
+            _docx_holding("word/document.xml", b'<!DOCTYPE d [<!ENTITY a "aaaa">]><w:document>&a;</w:document>'),
+            "not a real .docx",
+            id="dtd-in-xml",
+        ),
     ],
 )
 def test_evidence_is_checked_by_its_content(
-    plan: Plan, idaho: dict, name: str, content: bytes, error: str | None
+    plan: Plan,
+    idaho: dict,
+    settings: Settings,
+    tmp_path: Path,
+    name: str,
+    content: bytes | Callable[[], bytes],
+    error: str | None,
 ) -> None:
-    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    settings.MEDIA_ROOT = tmp_path
+    data = content() if callable(content) else content
+    upload = SimpleUploadedFile(name, data, content_type="application/pdf")
     if error is None:
         attachment = services.attach_evidence(item(plan, "G1"), by=idaho["cio"], upload=upload)
         assert attachment.original_name == name
-        assert attachment.size == len(content)
+        assert attachment.size == len(data)
+        with attachment.file.open("rb") as stored:
+            assert stored.read() == data
     else:
         with pytest.raises(ValidationError, match=error):
             services.attach_evidence(item(plan, "G1"), by=idaho["cio"], upload=upload)

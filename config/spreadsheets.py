@@ -1,0 +1,82 @@
+"""Formula injection: text that a spreadsheet would run as a formula, made inert.
+
+A spreadsheet treats a cell that starts with `=`, `+`, `-` or `@` as a formula (tab and carriage
+return count too: some programs drop them and then read what follows). A formula can fetch URLs
+with the sheet's data or, through old DDE links, start programs on the machine of whoever opens
+the file. Every place Joint Plan writes a spreadsheet (CSV or XLSX) passes the text people typed
+through this module, so the rule is spelled once.
+
+The remedy is OWASP's: put a single quote `'` in front, which spreadsheets show as text (Excel
+hides the quote). Only strings are neutralized: an export that writes a real number passes it as
+an `int`, `float` or `Decimal`, never as text, so `-5` stays a number there. In a CSV everything
+is text, so a cell reading `-5` comes back as `'-5`; that is the price of safety OWASP accepts.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# A CSV has no agreed separator: Excel uses the comma or the semicolon depending on the reader's
+# locale, and a .csv may really be tab-separated. So a program reading with another separator than
+# ours starts a cell after any of these, possibly after a quote that it takes as opening a field.
+_OTHER_CELL_START = re.compile(r"""(?<=[,;\t])("*)(?=[=+\-@\t\r])""")
+_SNIFFED_DELIMITERS = ",;\t"
+
+
+def neutralize(value: str) -> str:
+    """`value` as text a spreadsheet will not run: prefixed with `'` if it starts like a formula.
+
+    For one cell whose bounds the file states (an XLSX cell). Pass numbers as numbers, not
+    through this function. For CSV cells, use `neutralize_csv_cell`."""
+    if value.startswith(FORMULA_TRIGGERS):
+        return f"'{value}"
+    return value
+
+
+def neutralize_csv_cell(value: str) -> str:
+    """`neutralize`, also where a CSV reader using another separator would start a cell.
+
+    After a comma, semicolon or tab inside the value (and any quotes right after it), a formula
+    trigger gets the `'` too, so `x;=HYPERLINK(...)` is inert for a reader splitting on `;`
+    when we wrote it splitting on `,`."""
+    return neutralize(_OTHER_CELL_START.sub(r"\1'", value))
+
+
+def neutralize_csv(data: bytes) -> bytes:
+    """A UTF-8 CSV with every cell neutralized (see `neutralize_csv_cell`), the rest kept.
+
+    The separator is sniffed from the start of the file (comma, semicolon or tab; comma when unsure)
+    and kept, as are the line ending and a byte-order mark. Quoting is rewritten with double quotes
+    where needed. Raises UnicodeDecodeError if `data` is not
+    UTF-8 and csv.Error if it cannot be read as CSV."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    text = data.decode("utf-8-sig")
+    sample = text[:16384]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=_SNIFFED_DELIMITERS).delimiter
+    except csv.Error:
+        delimiter = ","
+    # Read and written with double quotes, as every spreadsheet reads a CSV, so what we neutralize
+    # as one cell is what the spreadsheet will show as one (the sniffer guesses `'` from apostrophes).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out = io.StringIO(newline="")
+    ending = _line_ending(sample)
+    writer = csv.writer(out, delimiter=delimiter, quotechar='"', lineterminator=ending)
+    for row in reader:
+        writer.writerow([neutralize_csv_cell(cell) for cell in row])
+    rewritten = out.getvalue()
+    if not text.endswith(("\n", "\r")):
+        rewritten = rewritten.removesuffix(ending)  # the file had no line break at the end
+    return rewritten.encode("utf-8-sig" if bom else "utf-8")
+
+
+def _line_ending(sample: str) -> str:
+    """The line ending the file uses (its first one), so a rewritten file keeps it."""
+    match = re.search(r"\r\n|\n|\r", sample)
+    return match.group() if match else "\r\n"
