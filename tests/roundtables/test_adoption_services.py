@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from roundtables.models import Adoption, AdoptionChange, Recommendation
 from roundtables.services import adoption as services
 from tests import factories
 from tests.actionplan import builders
+from tests.actionplan import evidence_files as files
 from tests.notifications.helpers import while_another_transaction_holds
 from tests.roundtables.adoption_builders import make_recommendations, pdf
 
@@ -113,16 +115,34 @@ def test_only_web_links_are_accepted_as_evidence(people: dict, rec: Recommendati
     assert "evidence_url" in errors_of(excinfo)
 
 
-def test_a_disguised_document_is_refused_on_the_file_field(people: dict, rec: Recommendation) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        pytest.param("policy.pdf", b"<html><script>alert(1)</script></html>", "not a real .pdf", id="html-as-pdf"),
+        pytest.param("policy.pdf", b"%PDF-1.7\n" + files.SCRIPT + b"\n%%EOF\n", "web page code", id="pdf-then-html"),
+        pytest.param("seal.png", files.PNG_SIGNATURE + files.SVG, "not a real .png", id="png-then-svg"),
+        pytest.param(
+            "policy.txt", b"Policy text. " * 800 + b"<script>alert(1)</script>", "web page code", id="late-script"
+        ),
+        pytest.param("policy.docx", files.zip_bomb, "expands to more than 50 MB", id="zip-bomb"),
+        pytest.param(
+            "policy.docx", lambda: files.office(extra={"index.html": files.SCRIPT}), "web page", id="html-part"
+        ),
+    ],
+)
+def test_a_disguised_document_is_refused_on_the_file_field(
+    people: dict, rec: Recommendation, name: str, content: bytes | Callable[[], bytes], error: str
+) -> None:
+    """The same checks as item evidence (actionplan.evidence), reported on the adoption's file field."""
     with pytest.raises(ValidationError) as excinfo:
         record(
             people["cio_A"],
             rec,
             status=Status.ADOPTED,
             evidence_kind=Kind.POLICY,
-            evidence_file=pdf("policy.pdf", b"<html><script>alert(1)</script></html>"),
+            evidence_file=pdf(name, content() if callable(content) else content),
         )
-    assert "not a real .pdf" in errors_of(excinfo)["evidence_file"][0]
+    assert error in errors_of(excinfo)["evidence_file"][0]
     assert not Adoption.objects.exists()
 
 
