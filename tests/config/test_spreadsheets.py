@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.fixtures import Settings
 
@@ -113,5 +112,5 @@ def test_csv_evidence_of_an_adoption_is_stored_neutralized_under_its_own_name(
     )
 
     assert adoption.evidence_name == "statute.csv"
-    with default_storage.open(adoption.evidence_file.name, "rb") as stored:
+    with adoption.evidence_file.open("rb") as stored:
         assert stored.read() == CSV_STORED
