@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "directory.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so its 405s still pass back through all of the above: GET, HEAD and POST only.
+    "config.middleware.AllowedMethodsMiddleware",
 ]
 
 if not DEBUG:

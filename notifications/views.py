@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from directory import permissions
 from directory.models import Membership, User
@@ -58,6 +58,7 @@ def _staff_only(request: HttpRequest) -> None:
         raise PermissionDenied("The delivery log is for NASPO and NASCIO staff.")
 
 
+@require_safe
 @login_required
 def delivery_log(request: HttpRequest) -> HttpResponse:
     """Every email the system wrote, newest first, with why a failed one failed."""

@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, SlugConverter
 
 # The column order of every expectation string in the matrices: A is the state under test, B another state.
 PERSONAS = ["anonymous", "cio_A", "cpo_A", "cio_delegate_A", "viewer_A", "cio_B", "staff", "superuser"]
@@ -29,6 +30,38 @@ def url_names(namespace: str) -> set[str]:
         return found
 
     return names(resolver.url_patterns)
+
+
+# What every_path() fills a URL's arguments with: values that name nothing in the database.
+MISSING_ID = 999_999
+MISSING_TEXT = "no-such-thing"
+
+
+def every_path() -> dict[str, str]:
+    """Every named URL of the site but the admin's (which has its own sign-in), by
+    "namespace:name", with arguments that name nothing that exists: whatever a URL answers to
+    them, it answers before it could know whether the object is there."""
+
+    def sample(converter: object) -> object:
+        if isinstance(converter, IntConverter):
+            return MISSING_ID
+        if isinstance(converter, SlugConverter):
+            return MISSING_TEXT
+        return MISSING_TEXT.upper()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str | None) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    found |= walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                converters = getattr(pattern.pattern, "converters", {})
+                found[name] = reverse(name, kwargs={key: sample(c) for key, c in converters.items()})
+        return found
+
+    return walk(get_resolver().url_patterns, None)
 
 
 def error_messages(response: HttpResponse) -> list[str]:

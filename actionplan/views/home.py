@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from actionplan.models import Dimension
 from directory import permissions
@@ -25,6 +26,7 @@ class MyJurisdiction:
     colleagues: list[Membership] = field(default_factory=list)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where everyone lands: a state member sees their jurisdiction and counterparts; staff see

@@ -22,7 +22,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actionplan import services
 from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
@@ -300,6 +300,7 @@ def _item_url(item: Item, anchor: str = "") -> str:
 # --- Reading ----------------------------------------------------------------------------------
 
 
+@require_safe
 def detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item with both sides' latest updates, sign-off, evidence, comments and timeline.
 
@@ -308,6 +309,7 @@ def detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, DETAIL, _detail_context(request, item))
 
 
+@require_safe
 def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A piece of evidence, always as a download: an uploaded file is never shown as a page."""
     attachment = access.attachment_for(request, attachment_id)

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from actionplan import services
 from actionplan.filters import ItemFilter
@@ -28,6 +29,7 @@ ITEMS_PER_PAGE = 50
 TROUBLED = [Status.AT_RISK, Status.OFF_TRACK, Status.BLOCKED]
 
 
+@require_safe
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     """The plans this person belongs to, then the ones others share with them."""
@@ -110,6 +112,7 @@ def dimension_cards(plan: Plan, *, user: User, today: datetime.date) -> list[Dim
     return cards
 
 
+@require_safe
 def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan at a glance: the four dimensions as cards, what needs attention, recent activity."""
     plan = plan_for(request, plan_id)
@@ -149,6 +152,7 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
+@require_safe
 def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) -> HttpResponse:
     """Items of a plan, or of one dimension of it, filtered, sorted and paginated at 50."""
     plan = plan_for(request, plan_id)
@@ -202,6 +206,7 @@ class Owed:
     items: list[Item] = field(default_factory=list)
 
 
+@require_safe
 @login_required
 def my_updates(request: HttpRequest) -> HttpResponse:
     """Everything this person owes, across all their plans: overdue, due within 14 days, gone quiet,

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_safe
 
 from actionplan.models import Dimension, Item
 from directory import permissions
@@ -46,8 +47,10 @@ View = Callable[..., HttpResponse]
 
 
 def library_page(view: View) -> View:
-    """Signed-in readers only; anyone else is sent to sign in and brought back."""
+    """Signed-in readers only; anyone else is sent to sign in and brought back. Pages to read:
+    GET and HEAD only."""
 
+    @require_safe
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not permissions.can_view_library(request.user):

@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actionplan.models import Plan
 from actionplan.views.access import require
@@ -195,6 +195,7 @@ class OutcomeSummary:
         return self.counts[Status.DECLINED]
 
 
+@require_safe
 @login_required
 def proposals(request: HttpRequest) -> HttpResponse:
     """A state member's proposals: those awaiting a decision first, then those decided. Staff see
