@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing shown to a signed-in person, and no download, is kept in the browser's cache.
+    "directory.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "directory.middleware.SessionLimitsMiddleware",
     "directory.middleware.UserTimezoneMiddleware",

@@ -9,6 +9,9 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -53,14 +56,26 @@ class HealthCheckMiddleware:
 
     First in the chain on purpose: load balancers and container health checks call it by IP
     address over plain HTTP, which the host check and the HTTPS redirect would otherwise refuse.
+    Its answer still gets the headers every other answer gets on the way out (nosniff, referrer
+    and opener policies, frame refusal, CSP, HSTS over HTTPS), from the same middleware and
+    settings, so the two cannot drift apart.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # Only their response halves are used: SecurityMiddleware's request half is the HTTPS redirect.
+        self.header_middleware = [
+            ContentSecurityPolicyMiddleware(get_response),
+            XFrameOptionsMiddleware(get_response),
+            SecurityMiddleware(get_response),
+        ]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz":
-            return healthz(request)
+            response = healthz(request)
+            for middleware in self.header_middleware:
+                response = middleware.process_response(request, response)
+            return response
         return self.get_response(request)
 
 

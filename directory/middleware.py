@@ -1,4 +1,5 @@
-"""Request-wide behaviour tied to who is signed in: session limits and the viewer's time zone."""
+"""Request-wide behaviour tied to who is signed in: session limits, the viewer's time zone, and
+keeping what a signed-in person was shown out of the browser's cache."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 # Session keys. Times are seconds since the epoch (JSON-serialisable, zone-free).
 SIGNED_IN_AT = "jp_signed_in_at"
@@ -70,3 +72,28 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every answer to a signed-in person and on every download.
+
+    A page, fragment, redirect, error page or file kept in the browser's cache on a shared
+    workstation outlives the session that was allowed to see it. Downloads (evidence, .ics files)
+    are never public data here, so they are not kept whoever asked. Anonymous pages (a public
+    plan, the sign-in page, robots.txt) keep whatever their view said; static files are answered
+    before this runs. Placed right after AuthenticationMiddleware, so that it wraps everything
+    that may answer a signed-in person; it asks who is signed in as the answer leaves, so the
+    request that signs someone in is covered too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        is_download = response.get("Content-Disposition", "").lower().startswith("attachment")
+        if is_download or (user is not None and user.is_authenticated):
+            # `private` also takes out a view's `public`; `no-store` outranks any max-age.
+            patch_cache_control(response, no_store=True, private=True)
+        return response

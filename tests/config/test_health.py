@@ -34,6 +34,32 @@ def test_healthz_is_never_cached(client: Client, settings: Settings) -> None:
     assert "no-store" in response["Cache-Control"]
 
 
+# The security headers SecurityMiddleware, XFrameOptionsMiddleware and the CSP middleware put on every page.
+SECURITY_HEADERS = [
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+    "Content-Security-Policy",
+]
+
+
+@pytest.mark.django_db
+def test_healthz_carries_the_security_headers_of_every_other_page(client: Client, settings: Settings) -> None:
+    """Answered before SecurityMiddleware runs, it still sends what the rest of the site sends
+    (HSTS included, over HTTPS in production)."""
+    settings.REDIS_URL = None
+    settings.SECURE_HSTS_SECONDS = 3600
+    page = client.get("/robots.txt", secure=True)
+    health = client.get("/healthz", secure=True)
+    assert health.status_code == 200
+    for header in SECURITY_HEADERS:
+        assert page.get(header), f"a normal page should carry {header}"
+        assert health.get(header) == page[header], header
+    assert health["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.django_db
 def test_healthz_reports_redis_ok_when_it_answers(client: Client, settings: Settings) -> None:
     settings.REDIS_URL = LIVE_REDIS_URL
