@@ -104,6 +104,18 @@ def can_view_plan(user: User | AnonymousUser, plan: Plan) -> bool:
     return plan.sharing == "peers" and bool(memberships)
 
 
+def can_view_comments_and_evidence(user: User | AnonymousUser, plan: Plan) -> bool:
+    """A plan's comments and evidence files go no wider than peers, whatever its sharing: the
+    state's own members, association staff, and, once shared, members of other states. The
+    public (signed out, or signed in with no role in any state) reads a public plan without them."""
+    if is_association_staff(user):
+        return True
+    memberships = current_memberships(user)
+    if any(m.jurisdiction_id == plan.jurisdiction_id for m in memberships):
+        return True
+    return plan.sharing in ("peers", "public") and bool(memberships)
+
+
 def sides_for(user: User | AnonymousUser, plan: Plan) -> set[str]:
     """The offices this person may act for in this plan: {"cio"}, {"cpo"}, or none."""
     return {ROLE_SIDE[m.role] for m in _memberships_in(user, plan.jurisdiction_id) if m.role in ROLE_SIDE}

@@ -1,17 +1,46 @@
 """Loading a plan or item for a request, with the permission rules applied.
 
-Anything the viewer may not read is a 404, never a 403, so nothing leaks about its existence.
+Anything a signed-in viewer may not read is a 404, never a 403, so nothing leaks about its
+existence. A signed-out visitor is never shown that 404: every view is either @login_required
+or @public_or_sign_in, and both send them to sign in, whether the thing is hidden or missing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from actionplan.models import Attachment, Item, Plan
+from actionplan.models import Activity, Attachment, Item, Plan
 from directory import permissions
+
+View = Callable[..., HttpResponse]
+
+
+def public_or_sign_in(view: View) -> View:
+    """For the pages a public plan shows to anyone (its dashboard, item lists and items).
+
+    A signed-out visitor reads them when the plan is public; for anything else (a plan that is
+    not public, or no plan at all: the same answer, so it reveals nothing) they are sent to sign
+    in and brought back, which is what someone following a link from an email expects. Whether
+    a signed-in person may read it is decided then, with a 404 if not.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            if request.user.is_authenticated:
+                raise
+            return redirect_to_login(request.get_full_path())
+
+    return wrapped
 
 
 def plan_for(request: HttpRequest, plan_id: int) -> Plan:
@@ -42,10 +71,24 @@ def item_for(request: HttpRequest, item_id: int, *, items: QuerySet[Item] | None
 
 
 def attachment_for(request: HttpRequest, attachment_id: int) -> Attachment:
+    """The evidence file, if the viewer may read the plan's evidence (more than reading the plan:
+    a public plan never publishes its files)."""
     attachment = get_object_or_404(Attachment.objects.select_related("item__plan"), pk=attachment_id)
-    if not permissions.can_view_plan(request.user, attachment.item.plan):
+    if not permissions.can_view_comments_and_evidence(request.user, attachment.item.plan):
         raise Http404("No such file")
     return attachment
+
+
+# Timeline events that tell of a comment (with its text) or of a file (with its name).
+COMMENT_AND_EVIDENCE_VERBS = (Activity.Verb.COMMENTED, Activity.Verb.ATTACHED)
+
+
+def activities_shown(request: HttpRequest, plan: Plan, activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """The plan's activity as this viewer may see it: without comment and evidence events for the
+    public, who read neither (the same query, one condition more)."""
+    if permissions.can_view_comments_and_evidence(request.user, plan):
+        return activities
+    return activities.exclude(verb__in=COMMENT_AND_EVIDENCE_VERBS)
 
 
 def require(allowed: bool, message: str = "You can read this page but not change it.") -> None:

@@ -193,20 +193,23 @@ def _detail_context(
     """Everything the detail page shows, as lists: the template runs no queries, so the page costs
     the same number of queries whatever the number of updates, comments, files or events: one more
     for an item's provenance or what it cites, and one while it names someone who is not a member
-    of the state today (an owner or author who has left, staff who commented)."""
+    of the state today (an owner or author who has left, staff who commented). The public (see
+    permissions.can_view_comments_and_evidence) gets neither comments nor files, and they are not
+    loaded for it."""
     user = request.user
     plan = item.plan
     can_edit = permissions.can_edit_item(user, item)
     can_comment = permissions.can_comment(user, plan)
+    shows_comments_and_evidence = permissions.can_view_comments_and_evidence(user, plan)
     people = _people(item)
     latest, signatures = _latest_and_signatures(item)
     # The latest events by default (the page stays quick on an item with years of history);
     # ?timeline=all shows every one. Only what a timeline entry shows (plan_tags.timeline_entries).
     limit = None if request.GET.get("timeline") == "all" else TIMELINE_LIMIT
-    timeline = item.activities.only(*TIMELINE_FIELDS)
+    timeline = access.activities_shown(request, plan, item.activities.only(*TIMELINE_FIELDS))
     activities = list(timeline if limit is None else timeline[: limit + 1])
-    attachments = list(item.attachments.all())
-    comments = list(item.comments.all())
+    attachments = list(item.attachments.all()) if shows_comments_and_evidence else []
+    comments = list(item.comments.all()) if shows_comments_and_evidence else []
     attach_users(
         people.users,
         (list(latest.values()), "author"),
@@ -244,6 +247,7 @@ def _detail_context(
         "disagreement": disagreement,
         "is_signed_done": is_signed_done,
         "is_overdue": item.is_overdue(timezone.localdate()),
+        "shows_comments_and_evidence": shows_comments_and_evidence,
         "attachments": attachments,
         **_citations(item),
         "comments": comments,
@@ -301,17 +305,22 @@ def _item_url(item: Item, anchor: str = "") -> str:
 
 
 @require_safe
+@access.public_or_sign_in
 def detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item with both sides' latest updates, sign-off, evidence, comments and timeline.
 
-    Open to anyone who may read the plan, including anonymous readers of a public plan."""
+    Open to anyone who may read the plan, including anonymous readers of a public plan (who see
+    neither its comments nor its evidence)."""
     item = access.item_for(request, item_id, items=_detail_items())
     return render(request, DETAIL, _detail_context(request, item))
 
 
 @require_safe
+@login_required
 def download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    """A piece of evidence, always as a download: an uploaded file is never shown as a page."""
+    """A piece of evidence, always as a download: an uploaded file is never shown as a page.
+
+    Never public, even on a public plan: a signed-out visitor is sent to sign in."""
     attachment = access.attachment_for(request, attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),

@@ -20,7 +20,7 @@ from actionplan import services
 from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Dimension, Item, Plan, Sharing, Status
-from actionplan.views.access import plan_for, require
+from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, require
 from actionplan.views.naming import attach_users
 from directory import permissions
 from directory.models import Membership, User
@@ -113,13 +113,15 @@ def dimension_cards(plan: Plan, *, user: User, today: datetime.date) -> list[Dim
 
 
 @require_safe
+@public_or_sign_in
 def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan at a glance: the four dimensions as cards, what needs attention, recent activity."""
     plan = plan_for(request, plan_id)
     user = request.user
     today = timezone.localdate()
     cards = dimension_cards(plan, user=user, today=today)
-    recent = list(Activity.objects.filter(plan=plan).select_related("actor", "item")[:15])
+    activity = activities_shown(request, plan, Activity.objects.filter(plan=plan))
+    recent = list(activity.select_related("actor", "item")[:15])
     my_side = sorted(permissions.sides_for(user, plan))
     sharing_request_for_me = bool(
         plan.sharing_requested
@@ -153,6 +155,7 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_or_sign_in
 def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) -> HttpResponse:
     """Items of a plan, or of one dimension of it, filtered, sorted and paginated at 50."""
     plan = plan_for(request, plan_id)
@@ -290,6 +293,47 @@ def adopt(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class SharingLevel:
+    """What one sharing level lets whom read, as the sharing page states it before anyone chooses.
+    It spells out directory.permissions (can_view_plan, can_view_comments_and_evidence)."""
+
+    level: str
+    name: str
+    readers: str
+    shows: list[str]
+    withheld: str = ""  # what the readers this level adds never see
+
+
+SHARING_LEVELS = [
+    SharingLevel(
+        Sharing.PRIVATE,
+        "Private",
+        "Only the state's own people (the CIO, the CPO, their delegates and viewers) and NASPO and NASCIO staff.",
+        ["everything: items, updates, sign-offs, comments, evidence files and the timeline"],
+    ),
+    SharingLevel(
+        Sharing.PEERS,
+        "Peers",
+        "Also the signed-in members of every other state. Still nobody who is not signed in.",
+        ["everything, comments and evidence files included"],
+    ),
+    SharingLevel(
+        Sharing.PUBLIC,
+        "Public",
+        "Also anyone with the link, without signing in. They read:",
+        [
+            "the plan's items, with their descriptions, dimensions and sides",
+            "each item's status, progress, start and due dates",
+            "the narratives of updates, sign-offs, and the reasons given for withdrawing one",
+            "the names of the items' owners and of whoever posted, signed or changed something",
+            "the history of those changes, and of the plan's sharing",
+        ],
+        withheld="comments and evidence files, or who commented or uploaded what",
+    ),
+]
+
+
 @login_required
 def sharing(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Who may read the plan. Widening needs the CIO and the CPO to agree; either may narrow."""
@@ -317,6 +361,7 @@ def sharing(request: HttpRequest, plan_id: int) -> HttpResponse:
             "form": form,
             "current_label": Sharing(plan.sharing).label,
             "requested_label": Sharing(plan.sharing_requested).label if plan.sharing_requested else "",
+            "levels": SHARING_LEVELS,
         },
     )
 

@@ -8,12 +8,15 @@ The rules (directory/permissions.py and the views' docstrings), which the table 
 - association staff (and superusers) read every plan, comment, and hand on a departed owner's
   items, but do not edit;
 - members of other states read a plan only when it is shared with peers (or public);
-- whatever a person may not read answers 404, never 403; read-but-not-allowed answers 403;
-- views that need a signed-in user send anonymous visitors to sign in.
+- anyone, signed in or not, reads a public plan's pages (dashboard, item lists, items), but only
+  signed-in people with a role in some state, and staff, see its comments and evidence files;
+- whatever a signed-in person may not read answers 404, never 403; read-but-not-allowed answers 403;
+- a signed-out visitor of anything but a public plan's pages is sent to sign in, whether or not
+  it exists (what they may read is decided after they sign in).
 
 Each cell (URL × persona × plan) is its own test, on fresh data: people, plans, items and evidence
 are built for every cell; only the read-only reference data (jurisdictions, dimensions, the
-national framework) is loaded once per module, which keeps the ~400 cells at about half a minute.
+national framework) is loaded once per module; a cell builds only the plan it is about.
 A URL added to the `actionplan` namespace without a row here fails
 `test_every_actionplan_url_has_a_row`, by name.
 """
@@ -48,7 +51,7 @@ Role = Membership.Role
 
 # The column order of every expectation string in the table below.
 PERSONAS = access.PERSONAS
-PLANS = ["A_private", "B_peers"]
+PLANS = ["A_private", "B_peers", "C_public"]
 NO_PLAN = "no_plan"
 
 # The plan each state member belongs to, and the side they act for there (viewers act for none).
@@ -64,7 +67,7 @@ class Target:
     """One plan as the matrix uses it: the plan, its joint item T1 with one piece of evidence,
     its CIO (who signs or uploads first when a row needs it) and a departed owner (turnover)."""
 
-    key: str  # "A_private" or "B_peers"
+    key: str  # "A_private", "B_peers" or "C_public"
     plan: Plan
     item: Item
     attachment: Attachment
@@ -74,7 +77,7 @@ class Target:
 
 @dataclass
 class World:
-    """Everything a cell needs: the eight personas (anonymous is None) and the two plans."""
+    """Everything a cell needs: the eight personas (anonymous is None) and the plans it is about."""
 
     people: dict[str, User | None]
     targets: dict[str, Target]
@@ -103,8 +106,17 @@ def _plan(key: str, code: str, *, cio: User, sharing: str, framework: Framework)
     return Target(key=key, plan=plan, item=item, attachment=attachment, cio=cio, departed=departed)
 
 
-def build_world() -> World:
-    """Idaho (state A, private plan) and Maine (state B, plan shared with peers), both FY2027."""
+# Each plan: its state, its sharing level. Utah (C) is no persona's state: everyone reads it as an outsider.
+PLAN_STATES = {
+    "A_private": ("ID", Sharing.PRIVATE),
+    "B_peers": ("ME", Sharing.PEERS),
+    "C_public": ("UT", Sharing.PUBLIC),
+}
+
+
+def build_world(plans: list[str]) -> World:
+    """The personas, and the FY2027 plans named in `plans`: Idaho's (state A, private), Maine's
+    (state B, shared with peers), Utah's (public)."""
     cio_a = factories.make_member("ID", Role.CIO, email="cio@id.example", full_name="Dana Whitfield")
     cpo_a = factories.make_member("ID", Role.CPO, email="cpo@id.example", full_name="Marcus Oyelaran")
     people: dict[str, User | None] = {
@@ -123,10 +135,15 @@ def build_world() -> World:
     assert framework is not None
     cio_b = people["cio_B"]
     assert cio_b is not None
-    targets = {
-        "A_private": _plan("A_private", "ID", cio=cio_a, sharing=Sharing.PRIVATE, framework=framework),
-        "B_peers": _plan("B_peers", "ME", cio=cio_b, sharing=Sharing.PEERS, framework=framework),
-    }
+    cios = {"ID": cio_a, "ME": cio_b}
+    if "C_public" in plans:
+        # Utah's CIO and CPO are no personas either: they start Utah's plan and own its joint items.
+        cios["UT"] = factories.make_member("UT", Role.CIO, email="cio@ut.example", full_name="Lee Anderson")
+        factories.make_member("UT", Role.CPO, email="cpo@ut.example", full_name="Kim Larsen")
+    targets = {}
+    for key in plans:
+        code, sharing = PLAN_STATES[key]
+        targets[key] = _plan(key, code, cio=cios[code], sharing=sharing, framework=framework)
     return World(people=people, targets=targets, framework=framework)
 
 
@@ -141,11 +158,14 @@ def reference_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) ->
         transaction.set_rollback(True)
 
 
+WorldBuilder = Callable[[list[str]], World]
+
+
 @pytest.fixture
-def world(reference_once: None, db: None, settings: Settings, tmp_path: Path) -> World:
-    """Fresh people, plans, items and evidence for every cell."""
+def world_with(reference_once: None, db: None, settings: Settings, tmp_path: Path) -> WorldBuilder:
+    """Builds fresh people, plans, items and evidence for a cell: the plans it names."""
     settings.MEDIA_ROOT = tmp_path
-    return build_world()
+    return build_world
 
 
 def side_for(persona: str, plan_key: str) -> str | None:
@@ -274,6 +294,7 @@ class Row:
     no_plan: str = ""  # for URLs that belong to no plan: one outcome per persona, in PERSONAS order
     a_private: str = ""  # on A's private plan
     b_peers: str = ""  # on B's plan, shared with peers
+    c_public: str = ""  # on C's public plan, which no persona belongs to
     data: Data | None = None
     setup: Setup | None = None
 
@@ -282,7 +303,12 @@ class Row:
         return self.label.removesuffix(".POST")
 
     def expectations(self) -> dict[str, list[str]]:
-        columns = {"A_private": self.a_private, "B_peers": self.b_peers, NO_PLAN: self.no_plan}
+        columns = {
+            "A_private": self.a_private,
+            "B_peers": self.b_peers,
+            "C_public": self.c_public,
+            NO_PLAN: self.no_plan,
+        }
         return {plan: text.split() for plan, text in columns.items() if text}
 
 
@@ -290,12 +316,15 @@ class Row:
 # Columns of every outcome string, in PERSONAS order:
 #   anon = anonymous, deleg = cio_delegate_A, viewr = viewer_A, staff = NASCIO staff, super = superuser.
 #                      anon  cio_A cpo_A deleg viewr cio_B staff super
-READ_A     =          "404   200   200   200   200   404   200   200"
-READ_B     =          "404   200   200   200   200   200   200   200"
+READ_A     =          "login 200   200   200   200   404   200   200"
+READ_B     =          "login 200   200   200   200   200   200   200"
+READ_C     =          "200   200   200   200   200   200   200   200"
+FILES_C    =          "login 200   200   200   200   200   200   200"
 ACT_A      =          "login 200   200   200   403   404   403   403"
 ACT_B      =          "login 403   403   403   403   200   403   403"
 ACT_DONE_A =          "login done  done  done  403   404   403   403"
 ACT_DONE_B =          "login 403   403   403   403   done  403   403"
+REFUSE_C   =          "login 403   403   403   403   403   403   403"
 
 ROWS: list[Row] = [
     # -- Pages that belong to no plan ------------- anon  cio_A cpo_A deleg viewr cio_B staff super
@@ -307,48 +336,55 @@ ROWS: list[Row] = [
     Row("adopt.POST", "POST", _name("adopt"),      "login done  done  403   403   done  403   403",
         data=adopt_data),
 
-    # -- Reading a plan: whoever may read it; anonymous only a public one
-    Row("plan",       "GET",  _name("plan", "plan_id"),             a_private=READ_A, b_peers=READ_B),
-    Row("items",      "GET",  _name("items", "plan_id"),            a_private=READ_A, b_peers=READ_B),
-    Row("dimension",  "GET",  _dimension,                           a_private=READ_A, b_peers=READ_B),
-    Row("item",       "GET",  _name("item", "item_id"),             a_private=READ_A, b_peers=READ_B),
-    Row("attachment", "GET",  _name("attachment", "attachment_id"), a_private=READ_A, b_peers=READ_B),
+    # -- Reading a plan: whoever may read it; anonymous only a public one, and never its evidence
+    Row("plan",       "GET",  _name("plan", "plan_id"),             a_private=READ_A, b_peers=READ_B, c_public=READ_C),
+    Row("items",      "GET",  _name("items", "plan_id"),            a_private=READ_A, b_peers=READ_B, c_public=READ_C),
+    Row("dimension",  "GET",  _dimension,                           a_private=READ_A, b_peers=READ_B, c_public=READ_C),
+    Row("item",       "GET",  _name("item", "item_id"),             a_private=READ_A, b_peers=READ_B, c_public=READ_C),
+    Row("attachment", "GET",  _name("attachment", "attachment_id"), a_private=READ_A, b_peers=READ_B,
+        c_public=FILES_C),
 
     # -- Acting for a side: the CIO, the CPO and their delegates, on their own plan only
-    Row("item_create",       "GET",  _name("item_create", "plan_id"),  a_private=ACT_A, b_peers=ACT_B),
+    Row("item_create",       "GET",  _name("item_create", "plan_id"),  a_private=ACT_A, b_peers=ACT_B, c_public=REFUSE_C),
     Row("item_create.POST",  "POST", _name("item_create", "plan_id"),  a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
-        data=new_item_data),
-    Row("item_edit",         "GET",  _name("item_edit", "item_id"),    a_private=ACT_A, b_peers=ACT_B),
+        c_public=REFUSE_C, data=new_item_data),
+    Row("item_edit",         "GET",  _name("item_edit", "item_id"),    a_private=ACT_A, b_peers=ACT_B, c_public=REFUSE_C),
     Row("item_edit.POST",    "POST", _name("item_edit", "item_id"),    a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
-        data=edit_data),
-    Row("item_update",       "GET",  _name("item_update", "item_id"),  a_private=ACT_A, b_peers=ACT_B),
+        c_public=REFUSE_C, data=edit_data),
+    Row("item_update",       "GET",  _name("item_update", "item_id"),  a_private=ACT_A, b_peers=ACT_B, c_public=REFUSE_C),
     Row("item_update.POST",  "POST", _name("item_update", "item_id"),  a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
-        data=update_data),
+        c_public=REFUSE_C, data=update_data),
     Row("item_sign_off",     "POST", _name("item_sign_off", "item_id"), a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
-        data=side_data),
+        c_public=REFUSE_C, data=side_data),
     Row("item_withdraw",     "POST", _name("item_withdraw", "item_id"), a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
-        data=side_data, setup=signed_first),
+        c_public=REFUSE_C, data=side_data, setup=signed_first),
     Row("item_attach",       "POST", _name("item_attach", "item_id"),  a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
-        data=evidence_data),
-    Row("item_archive",      "GET",  _name("item_archive", "item_id"), a_private=ACT_A, b_peers=ACT_B),
-    Row("item_archive.POST", "POST", _name("item_archive", "item_id"), a_private=ACT_DONE_A, b_peers=ACT_DONE_B),
+        c_public=REFUSE_C, data=evidence_data),
+    Row("item_archive",      "GET",  _name("item_archive", "item_id"), a_private=ACT_A, b_peers=ACT_B, c_public=REFUSE_C),
+    Row("item_archive.POST", "POST", _name("item_archive", "item_id"), a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
+        c_public=REFUSE_C),
 
     # -- Commenting: the side-acting members, and association staff who follow and nudge
     #                                                                    anon  cio_A cpo_A deleg viewr cio_B staff super
     Row("item_comment",  "POST", _name("item_comment", "item_id"), a_private="login done  done  done  403   404   done  done",
                                                                    b_peers=  "login 403   403   403   403   done  done  done",
+                                                                   c_public= "login 403   403   403   403   403   done  done",
         data=comment_data),
     # -- Sharing: the CIO and the CPO themselves, not their delegates
     Row("sharing",       "GET",  _name("sharing", "plan_id"),      a_private="login 200   200   403   403   404   403   403",
-                                                                   b_peers=  "login 403   403   403   403   200   403   403"),
+                                                                   b_peers=  "login 403   403   403   403   200   403   403",
+                                                                   c_public=REFUSE_C),
     Row("sharing.POST",  "POST", _name("sharing", "plan_id"),      a_private="login done  done  403   403   404   403   403",
                                                                    b_peers=  "login 403   403   403   403   done  403   403",
+                                                                   c_public=REFUSE_C,
         data=sharing_data),
     # -- Handing on a departed owner's items: the side-acting members and association staff
     Row("turnover",      "GET",  _name("turnover", "plan_id"),     a_private="login 200   200   200   403   404   200   200",
-                                                                   b_peers=  "login 403   403   403   403   200   200   200"),
+                                                                   b_peers=  "login 403   403   403   403   200   200   200",
+                                                                   c_public= "login 403   403   403   403   403   200   200"),
     Row("turnover.POST", "POST", _name("turnover", "plan_id"),     a_private="login done  done  done  403   404   done  done",
                                                                    b_peers=  "login 403   403   403   403   done  done  done",
+                                                                   c_public= "login 403   403   403   403   403   done  done",
         data=transfer_data),
 ]
 
@@ -406,7 +442,10 @@ def test_every_row_has_one_outcome_per_persona_and_the_right_plans() -> None:
 
 
 @pytest.mark.parametrize(("row", "persona", "plan", "expected"), CELLS)
-def test_cell(world: World, client: Client, row: Row, persona: str, plan: str, expected: str) -> None:
+def test_cell(world_with: WorldBuilder, client: Client, row: Row, persona: str, plan: str, expected: str) -> None:
+    # A page that belongs to no plan is seen with the two plans A and B belong to; a plan's page
+    # with its own plan only.
+    world = world_with(["A_private", "B_peers"] if plan == NO_PLAN else [plan])
     target = world.targets.get(plan)
     user = world.people[persona]
     if row.setup:
@@ -429,6 +468,32 @@ def test_cell(world: World, client: Client, row: Row, persona: str, plan: str, e
             assert Activity.objects.count() > activities, "accepted, but nothing was recorded"
         else:
             assert Activity.objects.count() == activities, "refused, yet something was recorded"
+
+
+# What the site accepts at all (config.middleware.AllowedMethodsMiddleware); anything else is a 405.
+REFUSED_METHODS = ["PUT", "DELETE", "PATCH", "FOO"]
+
+
+# One row per URL (a URL with a GET and a POST row is one URL).
+ONE_ROW_PER_URL = list({row.url_name: row for row in reversed(ROWS + SITE_ROWS)}.values())
+
+
+@pytest.mark.parametrize("row", ONE_ROW_PER_URL, ids=lambda row: row.url_name)
+def test_every_url_refuses_put_delete_patch_and_unknown_methods(world_with: WorldBuilder, row: Row) -> None:
+    """Never a page, never a 500: a 405 that says what is allowed, whoever asks and whatever the plan."""
+    world = world_with(PLANS)
+    targets: list[Target | None] = list(world.targets.values()) if row.expectations().keys() != {NO_PLAN} else [None]
+    for persona in ("anonymous", "cio_A", "superuser"):
+        client = Client(raise_request_exception=False)
+        user = world.people[persona]
+        if user is not None:
+            client.force_login(user)
+        for target in targets:
+            path = row.url(world, target)
+            for method in REFUSED_METHODS:
+                response = client.generic(method, path)
+                assert response.status_code == 405, f"{method} {path} as {persona}: got {response.status_code}"
+                assert method not in response["Allow"], f"{method} {path}"
 
 
 def test_the_matrix_has_a_cell_for_every_url_persona_and_plan() -> None:

@@ -149,8 +149,8 @@ def test_times_are_shown_in_the_viewers_time_zone(client: Client, idaho: Idaho) 
     assert '<time datetime="2026-11-21T13:05:00-07:00">Nov 21, 2026, 1:05 p.m.</time>' in body
 
 
-def test_anyone_reads_an_item_of_a_public_plan_but_a_private_one_is_not_found(client: Client, idaho: Idaho) -> None:
-    assert client.get(url("item", idaho.item.pk)).status_code == 404
+def test_anyone_reads_an_item_of_a_public_plan_but_a_private_one_asks_to_sign_in(client: Client, idaho: Idaho) -> None:
+    assert client.get(url("item", idaho.item.pk))["Location"] == f"/sign-in/?next={url('item', idaho.item.pk)}"
     Plan.objects.filter(pk=idaho.plan.pk).update(sharing=Sharing.PUBLIC)
 
     response = client.get(url("item", idaho.item.pk))
@@ -617,19 +617,18 @@ def test_a_web_page_renamed_to_pdf_is_refused_on_the_file_field(client: Client, 
     assert not Attachment.objects.exists()
 
 
-def test_evidence_of_a_hidden_plan_is_not_found_and_a_public_one_downloads_for_anyone(
-    client: Client, idaho: Idaho
-) -> None:
+def test_evidence_of_a_hidden_plan_is_not_found_and_a_public_plan_publishes_none(client: Client, idaho: Idaho) -> None:
     attachment = services.attach_evidence(idaho.item, by=idaho.cio, upload=pdf())
-    assert client.get(url("attachment", attachment.pk)).status_code == 404
-    assert (
-        signed_in(Client(), factories.make_member("ME", Role.CIO)).get(url("attachment", attachment.pk)).status_code
-        == 404
-    )
+    path = url("attachment", attachment.pk)
+    assert client.get(path)["Location"] == f"/sign-in/?next={path}"
+    outsider = signed_in(Client(), factories.make_member("ME", Role.CIO))
+    assert outsider.get(path).status_code == 404
 
     Plan.objects.filter(pk=idaho.plan.pk).update(sharing=Sharing.PUBLIC)
 
-    download = client.get(url("attachment", attachment.pk))
+    # Evidence files are never public: signed out, still asked to sign in; any state's member reads them.
+    assert client.get(path)["Location"] == f"/sign-in/?next={path}"
+    download = outsider.get(path)
     assert download.status_code == 200
     download.close()  # a streamed file stays open until its response is closed
 

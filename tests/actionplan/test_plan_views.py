@@ -92,7 +92,8 @@ def test_a_member_of_another_state_gets_404_for_a_private_plan_and_reads_a_share
 
 
 def test_anyone_reads_a_public_plan(client: Client, plan: Plan) -> None:
-    assert client.get(f"/plans/{plan.pk}/").status_code == 404
+    # Not public yet: a signed-out visitor is asked to sign in (and brought back).
+    assert client.get(f"/plans/{plan.pk}/")["Location"] == f"/sign-in/?next=/plans/{plan.pk}/"
     Plan.objects.filter(pk=plan.pk).update(sharing=Sharing.PUBLIC)
     assert client.get(f"/plans/{plan.pk}/").status_code == 200
 

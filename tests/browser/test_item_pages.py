@@ -91,6 +91,29 @@ def test_item_detail_with_disagreement_sign_offs_comments_and_evidence_is_access
     check_page(page)
 
 
+def test_an_item_of_a_public_plan_read_signed_out_is_accessible_and_shows_no_comments_or_evidence(
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+) -> None:
+    item = idaho.item
+    services.post_update(
+        item, author=idaho.cio, side="cio", status=Status.ON_TRACK, progress=60, narrative="Draft done."
+    )
+    services.add_comment(item, author=idaho.cpo, body="Budget figures stay between us.")
+    upload = SimpleUploadedFile("Charter.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    services.attach_evidence(item, by=idaho.cio, upload=upload)
+    Plan.objects.filter(pk=idaho.plan.pk).update(sharing="public")
+
+    page.goto(item_url(live_server, item))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Joint cloud procurement playbook")
+    expect(page.get_by_test_id("latest-cio")).to_contain_text("Draft done.")
+    expect(page.get_by_role("heading", name="Comments")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Evidence")).to_have_count(0)
+    expect(page.get_by_text("Charter.pdf")).to_have_count(0)
+    expect(page.get_by_text("Budget figures")).to_have_count(0)
+    check_page(page)
+
+
 def test_the_add_form_with_errors_is_accessible_and_keeps_what_was_typed(
     page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
 ) -> None:

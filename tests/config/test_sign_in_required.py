@@ -1,0 +1,44 @@
+"""A signed-out visitor of any page that is not public is sent to sign in and brought back, whether
+or not what the address names exists: the answer says nothing about what is there. (Pages of a
+public plan are read without signing in: tests/actionplan/test_authorization_matrix.py.)"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+
+from tests import access
+
+pytestmark = pytest.mark.django_db
+
+# The only addresses a signed-out visitor is answered at, and what they get.
+OPEN_TO_ANYONE = {
+    "login": 200,  # the sign-in page itself
+    "logout": 405,  # POST only: a link cannot sign anyone out
+    "robots_txt": 200,
+    "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid
+}
+PATHS = access.every_path()
+
+
+def test_the_open_addresses_are_all_still_there() -> None:
+    assert set(OPEN_TO_ANYONE) <= set(PATHS)
+
+
+@pytest.mark.parametrize("name", sorted(set(PATHS) - set(OPEN_TO_ANYONE)))
+def test_a_signed_out_visitor_is_sent_to_sign_in_even_for_something_that_does_not_exist(
+    client: Client, name: str
+) -> None:
+    path = PATHS[name]
+    response = client.get(path)
+    where = urlsplit(response.get("Location", ""))
+    assert response.status_code == 302, f"{path}: got {response.status_code}"
+    assert where.path == "/sign-in/"
+    assert parse_qs(where.query)["next"] == [path]
+
+
+@pytest.mark.parametrize(("name", "status"), sorted(OPEN_TO_ANYONE.items()))
+def test_the_open_addresses_answer_a_signed_out_visitor(client: Client, name: str, status: int) -> None:
+    assert client.get(PATHS[name]).status_code == status
