@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actionplan.models import Item
 from directory import permissions
@@ -58,6 +58,7 @@ def _add_error(form: forms.Form, error: ValidationError) -> None:
 
 
 @login_required
+@require_safe
 def state(request: HttpRequest, code: str) -> HttpResponse:
     """A state's adoption at a glance: every recommendation, by publication and area, with its
     status, evidence, linked items and verification, and the counts by status on top."""
@@ -196,6 +197,7 @@ def verify(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespo
 
 
 @login_required
+@require_safe
 def evidence_download(request: HttpRequest, adoption_id: int) -> FileResponse:
     """A record's evidence document, always as a download (never shown as a page), to whoever may
     read that state's record."""
@@ -229,6 +231,7 @@ class MatrixFilterForm(forms.Form):
 
 
 @login_required
+@require_safe
 def matrix(request: HttpRequest) -> HttpResponse:
     """Recommendations × the 56 jurisdictions, what nobody has adopted yet, and each jurisdiction's
     counts; optionally one publication's recommendations. For association staff (404 for others).

@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.views.decorators.http import require_safe
 
 from directory import permissions
 from directory.models import Jurisdiction, User
@@ -96,6 +97,7 @@ class EventRow:
 
 
 @login_required
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events (soonest first), then past ones (latest first); optionally one kind only."""
     now = timezone.now()
@@ -294,6 +296,7 @@ def _session_when(session: AgendaSession, roundtable: Roundtable) -> str:
 
 
 @login_required
+@require_safe
 def detail(request: HttpRequest, roundtable_id: int) -> HttpResponse:
     """An event: when and where, hosts, agenda, who is invited and coming, and registration."""
     roundtable = _roundtable_for(request, roundtable_id)
@@ -301,6 +304,7 @@ def detail(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def ics_file(request: HttpRequest, roundtable_id: int) -> HttpResponse:
     """The event as an .ics file to add to a calendar, always as a download."""
     roundtable = _roundtable_for(request, roundtable_id)

@@ -87,6 +87,12 @@ READ_ONLY = [
     ("roundtables:case_study", {"slug": access.MISSING_TEXT}),
     ("roundtables:timeline", {}),
     ("roundtables:proposals", {}),
+    ("roundtables:list", {}),
+    ("roundtables:detail", {"roundtable_id": access.MISSING_ID}),
+    ("roundtables:ics", {"roundtable_id": access.MISSING_ID}),
+    ("roundtables:adoption", {"code": "ID"}),
+    ("roundtables:adoption_evidence", {"adoption_id": access.MISSING_ID}),
+    ("roundtables:adoption_matrix", {}),
     ("notifications:delivery_log", {}),
     ("robots_txt", {}),
 ]
