@@ -109,7 +109,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from directory.models import Jurisdiction, Membership, User
-from notifications.models import OutgoingEmail, Preference
+from notifications.models import Preference
+from outbox.models import OutgoingEmail
 now = timezone.now()
 places = list(Jurisdiction.objects.order_by("code"))
 password = make_password(None)
@@ -230,7 +231,7 @@ def deliver_with_one_worker(smtp_port: int, work: Path, expected: int) -> dict[s
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    kick = "import django; django.setup(); from notifications import tasks; tasks.deliver_outbox.apply_async()"
+    kick = "import django; django.setup(); from outbox import tasks; tasks.deliver_outbox.apply_async()"
     try:
         time.sleep(3)  # let the worker connect before the clock starts
         started = time.monotonic()

@@ -30,7 +30,7 @@ app.conf.beat_schedule = {
     # Queue the weekly digests whose next_digest_at has passed.
     "queue-digests": {"task": "notifications.queue_digests", "schedule": 5 * 60},
     # Deliver the outbox: also catches anything queued while Redis or the worker was away.
-    "deliver-outbox": {"task": "notifications.deliver_outbox", "schedule": 60},
+    "deliver-outbox": {"task": "outbox.deliver_outbox", "schedule": 60},
     # Requeue emails whose worker died while sending them.
-    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60},
+    "sweep-outbox": {"task": "outbox.sweep_outbox", "schedule": 60},
 }

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_filters",
+    "outbox",
     "directory",
     "roundtables",
     "actionplan",
@@ -235,6 +236,10 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Joint Plan <no-reply@jointplan.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where every email's footer sends people to choose which emails they get (a URL name, as
+# LOGIN_URL may be). The outbox renders that footer but imports no app above it, so the page is
+# named here, where the apps are wired together.
+EMAIL_PREFERENCES_URL = "notifications:preferences"
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = (env_str("LOG_LEVEL") or "INFO").upper()

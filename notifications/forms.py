@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from notifications.models import OutgoingEmail, Preference
+from notifications.models import Preference
+from outbox.models import OutgoingEmail
 
 HOURS = [(h, f"{(h % 12) or 12}:00 {'a.m.' if h < 12 else 'p.m.'}") for h in range(24)]
 

@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status
 from directory import permissions
 from directory.models import Membership, User
-from notifications import emails
-from notifications.models import OutgoingEmail, Preference, ReminderSent
+from notifications.models import Preference, ReminderSent
+from outbox import emails, tokens
+from outbox.models import OutgoingEmail
 from roundtables.models import OutcomeProposal
 from roundtables.services.outcomes import FOLLOW_UP_DAYS, follow_up_dates
 
@@ -92,6 +95,35 @@ def save_preferences(
     pref.next_digest_at = next_digest_at(pref, pref.user.tz, after=now or timezone.now())
     pref.save()
     return pref
+
+
+# What each one-click unsubscribe link switches off, as its page says it: a Preference field, or
+# "reminders" for all of them.
+UNSUBSCRIBE_TOPICS = {
+    "digest": "the weekly digest",
+    "reminders_due": "reminders about items falling due",
+    "reminders_overdue": "reminders about overdue items",
+    "reminders_stale": "reminders about items with no recent update",
+    "reminders_sign_off": "reminders about joint items awaiting your sign-off",
+    "reminders_mention": "emails when someone @mentions you",
+    "reminders": "all reminders",
+}
+
+
+def unsubscribe_url(user: User, topic: str) -> str:
+    """The signed link (absolute, for an email) that switches `topic` off without signing in."""
+    if topic not in UNSUBSCRIBE_TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    return emails.absolute(reverse("notifications:unsubscribe", args=[tokens.make(user, topic)]))
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """(user id, topic) of an unsubscribe link; raises signing.BadSignature (or SignatureExpired),
+    also for a well-signed token whose topic is not one of ours."""
+    user_id, topic = tokens.read(token)
+    if topic not in UNSUBSCRIBE_TOPICS:
+        raise signing.BadSignature("unknown unsubscribe topic")
+    return user_id, topic
 
 
 @transaction.atomic
@@ -433,7 +465,7 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
                     dedupe_key=f"reminders:{batch.user.pk}:{digest}",
                     template="reminders",
                     context={"sections": _sections(batch.facts), "count": len({f.item.pk for f in batch.facts})},
-                    unsubscribe_topic="reminders",
+                    unsubscribe_url=unsubscribe_url(batch.user, "reminders"),
                 )
                 if row is None:
                     continue
@@ -639,7 +671,7 @@ def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | 
                     "plans_url": emails.absolute("/plans/"),
                     "my_updates_url": emails.absolute("/my-updates/"),
                 },
-                unsubscribe_topic="digest",
+                unsubscribe_url=unsubscribe_url(user, "digest"),
             )
         pref.next_digest_at = next_digest_at(pref, user.tz, after=max(now, pref.next_digest_at))
         pref.save(update_fields=["next_digest_at", "updated_at"])

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications import delivery, services
-
-# Each task stops starting new work after this long, far inside CELERY_TASK_SOFT_TIME_LIMIT (240 s).
-TASK_BUDGET_SECONDS = 150
+from notifications import services
+from outbox.tasks import TASK_BUDGET_SECONDS, deliver_outbox
 
 
 @shared_task(name="notifications.scan_reminders")
@@ -28,16 +26,3 @@ def queue_digests() -> int:
     if queued:
         deliver_outbox.delay()
     return queued
-
-
-@shared_task(name="notifications.deliver_outbox")
-def deliver_outbox() -> dict[str, int]:
-    """Send whatever is queued and due, in batches over one SMTP connection each."""
-    report = delivery.deliver_due(seconds=TASK_BUDGET_SECONDS)
-    return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
-
-
-@shared_task(name="notifications.sweep_outbox")
-def sweep_outbox() -> int:
-    """Requeue emails whose sender died mid-send (their lease ran out)."""
-    return delivery.sweep()

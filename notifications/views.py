@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from directory import permissions
 from directory.models import Membership, User
-from notifications import delivery, services, tokens
+from notifications import services
 from notifications.forms import DeliveryFilterForm, PreferenceForm
-from notifications.models import OutgoingEmail
+from outbox import delivery
+from outbox.models import OutgoingEmail
 
 
 @login_required
@@ -38,7 +39,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what the link does and a button; POST (the button, or a mail provider's one-click
     request) switches that email off. No sign-in needed: the link itself is signed."""
     try:
-        user_id, topic = tokens.read(token)
+        user_id, topic = services.read_unsubscribe_token(token)
         user = User.objects.get(pk=user_id, is_active=True)
     except (signing.BadSignature, User.DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
@@ -49,7 +50,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "notifications/unsubscribe.html",
-        {"what": tokens.TOPICS[topic], "done": done, "email": user.email, "token": token},
+        {"what": services.UNSUBSCRIBE_TOPICS[topic], "done": done, "email": user.email, "token": token},
     )
 
 
@@ -61,7 +62,10 @@ def _staff_only(request: HttpRequest) -> None:
 @require_safe
 @login_required
 def delivery_log(request: HttpRequest) -> HttpResponse:
-    """Every email the system wrote, newest first, with why a failed one failed."""
+    """Every email the system wrote, newest first, with why a failed one failed.
+
+    Here rather than in the outbox it shows: who is staff, and who belongs to a jurisdiction, are
+    directory's to say, and the outbox sits below directory."""
     _staff_only(request)
     form = DeliveryFilterForm(request.GET or None)
     # The log shows neither the bodies nor the built message; 50 rows of them would be megabytes.

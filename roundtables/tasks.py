@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from outbox.tasks import deliver_outbox
 from roundtables.services import events
 
 
@@ -13,7 +14,5 @@ def scan_event_reminders() -> int:
     """Queue the week-before reminders of registered attendees, then try to deliver them."""
     queued = len(events.queue_event_reminders())
     if queued:
-        from notifications.tasks import deliver_outbox
-
         deliver_outbox.delay()
     return queued

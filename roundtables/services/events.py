@@ -25,8 +25,8 @@ from actionplan.models import Dimension
 from config.text import is_blank
 from directory import permissions
 from directory.models import Association, Jurisdiction, Membership, User, validate_timezone
-from notifications import emails
-from notifications.models import OutgoingEmail
+from outbox import emails
+from outbox.models import OutgoingEmail
 from roundtables import eventtime, ics
 from roundtables.models import AgendaSession, Attendance, Roundtable
 

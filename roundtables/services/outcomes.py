@@ -28,16 +28,16 @@ from actionplan.models import Dimension, Item, ItemSide, Plan
 from config.text import is_blank
 from directory import permissions
 from directory.models import Jurisdiction, Membership, User
-from notifications import emails
-from notifications.models import OutgoingEmail
+from outbox import emails
+from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Outcome, OutcomeProposal, Recommendation, Roundtable
 
 # Days after the event's last day on which the owners of an accepted outcome are asked how it goes.
 FOLLOW_UP_DAYS = (30, 60, 90)
 # How long after the event an accepted outcome is due by default (capped at the plan's end).
 DEFAULT_DUE_DAYS = 90
-# Event mail has its own kind once the events area adds it; until then it travels as a reminder.
-EMAIL_KIND = getattr(OutgoingEmail.Kind, "EVENT", OutgoingEmail.Kind.REMINDER)
+# A proposal is event mail, like the invitation to the event it came from.
+EMAIL_KIND = OutgoingEmail.Kind.EVENT
 
 
 # --- Dates ------------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ from pytest_django.live_server_helper import LiveServer
 from actionplan import services as plan_services
 from actionplan.models import ItemSide, Status
 from directory.models import Membership, User
-from notifications import delivery, emails, services, tokens
-from notifications.models import OutgoingEmail, Preference
+from notifications import services
+from notifications.models import Preference
+from outbox import delivery, emails, tokens
+from outbox.models import OutgoingEmail
 from tests import factories
 from tests.actionplan.builders import make_item, make_plan
 from tests.browser.conftest import AXE_JS, AXE_TAGS, HtmlChecker
@@ -87,7 +89,7 @@ def test_the_delivery_log_with_failed_emails_is_accessible(
     context: dict[str, Any] = {"sections": [], "count": 1}
     emails.queue(OutgoingEmail.Kind.REMINDER, user=cio, dedupe_key="a", template="reminders", context=context)
     delivery.deliver(delivery.claim())
-    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.backends.RefusingBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.outbox.backends.RefusingBackend"}}
     emails.queue(OutgoingEmail.Kind.DIGEST, user=cpo, dedupe_key="b", template="reminders", context=context)
     delivery.deliver(delivery.claim())
     User.objects.filter(pk=cio.pk).update(email="not-an-address")

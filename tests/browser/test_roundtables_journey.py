@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from actionplan.models import Item
 from directory.models import Membership
-from notifications.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, OutcomeProposal, Roundtable
 from tests import factories
 from tests.actionplan.builders import make_plan

@@ -24,7 +24,8 @@ from actionplan import services as plan_services
 from actionplan.models import Comment, ItemSide
 from directory.models import Membership, User
 from notifications import tasks
-from notifications.models import OutgoingEmail, Preference, ReminderSent
+from notifications.models import Preference, ReminderSent
+from outbox.models import OutgoingEmail
 from tests import factories
 from tests.integration.builders import Idaho, make_digests_due, working_hours_from, zone_at_local_hour
 from tests.integration.harness import (

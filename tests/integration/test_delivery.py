@@ -15,8 +15,9 @@ from django.utils.html import escape
 
 from actionplan import services as plan_services
 from directory.models import Membership
-from notifications import delivery, emails, services, tasks
-from notifications.models import OutgoingEmail
+from notifications import services
+from outbox import delivery, emails, tasks
+from outbox.models import OutgoingEmail
 from tests import factories
 from tests.integration.builders import Idaho, make_digests_due, working_hours_from
 from tests.integration.harness import RedisServer, SmtpSink, Worker, wait_until
@@ -93,7 +94,7 @@ def test_an_invitation_arrives_with_its_calendar_attached_also_when_resent(
         dedupe_key="reminders:older",
         template="reminders",
         context=ONE_ITEM,
-        unsubscribe_topic="reminders",
+        unsubscribe_url=services.unsubscribe_url(idaho.cio, "reminders"),
     )
     assert invitation is not None and older is not None
     OutgoingEmail.objects.filter(pk=older.pk).update(raw_message=None)

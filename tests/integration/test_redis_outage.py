@@ -15,8 +15,10 @@ from kombu.exceptions import OperationalError
 
 from actionplan.models import Comment, ItemSide, Update
 from directory.models import User
-from notifications import services, tasks
-from notifications.models import OutgoingEmail, ReminderSent
+from notifications import services
+from notifications.models import ReminderSent
+from outbox import tasks
+from outbox.models import OutgoingEmail
 from tests.factories import PASSWORD
 from tests.integration.builders import Idaho, working_hours_from
 from tests.integration.harness import RedisServer, SmtpSink, Worker, wait_until

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 
 from actionplan.models import Item, ItemSide, Plan
 from directory.models import User
-from notifications import delivery
-from notifications.models import OutgoingEmail
+from outbox import delivery
+from outbox.models import OutgoingEmail
 from tests.actionplan.builders import make_item
 
 SITE_URL = "https://jointplan.example.org"

@@ -15,7 +15,8 @@ from actionplan import services as plan_services
 from actionplan.models import ItemSide, Status
 from directory.models import Membership, User
 from notifications import services
-from notifications.models import OutgoingEmail, Preference
+from notifications.models import Preference
+from outbox.models import OutgoingEmail
 from tests import factories
 from tests.actionplan.builders import first_dimension, make_item, make_plan
 from tests.notifications.helpers import (

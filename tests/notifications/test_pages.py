@@ -17,9 +17,11 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import Membership, User
-from notifications import emails, services, tokens
+from notifications import services
 from notifications.forms import PreferenceForm
-from notifications.models import OutgoingEmail, Preference, ReminderSent
+from notifications.models import Preference, ReminderSent
+from outbox import emails, tokens
+from outbox.models import OutgoingEmail
 from tests import factories
 from tests.notifications.helpers import NOW, WEDNESDAY, State, at, days, deliver_all, html_of
 
@@ -248,7 +250,7 @@ def log_rows(idaho: State, settings: Settings) -> dict[str, OutgoingEmail]:
         context={"sections": [], "count": 1},
     )
     deliver_all()
-    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.backends.RefusingBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.outbox.backends.RefusingBackend"}}
     refused = emails.queue(
         OutgoingEmail.Kind.DIGEST,
         user=montana,

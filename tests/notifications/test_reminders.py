@@ -16,8 +16,10 @@ from time_machine import TimeMachineFixture
 from actionplan import services as plan_services
 from actionplan.models import Item, ItemSide, Status
 from directory.models import Membership, User
-from notifications import delivery, emails, services
-from notifications.models import OutgoingEmail, ReminderSent
+from notifications import services
+from notifications.models import ReminderSent
+from outbox import delivery, emails
+from outbox.models import OutgoingEmail
 from tests import factories
 from tests.actionplan.builders import make_item, make_plan
 from tests.notifications.helpers import (

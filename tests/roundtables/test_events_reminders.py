@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import Jurisdiction, User
-from notifications.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
 from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event

@@ -14,8 +14,8 @@ from time_machine import TimeMachineFixture
 
 from actionplan.models import Dimension
 from directory.models import Jurisdiction, User
-from notifications import delivery
-from notifications.models import OutgoingEmail
+from outbox import delivery
+from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
 from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event

@@ -12,7 +12,7 @@ from time_machine import TimeMachineFixture
 
 from actionplan.models import Activity, Dimension, Item, ItemSide, Plan
 from directory.models import Jurisdiction, User
-from notifications.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Outcome, OutcomeProposal, Roundtable
 from roundtables.services import outcomes as services
 from tests import factories

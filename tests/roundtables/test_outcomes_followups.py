@@ -17,7 +17,8 @@ from actionplan import services as plan_services
 from actionplan.models import Item, Status
 from directory.models import Membership, User
 from notifications import services as notifications
-from notifications.models import OutgoingEmail, ReminderSent
+from notifications.models import ReminderSent
+from outbox.models import OutgoingEmail
 from roundtables.models import OutcomeProposal
 from roundtables.services import outcomes as services
 from tests import factories

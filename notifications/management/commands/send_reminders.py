@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from notifications import delivery, services
+from notifications import services
 from notifications.management.commands import _common
+from outbox import delivery
 
 
 class Command(BaseCommand):

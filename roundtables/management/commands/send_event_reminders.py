@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from notifications import delivery
 from notifications.management.commands import _common
+from outbox import delivery
 from roundtables.services import events
 
 

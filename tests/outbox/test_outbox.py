@@ -20,11 +20,13 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import User
-from notifications import delivery, emails, services
-from notifications.models import OutgoingEmail, Preference
+from notifications import services
+from notifications.models import Preference
+from outbox import delivery, emails
+from outbox.models import OutgoingEmail
 from tests import factories
-from tests.notifications.backends import RecordingSmtpBackend
 from tests.notifications.helpers import NOW, SITE_URL, WEDNESDAY, State, at, days, deliver_all, html_of, rows_for
+from tests.outbox.backends import RecordingSmtpBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -40,19 +42,19 @@ def queue_one(user: User, key: str = "test:1") -> OutgoingEmail | None:
         dedupe_key=key,
         template="reminders",
         context={"sections": [{"title": "Due in 7 days", "entries": []}], "count": 1},
-        unsubscribe_topic="reminders",
+        unsubscribe_url=services.unsubscribe_url(user, "reminders"),
     )
 
 
 def use_mail_server(settings: Settings, backend: str) -> None:
-    settings.MAILERS = {"default": {"BACKEND": f"tests.notifications.backends.{backend}"}}
+    settings.MAILERS = {"default": {"BACKEND": f"tests.outbox.backends.{backend}"}}
 
 
 @pytest.fixture
 def smtp_sent(settings: Settings) -> Iterator[list[tuple[str, list[str], bytes]]]:
     """Delivery through Django's SMTP backend (the stored-bytes path) over a pretend connection."""
     settings.MAILERS = {
-        "default": {"BACKEND": "tests.notifications.backends.RecordingSmtpBackend", "OPTIONS": {"host": "127.0.0.1"}}
+        "default": {"BACKEND": "tests.outbox.backends.RecordingSmtpBackend", "OPTIONS": {"host": "127.0.0.1"}}
     }
     RecordingSmtpBackend.sent = []
     yield RecordingSmtpBackend.sent
@@ -150,6 +152,61 @@ def test_an_invalid_address_is_stored_as_failed_and_the_scan_carries_on(
     assert message.subject == "Joint Plan: 1 item needs you"
     assert "Contract register" in message.body
     assert "Contract register" in html_of(message)
+
+
+def queue_to_address(address: str, *, key: str = "invite:guest", tz: str | None = None) -> OutgoingEmail | None:
+    """An email to someone with no account: only an address (and maybe their zone)."""
+    return emails.queue(
+        OutgoingEmail.Kind.EVENT,
+        to_address=address,
+        tz=tz,
+        dedupe_key=key,
+        template="reminders",
+        context={"sections": [{"title": "Due in 7 days", "entries": []}], "count": 1},
+    )
+
+
+def test_an_email_to_a_bare_address_is_written_in_the_default_zone_and_delivered(
+    settings: Settings, clock: TimeMachineFixture, outbox: list[EmailMessage]
+) -> None:
+    settings.DEFAULT_USER_TZ = "America/Chicago"
+
+    row = queue_to_address("guest@idaho.example")
+
+    assert row is not None
+    assert (row.recipient_id, row.to_address, row.status) == (None, "guest@idaho.example", Status.QUEUED)
+    assert "Times are shown in your time zone, America/Chicago." in row.body_text
+    assert "Times are shown in your time zone, America/Chicago." in row.body_html
+    assert "List-Unsubscribe" not in row.headers
+    assert deliver_all().sent == 1
+    (message,) = outbox
+    assert message.to == ["guest@idaho.example"]
+    assert message.subject == "Joint Plan: 1 item needs you"
+    assert "Due in 7 days" in message.body
+    assert "Due in 7 days" in html_of(message)
+
+
+def test_an_email_to_a_bare_address_is_written_in_the_zone_it_is_given(clock: TimeMachineFixture) -> None:
+    row = queue_to_address("guest@hawaii.example", tz="Pacific/Honolulu")
+
+    assert row is not None
+    assert "Times are shown in your time zone, Pacific/Honolulu." in row.body_text
+    assert "Times are shown in your time zone, Pacific/Honolulu." in row.body_html
+
+
+def test_an_invalid_bare_address_is_stored_as_failed_with_the_reason(clock: TimeMachineFixture) -> None:
+    row = queue_to_address("not-an-address")
+
+    assert row is not None
+    assert (row.status, row.recipient_id) == (Status.FAILED, None)
+    assert row.last_error == "No valid email address for not-an-address."
+
+
+def test_an_email_needs_a_user_or_an_address() -> None:
+    with pytest.raises(ValueError, match="a user or a to_address"):
+        emails.queue(OutgoingEmail.Kind.EVENT, dedupe_key="nobody", template="reminders", context={})
+
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_a_missing_template_fails_that_email_with_the_reason(idaho: State) -> None:

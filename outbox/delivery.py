@@ -31,8 +31,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from notifications import emails
-from notifications.models import OutgoingEmail
+from outbox import emails
+from outbox.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 Status = OutgoingEmail.Status
@@ -134,8 +134,8 @@ def _mark(row: OutgoingEmail, **fields: object) -> None:
 # and every dead entry of the batches before) and filters by id. `IS TRUE` keeps the check off
 # that index, so the row is found by its primary key.
 MARK_SENT = (
-    "UPDATE notifications_outgoingemail SET status = %s, sent_at = %s, last_error = '', lease_expires_at = NULL"
-    " WHERE id = %s AND (status = %s) IS TRUE"
+    f"UPDATE {OutgoingEmail._meta.db_table} SET status = %s, sent_at = %s, last_error = '',"  # noqa: S608 - a table name, no input
+    " lease_expires_at = NULL WHERE id = %s AND (status = %s) IS TRUE"
 )
 
 

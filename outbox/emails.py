@@ -12,7 +12,7 @@ import email.policy
 import hashlib
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -21,19 +21,33 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.shortcuts import resolve_url
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import User
-from notifications import tokens
-from notifications.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
 
+class Recipient(Protocol):
+    """A person with an account, as the outbox sees them: the user model (settings.AUTH_USER_MODEL)
+    read through the three attributes mail needs. A protocol rather than an import, because the
+    outbox sits below the app that defines users."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def tz(self) -> str: ...
+
+
 def absolute(path: str) -> str:
+    """A link in an email: the site's own address in front of a path."""
     return f"{settings.SITE_URL}{path}"
 
 
@@ -45,10 +59,14 @@ def message_id_for(dedupe_key: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def render(name: str, *, user: User, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of an email, rendered in the recipient's own time zone."""
-    with timezone.override(ZoneInfo(user.tz)):
-        full = {"user": user, "site_url": settings.SITE_URL, **context}
+def render(
+    name: str, *, context: dict[str, Any], user: Recipient | None = None, tz: str | None = None
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of an email, rendered in the recipient's own time zone: `tz` if
+    given, else the user's, else settings.DEFAULT_USER_TZ (a bare address has no zone of its own)."""
+    zone = tz or (user.tz if user is not None else settings.DEFAULT_USER_TZ)
+    with timezone.override(ZoneInfo(zone)):
+        full = {"user": user, "recipient_tz": zone, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"emails/{name}/subject.txt", full).split())
         text = render_to_string(f"emails/{name}/body.txt", full)
         html = render_to_string(f"emails/{name}/body.html", full)
@@ -152,14 +170,21 @@ def raw_message(row: OutgoingEmail) -> bytes:
 def queue(
     kind: str,
     *,
-    user: User,
     dedupe_key: str,
     template: str,
     context: dict[str, Any],
-    unsubscribe_topic: str | None = None,
+    user: Recipient | None = None,
+    to_address: str | None = None,
+    tz: str | None = None,
+    unsubscribe_url: str | None = None,
     attachments: Sequence[tuple[str, str, str]] | None = None,
 ) -> OutgoingEmail | None:
     """Write one email to the outbox, in the caller's transaction. None if that key was queued before.
+
+    The recipient is a `user` (their address and time zone) or a bare `to_address` (someone with
+    no account yet, rendered in `tz` or settings.DEFAULT_USER_TZ); `to_address` and `tz` also
+    override a user's own. `unsubscribe_url` (recurring mail) becomes RFC 8058's List-Unsubscribe
+    headers and the footer's link; the feature that offers unsubscribing builds it.
 
     `attachments` are `(filename, content, mimetype)` text files, e.g. an event's
     `("event.ics", ics, "text/calendar; method=REQUEST")`. The message is built here, once, and
@@ -168,38 +193,43 @@ def queue(
     A bad address or a template error does not raise: the row is stored as failed with the
     reason, so one broken email never stops a batch and staff can see it in the delivery log.
     """
+    if user is None and to_address is None:
+        raise ValueError("an email needs a user or a to_address")  # a programming error, not input
     if OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    row = OutgoingEmail(kind=kind, recipient=user, to_address=user.email, dedupe_key=dedupe_key)
+    address = to_address if to_address is not None else user.email if user is not None else ""
+    who = str(user) if user is not None else address
+    row = OutgoingEmail(kind=kind, to_address=address, dedupe_key=dedupe_key)
+    if user is not None:
+        row.recipient_id = user.pk
     row.message_id = message_id_for(dedupe_key)
     headers: dict[str, str] = {}
-    if unsubscribe_topic:
-        link = absolute(reverse("notifications:unsubscribe", args=[tokens.make(user, unsubscribe_topic)]))
-        headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        context = {**context, "unsubscribe_url": link}
-    context = {**context, "preferences_url": absolute(reverse("notifications:preferences"))}
+    if unsubscribe_url:
+        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        context = {**context, "unsubscribe_url": unsubscribe_url}
+    context = {**context, "preferences_url": absolute(resolve_url(settings.EMAIL_PREFERENCES_URL))}
     row.headers = headers
     row.attachments = [
         {"filename": filename, "content": content, "mimetype": mimetype}
         for filename, content, mimetype in attachments or ()
     ]
     try:
-        validate_email(user.email)
+        validate_email(address)
     except ValidationError:
-        row.status, row.last_error = OutgoingEmail.Status.FAILED, f"No valid email address for {user}."
+        row.status, row.last_error = OutgoingEmail.Status.FAILED, f"No valid email address for {who}."
         row.subject, row.body_text = f"({kind} not sent)", ""
     else:
         try:
-            row.subject, row.body_text, row.body_html = render(template, user=user, context=context)
+            row.subject, row.body_text, row.body_html = render(template, user=user, tz=tz, context=context)
         except (TemplateSyntaxError, TemplateDoesNotExist, LookupError, ValueError, TypeError, AttributeError) as error:
-            logger.exception("email %s for user %s failed to render", template, user.pk)
+            logger.exception("email %s for %s failed to render", template, _log_name(user, dedupe_key))
             row.status, row.last_error = OutgoingEmail.Status.FAILED, f"Template error: {error}"
             row.subject, row.body_text = f"({kind} not rendered)", ""
         else:
             try:
                 row.raw_message = raw_message(row)
             except (LookupError, ValueError, TypeError) as error:  # e.g. an attachment of a type we do not send
-                logger.exception("email %s for user %s could not be built", template, user.pk)
+                logger.exception("email %s for %s could not be built", template, _log_name(user, dedupe_key))
                 row.status, row.last_error = OutgoingEmail.Status.FAILED, f"Message error: {error}"
                 row.subject, row.body_text, row.body_html = f"({kind} not built)", "", ""
     try:
@@ -208,3 +238,9 @@ def queue(
     except IntegrityError:
         return None
     return row
+
+
+def _log_name(user: Recipient | None, dedupe_key: str) -> str:
+    """Who an email was for, in a log line, without an address (logs need not hold them): the user
+    by id, or for a bare address the row's dedupe key."""
+    return f"user {user.pk}" if user is not None else f"the email {dedupe_key}"
