@@ -25,8 +25,8 @@ app.conf.beat_schedule = {
     # mentions) and queue one combined email per person.
     "scan-reminders": {"task": "notifications.scan_reminders", "schedule": 5 * 60},
     # Remind each registered attendee of a roundtable once, in the week before it starts, in their
-    # waking hours (twin: manage.py send_event_reminders).
-    "scan-event-reminders": {"task": "roundtables.scan_event_reminders", "schedule": 5 * 60},
+    # working hours (twin: manage.py send_event_reminders).
+    "scan-event-reminders": {"task": "notifications.scan_event_reminders", "schedule": 5 * 60},
     # Queue the weekly digests whose next_digest_at has passed.
     "queue-digests": {"task": "notifications.queue_digests", "schedule": 5 * 60},
     # Deliver the outbox: also catches anything queued while Redis or the worker was away.

@@ -2,8 +2,9 @@
 
 Periodic scans find what is due and claim it in the database; each may run twice, late or at the
 same time as another with no extra effect (dedupe keys and ReminderSent are unique). Nobody gets
-an email at 3 a.m.: reminders go out in the recipient's working hours, digests at the hour they
-chose, both computed in their own time zone.
+an email at 3 a.m.: reminders go out in the recipient's working hours (WORKING_HOURS, the one rule
+every scan uses, event reminders included), digests at the hour they chose, both computed in
+their own time zone.
 """
 
 from __future__ import annotations
@@ -32,9 +33,14 @@ from outbox.models import OutgoingEmail
 from roundtables.models import OutcomeProposal
 from roundtables.services.outcomes import FOLLOW_UP_DAYS, follow_up_dates
 
-# Working hours for reminders, in the recipient's zone: weekdays 08:00–18:00. Mentions are more
-# urgent and may arrive 07:00–21:00 on any day. Nothing is sent at night.
-REMINDER_HOURS = (8, 18)
+# When reminders reach people: one rule for every scan (items due, overdue and stale, sign-offs,
+# roundtable follow-ups and event reminders), on the recipient's own clock. Weekdays 08:00 to
+# 18:00: these are work emails to state officials, read at their desks, so a reminder that falls
+# due at night or at a weekend waits for the next working morning (each scan looks back over a
+# window, so waiting delays a reminder, never loses it; an event reminder's week-long window always
+# holds five working days). The one exception is a mention, someone waiting on an answer: 07:00
+# to 21:00 on any day. Nothing is sent at night.
+WORKING_HOURS = (8, 18)
 MENTION_HOURS = (7, 21)
 MENTION_LOOKBACK = datetime.timedelta(days=3)
 # A change one office made that asks something of the other (see _collect_change_facts) is told
@@ -175,11 +181,21 @@ class Fact:
 
 @dataclass
 class ReminderBatch:
+    """What one person is told in one email: `facts`, one heading per item, and `covered`, the facts
+    about those same items that a more specific heading already tells (recorded as told with it)."""
+
     user: User
     facts: list[Fact] = field(default_factory=list)
+    covered: list[Fact] = field(default_factory=list)
 
 
 SECTION_ORDER = ["reminders_mention", "reminders_sign_off", "reminders_overdue", "reminders_due", "reminders_stale"]
+# One email names an item under one heading. When several facts about the same item are new for
+# someone at once, the most specific kind of fact (first here) is told and the others are covered
+# by it: a person's words, then a counterpart's request to sign, then a roundtable's follow-up,
+# then dates, then silence. Every entry still shows the item's due date, and a follow-up already
+# asks for the update a "no update for a while" reminder would.
+HEADING_PRECEDENCE = ("mention", "resign", "shared", "signoff", "followup", "overdue", "due", "stale")
 
 
 def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
@@ -416,11 +432,13 @@ def _collect_follow_up_facts(
         add(owner, fact)
 
 
-def _in_hours(now: datetime.datetime, tz: str, topic: str) -> bool:
+def in_working_hours(now: datetime.datetime, tz: str, *, topic: str = "") -> bool:
+    """Whether a reminder on `topic` (a Preference field; none for an event reminder) may reach
+    someone whose zone is `tz` at `now`: the one working-hours rule (see WORKING_HOURS)."""
     here = local(now, tz)
     if topic == "reminders_mention":
         return MENTION_HOURS[0] <= here.hour < MENTION_HOURS[1]
-    return here.weekday() < 5 and REMINDER_HOURS[0] <= here.hour < REMINDER_HOURS[1]
+    return here.weekday() < 5 and WORKING_HOURS[0] <= here.hour < WORKING_HOURS[1]
 
 
 def pending_reminders(now: datetime.datetime) -> list[ReminderBatch]:
@@ -435,7 +453,7 @@ def pending_reminders(now: datetime.datetime) -> list[ReminderBatch]:
         pref = prefs.get(user_id) or Preference(user=batch.user)
         facts = [
             f for f in batch.facts
-            if pref.wants(f.topic) and (user_id, f.key) not in told and _in_hours(now, batch.user.tz, f.topic)
+            if pref.wants(f.topic) and (user_id, f.key) not in told and in_working_hours(now, batch.user.tz, topic=f.topic)
         ]  # fmt: skip
         if facts:
             kept.append(ReminderBatch(user=batch.user, facts=facts))
@@ -446,8 +464,26 @@ def pending_reminders(now: datetime.datetime) -> list[ReminderBatch]:
         for fact in batch.facts:
             fact.item = items[fact.item]
         batch.facts.sort(key=lambda f: (SECTION_ORDER.index(f.topic), f.item.due_on, f.key))
-        batch.facts = list({f.key: f for f in batch.facts}.values())
+        batch.facts, batch.covered = _one_heading_per_item(list({f.key: f for f in batch.facts}.values()))
     return kept
+
+
+def _fact_kind(fact: Fact) -> str:
+    """The kind of a fact, from its key (`due7:<item>:<date>` is "due", `followup30:<item>` is
+    "followup"): what HEADING_PRECEDENCE ranks."""
+    return fact.key.split(":", 1)[0].rstrip("0123456789")
+
+
+def _one_heading_per_item(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """(told, covered): of the facts about each item, those of its most specific kind are told,
+    in their order; the rest are covered by them."""
+    rank = {kind: n for n, kind in enumerate(HEADING_PRECEDENCE)}
+    best: dict[int, int] = {}
+    for fact in facts:
+        best[fact.item.pk] = min(best.get(fact.item.pk, len(rank)), rank[_fact_kind(fact)])
+    told = [f for f in facts if rank[_fact_kind(f)] == best[f.item.pk]]
+    covered = [f for f in facts if rank[_fact_kind(f)] != best[f.item.pk]]
+    return told, covered
 
 
 def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBatch]:
@@ -455,7 +491,7 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
     now = now or timezone.now()
     queued = []
     for batch in pending_reminders(now):
-        keys = sorted(f.key for f in batch.facts)
+        keys = sorted(f.key for f in [*batch.facts, *batch.covered])
         digest = hashlib.sha256("|".join(keys).encode()).hexdigest()[:20]
         try:
             with transaction.atomic():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications import services
+from notifications import event_reminders, services
 from outbox.tasks import TASK_BUDGET_SECONDS, deliver_outbox
 
 
@@ -23,6 +23,15 @@ def queue_digests() -> int:
     """Queue the weekly digests that have fallen due (each person's own day and hour)."""
     # Bounded well inside the task time limit; the next run (every 5 minutes) continues the work.
     queued = len(services.queue_digests(seconds=TASK_BUDGET_SECONDS))
+    if queued:
+        deliver_outbox.delay()
+    return queued
+
+
+@shared_task(name="notifications.scan_event_reminders")
+def scan_event_reminders() -> int:
+    """Queue the week-before reminders of registered event attendees, then try to deliver them."""
+    queued = len(event_reminders.queue_event_reminders())
     if queued:
         deliver_outbox.delay()
     return queued

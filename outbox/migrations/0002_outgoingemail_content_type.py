@@ -5,20 +5,22 @@
 # left for `manage.py remove_stale_contenttypes`, rather than deleted here with what hangs on it.
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def _move(apps, schema_editor, *, source, target):
+def _move(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor, *, source: str, target: str) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     types = ContentType.objects.using(schema_editor.connection.alias)
     if not types.filter(app_label=target, model="outgoingemail").exists():
         types.filter(app_label=source, model="outgoingemail").update(app_label=target)
 
 
-def to_outbox(apps, schema_editor):
+def to_outbox(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _move(apps, schema_editor, source="notifications", target="outbox")
 
 
-def back_to_notifications(apps, schema_editor):
+def back_to_notifications(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _move(apps, schema_editor, source="outbox", target="notifications")
 
 

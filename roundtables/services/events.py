@@ -1,6 +1,6 @@
 """Services: events. Creating and editing roundtables, task forces and workshops, their agenda,
-invitations (with their emails), registration for each office, attendance, and the reminders
-that registered attendees get the week before.
+invitations (with their emails), registration for each office, attendance, and the reminder email
+registered attendees get the week before (when it goes out is notifications' scan to decide).
 
 Who may call which function is decided in directory/permissions.py; each function checks it
 again, so a view that forgot cannot let a write through. Rule violations come back as
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,10 +33,6 @@ Status = Attendance.Status
 SIDE_NAMES = {Side.CIO: "CIO", Side.CPO: "CPO"}
 # Staff mark each invited office as one of these once the event has started.
 ATTENDANCE_MARKS = (Status.ATTENDED, Status.ABSENT)
-# A registered attendee's reminder is queued during the week before the start, in their own
-# waking hours (07:00 to 21:00 where they are, any day: an event may be on a Monday morning).
-REMINDER_LEAD = datetime.timedelta(days=7)
-REMINDER_HOURS = (7, 21)
 
 
 # --- Events --------------------------------------------------------------------------------------
@@ -396,69 +390,31 @@ def record_attendance(
 # --- Reminders -----------------------------------------------------------------------------------
 
 
-@dataclass
-class EventReminder:
-    """One reminder to send: the registered office and the person to tell."""
-
-    attendance: Attendance
-    user: User
-
-    @property
-    def dedupe_key(self) -> str:
-        return f"event-reminder:{self.attendance.roundtable_id}:{self.user.pk}"
+def reminder_key(roundtable_id: int, user_id: int) -> str:
+    """The dedupe key of one person's reminder of one event: it is sent once, however often (or
+    concurrently) the scan runs."""
+    return f"event-reminder:{roundtable_id}:{user_id}"
 
 
-def _awake(now: datetime.datetime, tz: str) -> bool:
-    return REMINDER_HOURS[0] <= now.astimezone(ZoneInfo(tz)).hour < REMINDER_HOURS[1]
-
-
-def pending_event_reminders(*, now: datetime.datetime) -> list[EventReminder]:
-    """Registered offices whose event starts within the week, not reminded before, whose person
-    is awake now. The attendee is told; for a name without an account, whoever registered it."""
-    rows = (
-        Attendance.objects.filter(
-            status=Status.REGISTERED, roundtable__starts_at__gt=now, roundtable__starts_at__lte=now + REMINDER_LEAD
-        )
-        .select_related("roundtable", "jurisdiction", "attendee", "registered_by")
-        .order_by("roundtable__starts_at", "jurisdiction__name", "side")
-    )
-    found: dict[str, EventReminder] = {}
-    for row in rows:
-        person = row.attendee or row.registered_by
-        if person is None or not person.is_active or not _awake(now, person.tz):
-            continue
-        reminder = EventReminder(attendance=row, user=person)
-        found.setdefault(reminder.dedupe_key, reminder)
-    sent = set(
-        OutgoingEmail.objects.filter(dedupe_key__in=list(found)).values_list("dedupe_key", flat=True)
-    )  # one query, so a scan every few minutes renders nothing it sent before
-    return [r for key, r in found.items() if key not in sent]
-
-
-def queue_event_reminders(*, now: datetime.datetime | None = None) -> list[OutgoingEmail]:
-    """Queue the week-before reminder of every registered attendee whose event is close; each
-    person is reminded once per event, however often (or concurrently) the scan runs.
+def queue_event_reminder(attendance: Attendance, *, user: User) -> OutgoingEmail | None:
+    """The reminder a registered office's attendee (or, for a name without an account, whoever
+    registered it) gets before the event, with its .ics. notifications.event_reminders decides
+    when; None if this person was reminded of this event before.
 
     It carries no unsubscribe link: it is one message about an event the office signed up for,
     not recurring mail; answering "will not attend" on the event page is how to stop it."""
-    now = now or timezone.now()
-    queued = []
-    for reminder in pending_event_reminders(now=now):
-        row = reminder.attendance
-        context = _email_context(row.roundtable, reminder.user) | {
-            "attendance": row,
-            "jurisdiction": row.jurisdiction,
-            "office": SIDE_NAMES[Side(row.side)],
-            "is_attendee": row.attendee_id == reminder.user.pk,
-        }
-        email = emails.queue(
-            OutgoingEmail.Kind.EVENT,
-            user=reminder.user,
-            dedupe_key=reminder.dedupe_key,
-            template="event_reminder",
-            context=context,
-            attachments=[_calendar_attachment(row.roundtable, reminder.user)],
-        )
-        if email is not None:
-            queued.append(email)
-    return queued
+    roundtable = attendance.roundtable
+    context = _email_context(roundtable, user) | {
+        "attendance": attendance,
+        "jurisdiction": attendance.jurisdiction,
+        "office": SIDE_NAMES[Side(attendance.side)],
+        "is_attendee": attendance.attendee_id == user.pk,
+    }
+    return emails.queue(
+        OutgoingEmail.Kind.EVENT,
+        user=user,
+        dedupe_key=reminder_key(attendance.roundtable_id, user.pk),
+        template="event_reminder",
+        context=context,
+        attachments=[_calendar_attachment(roundtable, user)],
+    )

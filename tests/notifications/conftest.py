@@ -15,6 +15,7 @@ from directory.models import Membership
 from tests import factories
 from tests.actionplan.builders import make_plan
 from tests.notifications.helpers import NOW, SITE_URL, State
+from tests.roundtables.conftest import people  # noqa: F401 - the event personas, for the event reminder tests
 
 Role = Membership.Role
 

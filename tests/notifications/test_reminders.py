@@ -281,6 +281,26 @@ def test_several_facts_for_one_person_travel_in_one_email_most_urgent_first(
         assert positions == sorted(positions), part
 
 
+def test_an_item_with_several_new_facts_is_named_once_under_the_most_specific(
+    idaho: State, outbox: list[EmailMessage]
+) -> None:
+    item = idaho.item(side=ItemSide.JOINT, due_on=WEDNESDAY - days(3), title="Shared services inventory")
+    plan_services.add_comment(item, author=idaho.cpo, body="@dana can you post where this stands?")
+
+    batches = services.queue_reminders(now=NOW)
+
+    dana = next(b for b in batches if b.user == idaho.cio)
+    assert [(f.title, f.item) for f in dana.facts] == [("You were mentioned", item)]
+    assert [f.title for f in dana.covered] == ["Overdue"]
+    assert told(idaho.cio) == sorted([f"mention:{item.comments.get().pk}", f"overdue:{item.pk}:2026-W50"])
+    deliver_all()
+    (message,) = delivered_to(outbox, idaho.cio)
+    for part in (message.body, html_of(message)):
+        assert "You were mentioned" in part
+        assert "Overdue" not in part
+        assert part.count("Shared services inventory") == 1
+
+
 def test_a_person_with_roles_in_two_states_gets_one_email_for_both_plans(
     idaho: State, outbox: list[EmailMessage]
 ) -> None:

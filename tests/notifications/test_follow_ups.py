@@ -14,7 +14,7 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from actionplan import services as plan_services
-from actionplan.models import Item, Status
+from actionplan.models import Item, Plan, Status
 from directory.models import Membership, User
 from notifications import services as notifications
 from notifications.models import ReminderSent
@@ -134,6 +134,34 @@ def test_a_follow_up_that_fell_due_at_the_weekend_is_told_on_monday(
     scan(time_machine, at(MONDAY_AFTER_DAY_90, 10))
 
     assert f"followup90:{accepted.pk}" in follow_ups(idaho["cio"])
+
+
+def test_a_follow_up_covers_the_no_update_reminder_of_the_same_item(
+    accepted: Item, idaho: dict[str, User], time_machine: TimeMachineFixture, outbox: list[EmailMessage]
+) -> None:
+    """The item has been quiet for longer than its plan allows when its 30-day follow-up falls due:
+    one email names it once, under the follow-up (which asks for the same update), and the quiet
+    spell counts as told, so it does not come back alone in the next scan."""
+    Plan.objects.filter(pk=accepted.plan_id).update(stale_after_days=14)
+
+    batches = scan(time_machine, at(DAY_30, 10))
+
+    dana = next(b for b in batches if b.user == idaho["cio"])
+    assert [(f.key, f.title) for f in dana.facts] == [(f"followup30:{accepted.pk}", "Roundtable follow-up")]
+    assert [(f.key, f.title) for f in dana.covered] == [(f"stale:{accepted.pk}:never:2", "No update for a while")]
+    deliver_all()
+    message = next(m for m in outbox if m.to == ["dana@idaho.example"])
+    assert message.subject == "Joint Plan: 1 item needs you"
+    for part in (message.body, html_of(message)):
+        assert "Roundtable follow-up" in part
+        assert "No update for a while" not in part
+        assert part.count(accepted.title) == 1
+    assert sorted(ReminderSent.objects.filter(user=idaho["cio"]).values_list("key", flat=True)) == [
+        f"followup30:{accepted.pk}",
+        f"stale:{accepted.pk}:never:2",
+    ]
+    assert scan(time_machine, at(DAY_30, 10, 15)) == []
+    assert scan(time_machine, at(DAY_30 + datetime.timedelta(days=1), 10)) == []
 
 
 # --- When a follow-up is not needed ---------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The event reminder: each registered attendee is told once, in the week before the start, in
-their waking hours, with the event's time in its own zone and theirs and the .ics attached."""
+their working hours, with the event's time in its own zone and theirs and the .ics attached."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import Jurisdiction, User
+from notifications import event_reminders
 from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
@@ -49,7 +50,7 @@ def test_a_registered_attendee_is_reminded_in_the_week_before(
 ) -> None:
     roundtable, _ = registered
     time_machine.move_to(DUE, tick=False)
-    (email,) = events.queue_event_reminders(now=DUE)
+    (email,) = event_reminders.queue_event_reminders(now=DUE)
     assert email.recipient == people["cio_A"]
     assert email.dedupe_key == f"event-reminder:{roundtable.pk}:{people['cio_A'].pk}"
     assert email.kind == OutgoingEmail.Kind.EVENT
@@ -76,8 +77,25 @@ def test_no_reminder_when_it_is_not_due(
     registered: tuple[Roundtable, Attendance], time_machine: TimeMachineFixture, when: datetime.datetime
 ) -> None:
     time_machine.move_to(when, tick=False)
-    assert events.queue_event_reminders(now=when) == []
+    assert event_reminders.queue_event_reminders(now=when) == []
     assert reminders() == []
+
+
+def test_the_event_reminder_keeps_the_working_hours_of_every_reminder(
+    registered: tuple[Roundtable, Attendance], people: dict, time_machine: TimeMachineFixture
+) -> None:
+    """Weekdays 08:00 to 18:00 where the attendee is (Boise), as for every other reminder: not
+    before eight, not from six in the evening, not at the weekend."""
+    tuesday, saturday = (DAY_AFTER_DST - datetime.timedelta(days=n) for n in (6, 2))
+    for when in (local(tuesday, 7, 59, tz=BOISE), local(tuesday, 18, tz=BOISE), local(saturday, 10, tz=BOISE)):
+        time_machine.move_to(when, tick=False)
+        assert event_reminders.queue_event_reminders(now=when) == [], when
+
+    eight = local(tuesday, 8, tz=BOISE)
+    time_machine.move_to(eight, tick=False)
+    (email,) = event_reminders.queue_event_reminders(now=eight)
+
+    assert email.recipient == people["cio_A"]
 
 
 def test_no_reminder_for_an_office_that_declined_or_was_only_invited(
@@ -86,18 +104,18 @@ def test_no_reminder_for_an_office_that_declined_or_was_only_invited(
     roundtable, row = registered
     events.register(roundtable, jurisdiction=row.jurisdiction, side="cio", by=people["cio_A"], attending=False)
     time_machine.move_to(DUE, tick=False)
-    assert events.queue_event_reminders(now=DUE) == []  # the CPO office was invited, never registered
+    assert event_reminders.queue_event_reminders(now=DUE) == []  # the CPO office was invited, never registered
 
 
 def test_the_reminder_is_sent_exactly_once_however_often_the_scan_runs(
     registered: tuple[Roundtable, Attendance], people: dict, time_machine: TimeMachineFixture
 ) -> None:
     time_machine.move_to(DUE, tick=False)
-    assert len(events.queue_event_reminders(now=DUE)) == 1
-    assert events.queue_event_reminders(now=DUE) == []
+    assert len(event_reminders.queue_event_reminders(now=DUE)) == 1
+    assert event_reminders.queue_event_reminders(now=DUE) == []
     later = DUE + datetime.timedelta(days=2)
     time_machine.move_to(later, tick=False)
-    assert events.queue_event_reminders(now=later) == []
+    assert event_reminders.queue_event_reminders(now=later) == []
     assert len(reminders()) == 1
 
 
@@ -107,7 +125,7 @@ def test_a_name_without_an_account_reminds_whoever_registered_it(
     roundtable, row = registered
     events.register(roundtable, jurisdiction=row.jurisdiction, side="cpo", by=people["cpo_A"], attendee_name="Lee Park")
     time_machine.move_to(DUE, tick=False)
-    queued = {e.recipient: e for e in events.queue_event_reminders(now=DUE)}
+    queued = {e.recipient: e for e in event_reminders.queue_event_reminders(now=DUE)}
     assert set(queued) == {people["cio_A"], people["cpo_A"]}
     assert "You registered Lee Park to attend" in queued[people["cpo_A"]].body_text
 

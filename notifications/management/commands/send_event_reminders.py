@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from notifications import event_reminders
 from notifications.management.commands import _common
 from outbox import delivery
 from roundtables.services import events
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, dry_run: bool, at: str | None, **options: Any) -> None:
         now = _common.moment(at)
-        pending = events.pending_event_reminders(now=now)
+        pending = event_reminders.pending_event_reminders(now=now)
         for reminder in pending:
             row = reminder.attendance
             self.stdout.write(
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{len(pending)} people would get an event reminder at {now.isoformat()}.")
             return
-        queued = events.queue_event_reminders(now=now)
+        queued = event_reminders.queue_event_reminders(now=now)
         self.stdout.write(f"{len(queued)} event reminders queued at {now.isoformat()}.")
         if queued:
             report = delivery.deliver_due()
