@@ -1,80 +1,17 @@
-"""The Django admin for association staff: frameworks, plans and their history.
+"""The Django admin for association staff: plans, their history, and each state's adoption records.
 
-Published frameworks are read-only (states have adopted them); the activity log and updates are
-read-only for everyone, superusers included (the database refuses changes to them as well).
+The activity log and updates are read-only for everyone, superusers included (the database
+refuses changes to them as well). Items and adoption records change through the app, where each
+change is checked and recorded, so the admin shows them read-only.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest
 
-from actionplan import services
-from actionplan.models import Activity, Dimension, Framework, FrameworkItem, Item, Plan, Update
-
-
-@admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
-    list_display = ["position", "name", "slug"]
-    ordering = ["position"]
-
-
-class FrameworkItemInline(admin.TabularInline):
-    model = FrameworkItem
-    extra = 0
-    fields = ["code", "dimension", "side", "title", "description", "is_proposed_starter", "position"]
-
-    def _editable(self, obj: Framework | None) -> bool:
-        return obj is None or obj.is_editable
-
-    def has_add_permission(self, request: HttpRequest, obj: Framework | None = None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Framework | None = None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Framework | None = None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)
-
-
-@admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["title", "edition", "state", "published_at"]
-    readonly_fields = ["state", "published_at"]
-    inlines = [FrameworkItemInline]
-    actions = ["publish"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Framework | None = None) -> bool:
-        return (obj is None or obj.is_editable) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Framework | None = None) -> bool:
-        return (obj is None or obj.is_editable) and super().has_delete_permission(request, obj)
-
-    @admin.action(description="Publish the selected draft editions")
-    def publish(self, request: HttpRequest, queryset: QuerySet[Framework]) -> None:
-        for framework in queryset:
-            try:
-                services.publish_framework(framework, by=request.user)
-            except Exception as error:  # noqa: BLE001 - shown to the admin user, one per edition
-                self.message_user(request, f"{framework}: {error}", messages.ERROR)
-            else:
-                self.message_user(request, f"{framework} is published.", messages.SUCCESS)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History: visible to staff, changeable by nobody."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from actionplan.models import Activity, Adoption, AdoptionChange, Item, Plan, Update
+from config.admin import ReadOnly, ReadOnlyAdmin
 
 
 @admin.register(Plan)
@@ -111,3 +48,32 @@ class ActivityAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "plan", "actor", "verb", "item", "field", "old_value", "new_value"]
     list_filter = ["verb"]
     list_select_related = ["plan__jurisdiction", "actor", "item"]
+
+
+class AdoptionChangeInline(ReadOnly, admin.TabularInline):
+    model = AdoptionChange
+    extra = 0
+    fields = ["created_at", "kind", "actor", "status", "summary"]
+    readonly_fields = fields
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(ReadOnlyAdmin):
+    """A state records its adoption in the app, and staff verify its evidence there."""
+
+    inlines = [AdoptionChangeInline]
+
+    list_display = ["jurisdiction", "recommendation", "status", "evidence_kind", "verified_at", "updated_at"]
+    list_filter = ["status", "evidence_kind", "recommendation__publication", "jurisdiction"]
+    search_fields = ["jurisdiction__name", "jurisdiction__code", "recommendation__text", "note"]
+    list_select_related = ["jurisdiction", "recommendation"]
+
+
+@admin.register(AdoptionChange)
+class AdoptionChangeAdmin(ReadOnlyAdmin):
+    """The history of every adoption record: who set what, who verified it."""
+
+    list_display = ["created_at", "adoption", "kind", "status", "actor"]
+    list_filter = ["kind", "status"]
+    search_fields = ["adoption__jurisdiction__name", "summary"]
+    list_select_related = ["adoption__jurisdiction", "adoption__recommendation", "actor"]

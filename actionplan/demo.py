@@ -1,4 +1,5 @@
-"""Demo people and plans for the quick start and the benchmarks (`manage.py seed_demo`).
+"""Demo people, plans and adoption records for the quick start and the benchmarks
+(`manage.py seed_demo`).
 
 Every name here is invented. The three showcase states are Idaho and Maine (whose CPO and CIO
 co-chaired the 2017 joint task force) and North Carolina (host of the 2016 roundtable). The
@@ -22,7 +23,8 @@ from django.utils import timezone
 from directory.models import Association, Jurisdiction, Membership, StaffMembership, User
 
 if TYPE_CHECKING:
-    from actionplan.models import Activity, Comment, Framework, SignOff, Update
+    from actionplan.models import Activity, Comment, SignOff, Update
+    from library.models import Framework
 
 DEMO_PASSWORD = "jointplan-demo"  # noqa: S105 - published on purpose; seed_demo runs only with DEBUG on
 DEMO_START = datetime.date(2025, 1, 6)
@@ -157,8 +159,9 @@ def seed_plans() -> int:
     """
     from actionplan import services
     from actionplan.models import Item, Plan, Status
+    from library.services import current_framework
 
-    framework = services.current_framework()
+    framework = current_framework()
     if framework is None:
         return 0
     created = 0
@@ -428,7 +431,8 @@ def _national_plan(
     each side's latest update. Updates and Activity are only ever inserted (they are append-only).
     """
     from actionplan import services
-    from actionplan.models import Activity, Comment, Dimension, Item, ItemSide, Plan, SignOff, Status, Update
+    from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status, Update
+    from library.models import Dimension
 
     members = list(Membership.objects.active().filter(jurisdiction=jurisdiction).select_related("user"))
     side_people = {
@@ -639,10 +643,10 @@ def seed_national_plans(*, weeks: int = HISTORY_WEEKS, report: Callable[[str], o
     jurisdiction draws from its own random.Random derived from SEED, whichever ones are skipped,
     so every run makes the same rows, dated relative to the moment it runs.
     """
-    from actionplan import services
     from actionplan.models import Plan
+    from library.services import current_framework
 
-    framework = services.current_framework()
+    framework = current_framework()
     if framework is None:
         report("No published framework: run 'manage.py load_reference' first. No plans created.")
         return NationalTotals(0, 0, 0, 0, 0.0)
@@ -670,3 +674,216 @@ def seed_national_plans(*, weeks: int = HISTORY_WEEKS, report: Callable[[str], o
         f"{activities:,} activity rows in {seconds:.0f} s"
     )
     return NationalTotals(plans, items, updates, activities, seconds)
+
+
+# --- Adoption ------------------------------------------------------------------------------------
+# Every status below is invented for the demo; each note says so, and every evidence link points
+# at example.org. One pattern per showcase state, read in library order (2016, 2017, 2025), so the
+# three states differ and every status appears; the last recommendation stays unadopted everywhere,
+# so the matrix's "nobody has adopted" list has something in it.
+_A, _P, _E, _N, _X = "adopted", "in_progress", "exploring", "not_started", "not_applicable"
+SHOWCASE_ADOPTION = {
+    "ID": [_A, _A, _E, _P, _P, _A, _P, _A, _E, _N, _P, _A, _P, _A, _E, _N, _X],
+    "ME": [_P, _A, _N, _E, _A, _E, _A, _A, _P, _E, _N, _P, _E, _P, _N, _X, _N],
+    "NC": [_E, _P, _X, _A, _E, _N, _P, _E, _A, _A, _E, _N, _A, _N, _P, _E, _E],
+}
+# Which framework item of a state's plan carries out which recommendation, by (publication slug, number).
+CARRIED_BY = {
+    ("nascio-2016-call-for-reform", "1"): "I5",
+    ("nascio-2016-call-for-reform", "2"): "I5",
+    ("nascio-2016-call-for-reform", "4"): "G5",
+    ("nascio-2016-call-for-reform", "5"): "I3",
+    ("it-procurement-negotiations-2017", "R1"): "T2",
+    ("it-procurement-negotiations-2017", "R2"): "G2",
+    ("it-procurement-negotiations-2017", "R3"): "T1",
+    ("it-procurement-negotiations-2017", "R4"): "I4",
+    ("it-procurement-negotiations-2017", "R6"): "T3",
+    ("it-procurement-negotiations-2017", "R7"): "I3",
+    ("nascio-2025-procurement-initiative", "1"): "G4",
+    ("nascio-2025-procurement-initiative", "2"): "I5",
+}
+EVIDENCE_KINDS = ["statute", "executive_order", "policy", "contract_clause"]
+DEMO_NOTE = "Demo record, invented for trying Joint Plan: not {place}'s actual position."
+
+
+def _demo_evidence_url(code: str, publication_slug: str, number: str) -> str:
+    return f"https://example.org/demo/{code.lower()}/{publication_slug}/{number.lower()}"
+
+
+def seed_adoption(*, scale: str) -> int:
+    """Each demo state's adoption of the recommendations; at national scale, every jurisdiction's
+    (the adoption area). Returns rows created.
+
+    The showcase states (Idaho, Maine, North Carolina) record theirs through the service, as their
+    CIO would, with linked plan items and one record each verified by NASPO staff, so the pages show
+    history. National scale adds every other jurisdiction in bulk, from a random generator seeded
+    per jurisdiction. A (jurisdiction, recommendation) pair that already has a row is left alone,
+    so a second run creates nothing; with no recommendations in the library, nothing is done."""
+    from django.db import transaction
+
+    from actionplan import adoption as adoption_services
+    from actionplan.models import Item
+    from directory.models import Jurisdiction, User
+
+    recommendations = adoption_services.recommendations_in_order()
+    if not recommendations:
+        return 0
+    created = 0
+    staff = User.objects.filter(email="staff@naspo.example").first()
+    for code, pattern in SHOWCASE_ADOPTION.items():
+        jurisdiction = Jurisdiction.objects.filter(code=code).first()
+        cio = User.objects.filter(email=f"cio@{code.lower()}.example").first()
+        if jurisdiction is None or cio is None:
+            continue
+        done = set(jurisdiction.adoptions.values_list("recommendation_id", flat=True))
+        items = {
+            item.framework_item.code: item
+            for item in Item.objects.current()
+            .filter(plan__jurisdiction=jurisdiction, framework_item__isnull=False)
+            .select_related("framework_item")
+            .order_by("plan__starts_on")
+        }
+        verified_one = jurisdiction.adoptions.filter(verified_at__isnull=False).exists()
+        with transaction.atomic():
+            for index, rec in enumerate(recommendations):
+                if rec.pk in done:
+                    continue
+                status = pattern[index % len(pattern)]
+                has_evidence = status == _A or (status == _P and index % 2 == 0)
+                carried = items.get(CARRIED_BY.get((rec.publication.slug, rec.number), ""))
+                adoption = adoption_services.record_adoption(
+                    jurisdiction,
+                    rec,
+                    by=cio,
+                    status=status,
+                    note=DEMO_NOTE.format(place=jurisdiction.name),
+                    evidence_kind=EVIDENCE_KINDS[index % len(EVIDENCE_KINDS)] if has_evidence else "",
+                    evidence_url=_demo_evidence_url(code, rec.publication.slug, rec.number) if has_evidence else "",
+                    items=[carried] if carried is not None and status in (_A, _P) else [],
+                )
+                created += 1
+                if status == _A and staff is not None and not verified_one:
+                    adoption_services.verify_adoption(adoption, by=staff)
+                    verified_one = True
+    if scale == "national":
+        created += _seed_national_adoption(recommendations)
+    return created
+
+
+def _seed_national_adoption(recommendations: list) -> int:
+    """Every jurisdiction's rows, in bulk: most recommendations recorded, older ones adopted more
+    often, about a third of adopted evidence verified; the last recommendation adopted nowhere."""
+    import datetime
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from actionplan.models import Adoption, AdoptionChange
+    from directory.models import Jurisdiction, User
+
+    staff = User.objects.filter(email="staff@nascio.example").first()
+    cios = {u.email: u for u in User.objects.filter(email__startswith="cio@", email__endswith=".example")}
+    existing = set(Adoption.objects.values_list("jurisdiction_id", "recommendation_id"))
+    now = timezone.now()
+    rows: list[Adoption] = []
+    last = len(recommendations) - 1
+    for jurisdiction in Jurisdiction.objects.order_by("code"):
+        rng = random.Random(f"adoption-demo:{jurisdiction.code}")  # noqa: S311 - demo data, not security
+        cio = cios.get(f"cio@{jurisdiction.code.lower()}.example")
+        for index, rec in enumerate(recommendations):
+            # Every draw is made for every pair, so a pair's outcome never depends on which rows
+            # exist already: a second run skips the same blanks and creates nothing.
+            blank, draw, verify_draw = rng.random(), rng.random(), rng.random()
+            when = now - datetime.timedelta(days=rng.randint(3, 400), minutes=rng.randint(0, 600))
+            if (jurisdiction.pk, rec.pk) in existing or blank < 0.1:
+                continue  # about one in ten not recorded yet
+            adopt_chance = 0 if index == last else 0.4 * (1 - index / len(recommendations))
+            cumulative = [(_A, adopt_chance), (_P, 0.2), (_E, 0.2), (_X, 0.05)]
+            status = _N
+            for candidate, chance in cumulative:
+                if draw < chance:
+                    status = candidate
+                    break
+                draw -= chance
+            adopted = status == _A
+            verified = adopted and staff is not None and verify_draw < 0.35
+            rows.append(
+                Adoption(
+                    jurisdiction=jurisdiction,
+                    recommendation=rec,
+                    status=status,
+                    note=DEMO_NOTE.format(place=jurisdiction.name),
+                    evidence_kind=EVIDENCE_KINDS[index % len(EVIDENCE_KINDS)] if adopted else "",
+                    evidence_url=_demo_evidence_url(jurisdiction.code, rec.publication.slug, rec.number)
+                    if adopted
+                    else "",
+                    verified_at=when + datetime.timedelta(days=2) if verified else None,
+                    verified_by=staff if verified else None,
+                    updated_by=cio,
+                    updated_at=when,
+                )
+            )
+    with transaction.atomic():
+        Adoption.objects.bulk_create(rows, batch_size=500)
+        saved = Adoption.objects.filter(
+            jurisdiction_id__in={r.jurisdiction_id for r in rows},
+            recommendation_id__in={r.recommendation_id for r in rows},
+        ).exclude(changes__isnull=False)
+        AdoptionChange.objects.bulk_create(
+            [
+                AdoptionChange(
+                    adoption=a,
+                    kind=AdoptionChange.Kind.RECORDED,
+                    actor_id=a.updated_by_id,
+                    status=a.status,
+                    summary=f"Status: {a.get_status_display()} (demo data)",
+                    created_at=a.updated_at,
+                )
+                for a in saved
+            ],
+            batch_size=500,
+        )
+    return len(rows)
+
+
+# Showcase items that learn from a peer's case study: (state, framework item code, case study slug).
+# Idaho's own terms and conditions carry the recommendations Maine's and North Carolina's I3 and I5
+# items answer; Idaho's I5 looks at Wisconsin's playbook.
+CITATIONS = [
+    ("ME", "I3", "idaho-terms-and-conditions"),
+    ("NC", "I5", "idaho-terms-and-conditions"),
+    ("ID", "I5", "wisconsin-it-procurement-playbook"),
+]
+
+
+def seed_citations() -> int:
+    """A few showcase items cite a case study, as their owners would add it on the item's edit form
+    (through the item service, so the item's timeline records it). An item already citing it, or a
+    missing item, person or case study, is skipped, so a second run changes nothing. Returns the
+    number of citations added."""
+    from actionplan import services
+    from actionplan.models import Item
+    from directory.models import User
+    from library.models import CaseStudy
+
+    added = 0
+    for code, item_code, slug in CITATIONS:
+        case_study = CaseStudy.objects.filter(slug=slug).first()
+        item = (
+            Item.objects.current()
+            .filter(plan__jurisdiction__code=code, framework_item__code=item_code)
+            .order_by("plan__starts_on")
+            .first()
+        )
+        if case_study is None or item is None or item.case_studies.filter(pk=case_study.pk).exists():
+            continue
+        # The office that owns the item adds it (the CIO for a joint item).
+        editor = User.objects.filter(email=f"{'cpo' if item.side == 'cpo' else 'cio'}@{code.lower()}.example").first()
+        if editor is None:
+            continue
+        services.edit_item(
+            item, by=editor, expected_version=item.version, case_studies=[*item.case_studies.all(), case_study]
+        )
+        added += 1
+    return added

@@ -1,7 +1,9 @@
-"""What states commit to and do: the national framework, each state's plan, its items and updates.
+"""What states commit to and do: each state's plan, its items and updates, and where it stands on
+each of the library's recommendations (its adoption records).
 
-Rows here change only through `actionplan.services`, which also writes the Activity log in the
-same transaction. Reads that several pages share are QuerySet methods (`.visible_to(user)`).
+Rows here change only through the services: `actionplan.services`, which also writes the Activity
+log in the same transaction, and `actionplan.adoption`, which keeps each adoption record's history.
+Reads that several pages share are QuerySet methods (`.visible_to(user)`).
 """
 
 from __future__ import annotations
@@ -18,24 +20,10 @@ from django.utils import timezone
 
 from directory import permissions
 from directory.models import Jurisdiction
+from directory.sides import Side
 
 if TYPE_CHECKING:
     from directory.models import User
-
-
-class Dimension(models.Model):
-    """One of the four dimensions of the 2016 NASPO–NASCIO action plan; every plan item sits in one."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(unique=True, help_text="Order in which the dimensions are listed.")
-    summary = models.TextField(help_text="What the dimension covers, in a sentence or two.")
-
-    class Meta:
-        ordering = ["position"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Status(models.TextChoices):
@@ -71,12 +59,8 @@ def statuses_disagree(cio_status: str | None, cpo_status: str | None) -> bool:
     return _STATUS_READING[Status(cio_status)] != _STATUS_READING[Status(cpo_status)]
 
 
-class ItemSide(models.TextChoices):
-    """Who owns an item: the CIO's office, the CPO's office, or both together."""
-
-    CIO = "cio", "CIO"
-    CPO = "cpo", "CPO"
-    JOINT = "joint", "Joint"
+# Who owns an item: the one vocabulary of sides, under the name the plan's code reads it by.
+ItemSide = Side
 
 
 class Sharing(models.TextChoices):
@@ -88,60 +72,6 @@ class Sharing(models.TextChoices):
 
 
 SHARING_ORDER = [Sharing.PRIVATE, Sharing.PEERS, Sharing.PUBLIC]
-
-
-class Framework(models.Model):
-    """An edition of the national action plan, published by association staff for states to adopt."""
-
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        SUPERSEDED = "superseded", "Superseded"
-
-    title = models.CharField(max_length=200)
-    edition = models.CharField(max_length=50, unique=True, help_text="Short label, e.g. 2016 roundtable plan.")
-    description = models.TextField(blank=True)
-    source_url = models.URLField(blank=True)
-    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
-    supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
-    )
-
-    class Meta:
-        ordering = ["-published_at", "edition"]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.edition})"
-
-    @property
-    def is_editable(self) -> bool:
-        """Only a draft may change: states have adopted what was published."""
-        return self.state == self.State.DRAFT
-
-
-class FrameworkItem(models.Model):
-    """A suggested item of a framework edition; adopting the framework copies it into a state plan."""
-
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="items")
-    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
-    code = models.CharField(max_length=10)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    side = models.CharField(max_length=5, choices=ItemSide.choices, default=ItemSide.JOINT)
-    is_proposed_starter = models.BooleanField(
-        default=True,
-        help_text="A starter item written for Joint Plan, not taken from the published plan "
-        "(the roundtable's own item list is not public).",
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["framework", "dimension__position", "position", "code"]
-        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="framework_item_code_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -157,7 +87,9 @@ class Plan(models.Model):
     period = models.CharField(max_length=20, help_text="e.g. FY2027")
     starts_on = models.DateField()
     ends_on = models.DateField()
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    framework = models.ForeignKey(
+        "library.Framework", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
     sharing = models.CharField(max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE)
     # A wider sharing level waits here until the other office agrees.
     sharing_requested = models.CharField(max_length=10, choices=Sharing.choices, blank=True)
@@ -223,10 +155,10 @@ class Item(models.Model):
         ROUNDTABLE = "roundtable", "From a roundtable outcome"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="items")
-    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="items")
+    dimension = models.ForeignKey("library.Dimension", on_delete=models.PROTECT, related_name="items")
     origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.STATE)
     framework_item = models.ForeignKey(
-        FrameworkItem, on_delete=models.PROTECT, null=True, blank=True, related_name="adopted_as"
+        "library.FrameworkItem", on_delete=models.PROTECT, null=True, blank=True, related_name="adopted_as"
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="Markdown: **bold**, *italic*, lists and links.")
@@ -241,9 +173,9 @@ class Item(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
-    recommendations = models.ManyToManyField("roundtables.Recommendation", blank=True, related_name="items")
+    recommendations = models.ManyToManyField("library.Recommendation", blank=True, related_name="items")
     case_studies = models.ManyToManyField(
-        "roundtables.CaseStudy", blank=True, related_name="items", help_text="Case studies this item learns from."
+        "library.CaseStudy", blank=True, related_name="items", help_text="Case studies this item learns from."
     )
     # The latest status each office reported: kept by post_update so lists can show disagreement
     # without reading every item's update history.
@@ -431,3 +363,86 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_verb_display()}"
+
+
+class Adoption(models.Model):
+    """Where one jurisdiction stands on one recommendation, with evidence (a link or a document:
+    a statute, executive order, policy or contract clause) and the plan items that carry it out.
+    "Adopted" needs evidence; association staff may mark the evidence verified."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        EXPLORING = "exploring", "Exploring"
+        IN_PROGRESS = "in_progress", "In progress"
+        ADOPTED = "adopted", "Adopted"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    class EvidenceKind(models.TextChoices):
+        STATUTE = "statute", "Statute"
+        EXECUTIVE_ORDER = "executive_order", "Executive order"
+        POLICY = "policy", "Policy"
+        CONTRACT_CLAUSE = "contract_clause", "Contract clause"
+        OTHER = "other", "Other"
+
+    jurisdiction = models.ForeignKey("directory.Jurisdiction", on_delete=models.PROTECT, related_name="adoptions")
+    recommendation = models.ForeignKey("library.Recommendation", on_delete=models.PROTECT, related_name="adoptions")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.NOT_STARTED)
+    note = models.TextField(blank=True)
+    evidence_kind = models.CharField(max_length=16, choices=EvidenceKind.choices, blank=True)
+    evidence_url = models.URLField("Evidence link", max_length=500, blank=True)
+    evidence_file = models.FileField(upload_to="adoption/%Y/%m/", blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's original name.")
+    items = models.ManyToManyField(Item, blank=True, related_name="adoptions")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["jurisdiction__name", "recommendation"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "recommendation"], name="adoption_once_per_recommendation"),
+            models.CheckConstraint(
+                condition=~Q(status="adopted") | ~Q(evidence_url="") | ~Q(evidence_file=""),
+                name="adopted_needs_evidence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} on {self.recommendation.number}: {self.get_status_display()}"
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_url or self.evidence_file)
+
+
+class AdoptionChange(models.Model):
+    """One change to an adoption record, kept for good: who set which status and evidence, and
+    who verified it or withdrew that. The Adoption row holds only the latest state; this is how a
+    reader tells whether the evidence staff verified is still the evidence on file."""
+
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", "recorded"
+        CHANGED = "changed", "changed"
+        VERIFIED = "verified", "verified the evidence"
+        UNVERIFIED = "unverified", "withdrew the verification"
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=15, choices=Adoption.Status.choices, help_text="The status after the change.")
+    summary = models.TextField(blank=True, help_text='What changed, in words: "Status: Exploring → Adopted; …".')
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["adoption", "-created_at"], name="adoption_change_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.adoption}: {self.get_kind_display()}"

@@ -26,8 +26,6 @@ from actionplan.models import (
     Activity,
     Attachment,
     Comment,
-    Dimension,
-    Framework,
     Item,
     ItemSide,
     Plan,
@@ -40,6 +38,7 @@ from actionplan.models import (
 from config.text import is_blank
 from directory import permissions
 from directory.models import Jurisdiction, Membership, User
+from library.models import Dimension, Framework
 
 Verb = Activity.Verb
 
@@ -84,27 +83,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-# --- Frameworks and plans ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def publish_framework(framework: Framework, *, by: User) -> Framework:
-    """Publish a draft edition; the edition it supersedes (if any) becomes read-only history."""
-    if framework.state != Framework.State.DRAFT:
-        raise ValidationError("Only a draft edition can be published.")
-    if not framework.items.exists():
-        raise ValidationError("An edition needs at least one item before it is published.")
-    if framework.supersedes_id:
-        Framework.objects.filter(pk=framework.supersedes_id).update(state=Framework.State.SUPERSEDED)
-    framework.state = Framework.State.PUBLISHED
-    framework.published_at = timezone.now()
-    framework.save(update_fields=["state", "published_at"])
-    return framework
-
-
-def current_framework() -> Framework | None:
-    """The published edition states adopt today."""
-    return Framework.objects.filter(state=Framework.State.PUBLISHED).order_by("-published_at").first()
+# --- Plans ------------------------------------------------------------------------------------
 
 
 def principal(jurisdiction: Jurisdiction, role: str, on: datetime.date | None = None) -> User | None:

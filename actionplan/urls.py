@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionplan.views import home, items, plans
+from actionplan.views import adoption, home, items, plans
 
 app_name = "actionplan"
 
@@ -26,4 +26,10 @@ urlpatterns = [
     path("items/<int:item_id>/evidence/", items.attach, name="item_attach"),
     path("items/<int:item_id>/archive/", items.archive, name="item_archive"),
     path("evidence/<int:attachment_id>/", items.download, name="attachment"),
+    # Adoption: a state's record, evidence, verification, the national matrix
+    path("adoption/", adoption.matrix, name="adoption_matrix"),
+    path("adoption/evidence/<int:adoption_id>/", adoption.evidence_download, name="adoption_evidence"),
+    path("adoption/<str:code>/", adoption.state, name="adoption"),
+    path("adoption/<str:code>/<int:recommendation_id>/", adoption.edit, name="adoption_edit"),
+    path("adoption/<str:code>/<int:recommendation_id>/verify/", adoption.verify, name="adoption_verify"),
 ]

@@ -117,7 +117,7 @@ def fingerprint() -> str:
         REPO / "actionplan" / "demo.py",
         REPO / "roundtables" / "demo.py",
         REPO / "roundtables" / "reference.py",
-        REPO / "actionplan" / "reference.py",
+        REPO / "library" / "reference.py",
         REPO / "directory" / "reference.py",
     ]
     for path in files:

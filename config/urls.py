@@ -6,8 +6,24 @@ from django.views.generic import RedirectView
 
 from config import views
 
+# The admin pages of models that moved to another app (issue 11: the library, and adoption beside
+# the plan's items), old address -> new: staff's bookmarks still arrive.
+MOVED_ADMIN_PAGES = {
+    "actionplan/dimension": "library/dimension",
+    "actionplan/framework": "library/framework",
+    "actionplan/frameworkitem": "library/frameworkitem",
+    "roundtables/publication": "library/publication",
+    "roundtables/recommendationarea": "library/recommendationarea",
+    "roundtables/recommendation": "library/recommendation",
+    "roundtables/milestone": "library/milestone",
+    "roundtables/casestudy": "library/casestudy",
+    "roundtables/adoption": "actionplan/adoption",
+    "roundtables/adoptionchange": "actionplan/adoptionchange",
+}
+
 urlpatterns = [
     path("", include("directory.urls")),
+    path("", include("library.urls")),
     path("", include("actionplan.urls")),
     path("", include("notifications.urls")),
     path("", include("roundtables.urls")),
@@ -16,6 +32,13 @@ urlpatterns = [
     re_path(
         r"^admin/notifications/outgoingemail/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/outbox/outgoingemail/%(rest)s", permanent=True, query_string=True),
+    ),
+    *(
+        re_path(
+            rf"^admin/{old}/(?P<rest>.*)$",
+            RedirectView.as_view(url=f"/admin/{new}/%(rest)s", permanent=True, query_string=True),
+        )
+        for old, new in MOVED_ADMIN_PAGES.items()
     ),
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),

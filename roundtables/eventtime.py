@@ -12,7 +12,8 @@ from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from roundtables.models import DatePrecision, Roundtable
+from library.models import DatePrecision
+from roundtables.models import Roundtable
 
 DAY = "l, F j, Y"  # Tuesday, April 13, 2027
 SHORT_DAY = "D, M j, Y"  # Tue, Apr 13, 2027

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from roundtables.models import DatePrecision, Roundtable
+from library.models import DatePrecision
+from roundtables.models import Roundtable
 
 PRODID = "-//NASPO and NASCIO//Joint Plan//EN"
 CONTENT_TYPE = "text/calendar"

@@ -1,13 +1,16 @@
 """What the authorization matrices share: the personas, how a response is judged, and the URL
-names of a namespace (so that a URL without a row fails its app's coverage test)."""
+names of a namespace (so that a URL without a row fails its app's coverage test); and a check
+that a model's admin pages open."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.messages import get_messages
+from django.db.models import Model
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, SlugConverter
 
@@ -87,3 +90,17 @@ def check(response: HttpResponse, expected: str, path: str) -> None:
         assert not errors, f"the action redirected with an error: {errors}"
     else:
         assert status == int(expected), f"expected {expected}, {seen}"
+
+
+def check_admin_pages(client: Client, model: type[Model]) -> None:
+    """A model's admin pages open for a superuser: its list (searched too), a row's page, and the
+    add form when the admin allows adding."""
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist, {"q": "procurement"}).status_code == 200
+    row = model._default_manager.first()
+    if row is not None:
+        assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])).status_code == 200
+    if admin.site._registry[model].has_add_permission(client.get("/").wsgi_request):
+        assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200

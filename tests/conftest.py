@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from directory.models import Jurisdiction
+from directory.models import Jurisdiction, Membership, User
 from tests import factories
 
 
@@ -38,3 +38,19 @@ def fast_password_hashing() -> Iterator[None]:
     """Real hashing is slow on purpose (about 0.4 s a password); tests create many accounts."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture
+def people(reference_data: None) -> dict[str, User | None]:
+    """Every persona of tests/access.PERSONAS: A is Idaho, B is Maine."""
+    superuser = factories.make_user(email="root@example.org", is_staff=True, is_superuser=True)
+    return {
+        "anonymous": None,
+        "cio_A": factories.make_member("ID", Membership.Role.CIO, email="cio@id.example"),
+        "cpo_A": factories.make_member("ID", Membership.Role.CPO, email="cpo@id.example"),
+        "cio_delegate_A": factories.make_member("ID", Membership.Role.CIO_DELEGATE, email="deputy@id.example"),
+        "viewer_A": factories.make_member("ID", Membership.Role.VIEWER, email="viewer@id.example"),
+        "cio_B": factories.make_member("ME", Membership.Role.CIO, email="cio@me.example"),
+        "staff": factories.make_staff("NASPO", email="staff@naspo.example"),
+        "superuser": superuser,
+    }

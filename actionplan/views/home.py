@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from actionplan.models import Dimension
+from actionplan import hooks
 from directory import permissions
 from directory.models import Jurisdiction, Membership
-from roundtables.models import OutcomeProposal
+from library.models import Dimension
 
 
 @dataclass
@@ -65,22 +65,17 @@ def home(request: HttpRequest) -> HttpResponse:
             jurisdiction.cio = next((m.user for m in jurisdiction.leaders if m.role == Membership.Role.CIO), None)
             jurisdiction.cpo = next((m.user for m in jurisdiction.leaders if m.role == Membership.Role.CPO), None)
 
-    # Roundtable outcomes waiting for this person's state to accept or decline them (one count).
-    deciding = [j.pk for j in permissions.acting_jurisdictions(user)]
-    awaiting_proposals = (
-        OutcomeProposal.objects.filter(jurisdiction_id__in=deciding, status=OutcomeProposal.Status.PROPOSED).count()
-        if deciding
-        else 0
-    )
-
+    # What the apps above add (the events app: the outcomes awaiting this person's state's decision).
+    parts = hooks.home_page(hooks.HomePage(request=request))
     return render(
         request,
         "actionplan/home.html",
         {
-            "awaiting_proposals": awaiting_proposals,
+            "awaiting_proposals": 0,
             "my_jurisdictions": my_jurisdictions,
             "national": national,
             "national_gaps": sum(1 for j in national if j.cio is None or j.cpo is None),
             "dimensions": list(Dimension.objects.all()),
-        },
+        }
+        | parts.context,
     )

@@ -24,14 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from actionplan import services
+from actionplan import hooks, services
 from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
-from actionplan.models import FrameworkItem, Item, ItemSide, SignOff, Status, Update
+from actionplan.models import Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from actionplan.views.naming import attach_users
 from directory import permissions
 from directory.models import Membership, User
-from roundtables.models import Outcome
+from library.models import FrameworkItem
 
 TIMELINE_LIMIT = 25
 DETAIL = "actionplan/item_detail.html"
@@ -166,18 +166,19 @@ def _sides(request: HttpRequest, item: Item) -> list[SideView]:
 
 
 def _provenance(item: Item) -> dict[str, Any]:
-    """Where the item came from: the framework item and its edition, or the roundtable outcome and
-    its event; one query, only for such items (a state's own item has none)."""
-    framework_item = outcome = None
+    """Where the item came from: the framework item and its edition, or (from the events app,
+    through hooks.item_origin) the roundtable outcome and its event; one query, only for such items
+    (a state's own item has none)."""
+    framework_item = None
+    origin: dict[str, Any] = {"outcome": None}
     if item.framework_item_id is not None:
         framework_item = FrameworkItem.objects.select_related("framework").get(pk=item.framework_item_id)
     elif item.origin == Item.Origin.ROUNDTABLE:
-        outcome = Outcome.objects.select_related("roundtable").filter(proposals__item=item).first()
+        origin |= hooks.item_origin(hooks.ItemOrigin(item=item)).context
     return {
         "framework_item": framework_item,
         "framework": framework_item.framework if framework_item else None,
-        "outcome": outcome,
-    }
+    } | origin
 
 
 def _detail_context(

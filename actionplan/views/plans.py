@@ -19,11 +19,13 @@ from django.views.decorators.http import require_safe
 from actionplan import services
 from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
-from actionplan.models import Activity, Dimension, Item, Plan, Sharing, Status
+from actionplan.models import Activity, Item, Plan, Sharing, Status
 from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, require
 from actionplan.views.naming import attach_users
 from directory import permissions
 from directory.models import Membership, User
+from library.models import Dimension
+from library.services import current_framework
 
 ITEMS_PER_PAGE = 50
 TROUBLED = [Status.AT_RISK, Status.OFF_TRACK, Status.BLOCKED]
@@ -289,7 +291,7 @@ def adopt(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{plan} is ready, with {plan.items.count()} items from the national framework.")
             return redirect("actionplan:plan", plan_id=plan.pk)
     return render(
-        request, "actionplan/plan_adopt.html", {"form": form, "has_framework": services.current_framework() is not None}
+        request, "actionplan/plan_adopt.html", {"form": form, "has_framework": current_framework() is not None}
     )
 
 

@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actionplan.models import Dimension
 from config.text import is_blank
 from directory import permissions
 from directory.models import Association, Jurisdiction, Membership, User, validate_timezone
+from library.models import Dimension
 from outbox import emails
 from outbox.models import OutgoingEmail
 from roundtables import eventtime, ics

@@ -24,13 +24,14 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from actionplan import services as plan_services
-from actionplan.models import Dimension, Item, ItemSide, Plan
+from actionplan.models import Item, ItemSide, Plan
 from config.text import is_blank
 from directory import permissions
 from directory.models import Jurisdiction, Membership, User
+from library.models import Dimension, Recommendation
 from outbox import emails
 from outbox.models import OutgoingEmail
-from roundtables.models import Attendance, Outcome, OutcomeProposal, Recommendation, Roundtable
+from roundtables.models import Attendance, Outcome, OutcomeProposal, Roundtable
 
 # Days after the event's last day on which the owners of an accepted outcome are asked how it goes.
 FOLLOW_UP_DAYS = (30, 60, 90)

@@ -11,8 +11,9 @@ import itertools
 
 from django.utils import timezone
 
-from actionplan.models import Dimension, Framework, FrameworkItem, Item, ItemSide, Plan, Sharing
+from actionplan.models import Item, ItemSide, Plan, Sharing
 from directory.models import User
+from library.models import Dimension, Framework, FrameworkItem
 from tests import factories
 
 _counter = itertools.count(1)

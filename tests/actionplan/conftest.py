@@ -8,6 +8,7 @@ from actionplan import services
 from actionplan.models import Plan
 from directory.models import Jurisdiction, Membership
 from directory.models import User as UserModel
+from library.services import current_framework
 from tests import factories
 
 Role = Membership.Role
@@ -30,7 +31,7 @@ def idaho(reference_data: None) -> dict[str, UserModel]:
 def plan(idaho: dict[str, UserModel]) -> Plan:
     """Idaho's FY2027 plan, adopted from the national framework by its CIO (21 items)."""
     return services.adopt_framework(
-        services.current_framework(),
+        current_framework(),
         jurisdiction=Jurisdiction.objects.get(code="ID"),
         fiscal_year=2027,
         by=idaho["cio"],

@@ -17,8 +17,8 @@ The rules (directory/permissions.py and the views' docstrings), which the table 
 Each cell (URL × persona × plan) is its own test, on fresh data: people, plans, items and evidence
 are built for every cell; only the read-only reference data (jurisdictions, dimensions, the
 national framework) is loaded once per module; a cell builds only the plan it is about.
-A URL added to the `actionplan` namespace without a row here fails
-`test_every_actionplan_url_has_a_row`, by name.
+A URL added to the `actionplan` namespace without a row here (or, for the adoption pages, in
+test_access_adoption.py) fails `test_every_actionplan_url_has_a_row`, by name.
 """
 
 from __future__ import annotations
@@ -38,10 +38,13 @@ from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
 from actionplan import services
-from actionplan.models import Activity, Attachment, Framework, Item, Plan, Sharing
+from actionplan.models import Activity, Attachment, Item, Plan, Sharing
 from directory.models import Jurisdiction, Membership, User
+from library.models import Framework
+from library.services import current_framework
 from tests import access, factories
 from tests.actionplan import builders
+from tests.actionplan.test_access_adoption import ROWS as ADOPTION_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +134,7 @@ def build_world(plans: list[str]) -> World:
     }
     # Maine's CPO is no persona, but owns the CPO side of Maine's joint items, as in real life.
     factories.make_member("ME", Role.CPO, email="cpo@me.example", full_name="Jordan Thibodeau")
-    framework = services.current_framework()
+    framework = current_framework()
     assert framework is not None
     cio_b = people["cio_B"]
     assert cio_b is not None
@@ -422,7 +425,8 @@ CELLS = _cells()
 
 
 def test_every_actionplan_url_has_a_row() -> None:
-    covered = {row.url_name for row in ROWS}
+    # The adoption pages have their own matrix (test_access_adoption.py), on recommendations.
+    covered = {row.url_name for row in ROWS} | {row.url_name for row in ADOPTION_ROWS}
     urls = access.url_names("actionplan")
     missing = sorted(urls - covered)
     assert not missing, f"actionplan URLs with no row in the authorization matrix: {', '.join(missing)}"

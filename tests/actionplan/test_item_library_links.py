@@ -10,7 +10,7 @@ from django.test import Client
 from actionplan import services
 from actionplan.models import Activity, Item, SignOff
 from directory.models import Membership
-from roundtables.models import CaseStudy, Recommendation
+from library.models import CaseStudy, Recommendation
 from tests import factories
 from tests.actionplan.builders import edit_data, make_item, make_plan
 from tests.actionplan.test_item_views import Idaho, item_data, signed_in, url

@@ -12,6 +12,7 @@ from actionplan import services
 from actionplan.models import Activity, Item, Plan, Sharing, Status
 from directory.models import Membership
 from directory.models import User as UserModel
+from library.services import current_framework
 from tests import factories
 from tests.actionplan import builders
 
@@ -35,7 +36,7 @@ def test_the_cio_starts_the_plan_from_the_framework(client: Client, idaho: dict)
         "/plans/start/",
         {
             "jurisdiction": idaho["cio"].memberships.get().jurisdiction_id,
-            "framework": services.current_framework().pk,
+            "framework": current_framework().pk,
             "fiscal_year": 2027,
         },
     )
@@ -51,7 +52,7 @@ def test_starting_the_same_year_twice_shows_an_error_and_keeps_the_input(
     signed_in(client, idaho["cpo"])
     response = client.post(
         "/plans/start/",
-        {"jurisdiction": plan.jurisdiction_id, "framework": services.current_framework().pk, "fiscal_year": 2027},
+        {"jurisdiction": plan.jurisdiction_id, "framework": current_framework().pk, "fiscal_year": 2027},
     )
     assert response.status_code == 200
     body = response.content.decode()

@@ -14,8 +14,10 @@ from django.db import DatabaseError, transaction
 from pytest_django.fixtures import Settings
 
 from actionplan import services
-from actionplan.models import Activity, Framework, Item, Plan, Sharing, SignOff, Status, Update, fiscal_year_dates
+from actionplan.models import Activity, Item, Plan, Sharing, SignOff, Status, Update, fiscal_year_dates
 from directory.models import Jurisdiction, Membership
+from library.models import Framework
+from library.services import current_framework, publish_framework
 from tests import factories
 from tests.actionplan import evidence_files as files
 
@@ -31,7 +33,7 @@ def item(plan: Plan, code: str) -> Item:
 
 
 def test_adopting_creates_one_item_per_framework_item_with_its_provenance(plan: Plan, idaho: dict) -> None:
-    framework = services.current_framework()
+    framework = current_framework()
     assert plan.items.count() == framework.items.count() == 21
     g1 = item(plan, "G1")
     assert g1.origin == Item.Origin.FRAMEWORK
@@ -60,15 +62,13 @@ def test_the_fiscal_year_follows_the_jurisdiction(
 
 def test_a_state_adopts_a_period_only_once(plan: Plan, idaho: dict) -> None:
     with pytest.raises(ValidationError, match="already has a plan for FY2027"):
-        services.adopt_framework(
-            services.current_framework(), jurisdiction=plan.jurisdiction, fiscal_year=2027, by=idaho["cpo"]
-        )
+        services.adopt_framework(current_framework(), jurisdiction=plan.jurisdiction, fiscal_year=2027, by=idaho["cpo"])
 
 
 def test_a_delegate_cannot_start_the_plan(idaho: dict) -> None:
     with pytest.raises(PermissionDenied):
         services.adopt_framework(
-            services.current_framework(),
+            current_framework(),
             jurisdiction=Jurisdiction.objects.get(code="ID"),
             fiscal_year=2027,
             by=idaho["cio_delegate"],
@@ -85,13 +85,13 @@ def test_a_draft_framework_cannot_be_adopted(idaho: dict) -> None:
 
 
 def test_publishing_a_new_edition_supersedes_the_old_one(reference_data: None) -> None:
-    old = services.current_framework()
+    old = current_framework()
     new = Framework.objects.create(title="Second edition", edition="2027", supersedes=old)
     new.items.create(dimension=old.items.first().dimension, code="X1", title="Something new")
-    services.publish_framework(new, by=factories.make_staff())
+    publish_framework(new, by=factories.make_staff())
     old.refresh_from_db()
     assert old.state == Framework.State.SUPERSEDED
-    assert services.current_framework() == new
+    assert current_framework() == new
 
 
 # --- Updates --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from actionplan import services
 from actionplan.models import Item, Plan, Status
 from directory.models import Jurisdiction, Membership
 from directory.models import User as UserModel
+from library.services import current_framework
 from tests import factories
 from tests.browser.helpers import CheckPage, login
 
@@ -32,7 +33,7 @@ def idaho(transactional_db: None) -> dict[str, UserModel]:
 @pytest.fixture
 def plan(idaho: dict[str, UserModel]) -> Plan:
     plan = services.adopt_framework(
-        services.current_framework(),
+        current_framework(),
         jurisdiction=Jurisdiction.objects.get(code="ID"),
         fiscal_year=2027,
         by=idaho["cio"],

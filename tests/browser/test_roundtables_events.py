@@ -13,8 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from actionplan.models import Dimension
 from directory.models import Association, Jurisdiction, Membership, User
+from library.models import Dimension
 from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
 from tests import factories

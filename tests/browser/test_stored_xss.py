@@ -27,6 +27,7 @@ from pytest_django.live_server_helper import LiveServer
 from actionplan import services
 from actionplan.models import Attachment, Comment, Item, Plan, Sharing, Status
 from directory.models import Jurisdiction, Membership, User
+from library.services import current_framework
 from tests import factories
 from tests.actionplan.builders import first_dimension
 from tests.browser.helpers import login
@@ -118,7 +119,7 @@ def hostile(settings: Settings, tmp_path: Path) -> Hostile:
     # comment is stored whole rather than refused as a mention of a stranger.
     factories.make_member("ID", Role.VIEWER, email="import@id.example", full_name="Ima Porter")
     staff = factories.make_staff("NASCIO", email="staff@nascio.example", full_name="Nat Staff")
-    framework = services.current_framework()
+    framework = current_framework()
     assert framework is not None
     idaho = Jurisdiction.objects.get(code="ID")
     plan = services.adopt_framework(framework, jurisdiction=idaho, fiscal_year=2027, by=cio)

@@ -31,7 +31,7 @@ def root(client: Client) -> Client:
 
 def test_every_namespace_is_walked() -> None:
     names = access.every_path()
-    for namespace in ("actionplan", "roundtables", "notifications"):
+    for namespace in ("actionplan", "library", "roundtables", "notifications"):
         assert access.url_names(namespace) == {n.split(":", 1)[1] for n in names if n.startswith(f"{namespace}:")}
     assert {"login", "logout", "robots_txt"} <= set(names)
 
@@ -80,19 +80,19 @@ READ_ONLY = [
     ("actionplan:dimension", {"plan_id": access.MISSING_ID, "dimension": "teaming"}),
     ("actionplan:item", {"item_id": access.MISSING_ID}),
     ("actionplan:attachment", {"attachment_id": access.MISSING_ID}),
-    ("roundtables:library", {}),
-    ("roundtables:recommendation", {"recommendation_id": access.MISSING_ID}),
-    ("roundtables:publications", {}),
-    ("roundtables:case_studies", {}),
-    ("roundtables:case_study", {"slug": access.MISSING_TEXT}),
-    ("roundtables:timeline", {}),
+    ("library:library", {}),
+    ("library:recommendation", {"recommendation_id": access.MISSING_ID}),
+    ("library:publications", {}),
+    ("library:case_studies", {}),
+    ("library:case_study", {"slug": access.MISSING_TEXT}),
+    ("library:timeline", {}),
     ("roundtables:proposals", {}),
     ("roundtables:list", {}),
     ("roundtables:detail", {"roundtable_id": access.MISSING_ID}),
     ("roundtables:ics", {"roundtable_id": access.MISSING_ID}),
-    ("roundtables:adoption", {"code": "ID"}),
-    ("roundtables:adoption_evidence", {"adoption_id": access.MISSING_ID}),
-    ("roundtables:adoption_matrix", {}),
+    ("actionplan:adoption", {"code": "ID"}),
+    ("actionplan:adoption_evidence", {"adoption_id": access.MISSING_ID}),
+    ("actionplan:adoption_matrix", {}),
     ("notifications:delivery_log", {}),
     ("robots_txt", {}),
 ]

@@ -17,13 +17,12 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from actionplan import services
-from actionplan.models import Item, Plan, Sharing
+from actionplan.models import Adoption, Item, Plan, Sharing
 from directory.middleware import NoStoreMiddleware
 from directory.models import Membership, User
-from roundtables.models import Adoption
 from tests import access, factories
+from tests.actionplan.adoption_builders import make_adoption, make_recommendations, pdf
 from tests.actionplan.builders import make_item, make_plan
-from tests.roundtables.adoption_builders import make_adoption, make_recommendations, pdf
 from tests.roundtables.event_builders import make_event
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +98,7 @@ def test_an_adoption_evidence_download_is_not_stored(signed_in: Client, cio: Use
     adoption = make_adoption(
         "ID", recommendation, status=Adoption.Status.ADOPTED, evidence_file=pdf(), evidence_name="order.pdf"
     )
-    response = signed_in.get(reverse("roundtables:adoption_evidence", args=[adoption.pk]))
+    response = signed_in.get(reverse("actionplan:adoption_evidence", args=[adoption.pk]))
     read_to_the_end(response)
     assert response.status_code == 200
     assert_not_stored(response)

@@ -11,14 +11,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.fixtures import Settings
 
+from actionplan import adoption as adoption_services
 from actionplan import services as actionplan_services
+from actionplan.models import Adoption
 from config.spreadsheets import neutralize, neutralize_csv, neutralize_csv_cell
 from directory.models import Membership
-from roundtables.models import Adoption
-from roundtables.services import adoption as adoption_services
 from tests import factories
+from tests.actionplan.adoption_builders import make_recommendations
 from tests.actionplan.builders import make_item, make_plan
-from tests.roundtables.adoption_builders import make_recommendations
 
 
 @pytest.mark.parametrize(

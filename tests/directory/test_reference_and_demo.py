@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from actionplan.models import Dimension
 from directory.models import Association, Jurisdiction, Membership, StaffMembership, User
+from library.models import Dimension
 
 pytestmark = pytest.mark.django_db
 

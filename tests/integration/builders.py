@@ -12,6 +12,7 @@ from django.utils import timezone
 from actionplan import services as plan_services
 from actionplan.models import Plan
 from directory.models import Jurisdiction, Membership, User
+from library.services import current_framework
 from notifications import services
 from notifications.models import Preference
 from tests import factories
@@ -45,7 +46,7 @@ def make_idaho() -> Idaho:
         "viewer": factories.make_member("ID", Role.VIEWER, email="viewer@id.example", full_name="Sam Whitaker"),
     }
     plan = plan_services.adopt_framework(
-        plan_services.current_framework(),
+        current_framework(),
         jurisdiction=Jurisdiction.objects.get(code="ID"),
         fiscal_year=timezone.now().year + 2,
         by=people["cio"],

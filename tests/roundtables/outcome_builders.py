@@ -9,9 +9,9 @@ import datetime
 import itertools
 from zoneinfo import ZoneInfo
 
-from actionplan.models import Dimension
 from directory.models import Jurisdiction
-from roundtables.models import Attendance, Outcome, OutcomeProposal, Publication, Recommendation, Roundtable
+from library.models import Dimension, Publication, Recommendation
+from roundtables.models import Attendance, Outcome, OutcomeProposal, Roundtable
 from tests import factories
 
 _counter = itertools.count(1)

@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 
 from tests import access
-from tests.roundtables.matrix import Row
+from tests.matrix import Row
 
 
 def all_rows() -> list[Row]:

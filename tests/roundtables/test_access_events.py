@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from actionplan.models import Dimension
 from directory.models import Jurisdiction, User
+from library.models import Dimension
 from roundtables.models import AgendaSession, Attendance, Roundtable
-from tests.roundtables import matrix
+from tests import matrix
+from tests.matrix import Row
 from tests.roundtables.event_builders import make_event
-from tests.roundtables.matrix import Row
 
 pytestmark = pytest.mark.django_db
 

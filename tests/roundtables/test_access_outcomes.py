@@ -12,12 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from time_machine import TimeMachineFixture
 
-from actionplan.models import Dimension
 from directory.models import User
+from library.models import Dimension
 from roundtables.models import OutcomeProposal
+from tests import matrix
 from tests.actionplan.builders import make_plan
-from tests.roundtables import matrix
-from tests.roundtables.matrix import Row
+from tests.matrix import Row
 from tests.roundtables.outcome_builders import make_event, make_outcome, make_proposal
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
-from actionplan.models import Dimension
 from directory.models import Jurisdiction, User
+from library.models import Dimension
 from outbox import delivery
 from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Roundtable

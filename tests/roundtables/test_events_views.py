@@ -13,8 +13,8 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
-from actionplan.models import Dimension
 from directory.models import Jurisdiction, User
+from library.models import Dimension
 from roundtables.models import AgendaSession, Attendance, Roundtable
 from roundtables.services import events
 from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event

@@ -13,8 +13,9 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import User
+from library.models import DatePrecision
 from roundtables import ics
-from roundtables.models import DatePrecision, Roundtable
+from roundtables.models import Roundtable
 from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event
 
 pytestmark = pytest.mark.django_db

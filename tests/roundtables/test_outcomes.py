@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from time_machine import TimeMachineFixture
 
-from actionplan.models import Activity, Dimension, Item, ItemSide, Plan
+from actionplan.models import Activity, Item, ItemSide, Plan
 from directory.models import Jurisdiction, User
+from library.models import Dimension
 from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Outcome, OutcomeProposal, Roundtable
 from roundtables.services import outcomes as services

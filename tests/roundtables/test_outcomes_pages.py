@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from time_machine import TimeMachineFixture
 
-from actionplan.models import Dimension, Item, Plan
+from actionplan.models import Item, Plan
 from directory.models import User
+from library.models import Dimension
 from roundtables.models import Outcome, OutcomeProposal, Roundtable
 from roundtables.services import outcomes as services
 from tests.actionplan.builders import make_item, make_plan
