@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actionplan import adoption as services
 from actionplan.forms import AdoptionForm
 from actionplan.models import Adoption, Item
+from config.web import add_service_error
 from directory import permissions
 from directory.models import Jurisdiction
 from library.models import Publication, Recommendation
@@ -43,15 +44,6 @@ def _jurisdiction_for(request: HttpRequest, code: str) -> Jurisdiction:
 def _record_url(jurisdiction: Jurisdiction, recommendation_id: int | None = None) -> str:
     url = reverse("actionplan:adoption", args=[jurisdiction.code])
     return f"{url}#rec-{recommendation_id}" if recommendation_id else url
-
-
-def _add_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the field it names, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- A state's record ---------------------------------------------------------------------------
@@ -134,7 +126,7 @@ def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespons
                     data, request.FILES, items=_pickable_items(jurisdiction, adoption), adoption=adoption
                 )
             except ValidationError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:

@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, U
 from actionplan.models import Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from actionplan.views.naming import attach_users
+from config.web import add_service_error, is_htmx
 from directory import permissions
 from directory.models import Membership, User
 from library.models import FrameworkItem
@@ -279,23 +279,10 @@ def _citations(item: Item) -> dict[str, list]:
     return {"recommendations": recommendations, "case_studies": case_studies}
 
 
-def _add_error(form: Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the field it names, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _cannot_change(item: Item) -> str:
     if item.archived_at is not None:
         return "This item is archived: it keeps its history, but it no longer changes."
     return "Only the item's own side (its CIO-side or CPO-side people) can change it."
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _item_url(item: Item, anchor: str = "") -> str:
@@ -348,7 +335,7 @@ def create(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             item = services.create_item(plan, by=request.user, **form.item_fields())
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -376,7 +363,7 @@ def edit(request: HttpRequest, item_id: int) -> HttpResponse:
             data["version"] = str(error.item.version)
             form = ItemForm(data, plan=error.item.plan, user=request.user, item=error.item)
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -430,18 +417,18 @@ def post_update(request: HttpRequest, item_id: int) -> HttpResponse:
                 confidence=data["confidence"],
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 # Reload: the service moved the item's status and progress.
                 item = access.item_for(request, item.pk)
                 context = _detail_context(request, item, notice="Your update was posted.")
                 return render(request, f"{DETAIL}#panel", context)
             messages.success(request, "Your update was posted.")
             return redirect(_item_url(item, "updates"))
-    if request.method == "POST" and _is_htmx(request):
+    if request.method == "POST" and is_htmx(request):
         # 200, not 422: htmx swaps only successful answers, and the errors must be seen.
         return render(request, f"{DETAIL}#panel", _detail_context(request, item, update_form=form))
     return render(
@@ -521,7 +508,7 @@ def comment(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             services.add_comment(item, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -541,7 +528,7 @@ def attach(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             attachment = services.attach_evidence(item, by=request.user, upload=form.cleaned_data["file"])
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

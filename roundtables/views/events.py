@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_safe
 
+from config.web import add_service_error, is_htmx
 from directory import permissions
 from directory.models import Jurisdiction, User
 from roundtables import eventtime, ics
@@ -51,17 +51,6 @@ KIND_GROUPS = [
 ]
 
 
-def _add_error(form: Form, error: ValidationError, renames: dict[str, str] | None = None) -> None:
-    """A service's ValidationError on the form: on the field it names, otherwise at the top."""
-    renames = renames or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            name = renames.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _roundtable_for(request: HttpRequest, roundtable_id: int) -> Roundtable:
     roundtable = get_object_or_404(Roundtable.objects.select_related("part_of"), pk=roundtable_id)
     if not permissions.can_view_library(request.user):
@@ -73,10 +62,6 @@ def _require_staff(request: HttpRequest, what: str) -> None:
     """For signed-in readers who may not act: a 403 that explains."""
     if not permissions.can_manage_events(request.user):
         raise PermissionDenied(f"Only NASPO and NASCIO staff {what}.")
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _detail_url(roundtable: Roundtable, anchor: str = "") -> str:
@@ -326,7 +311,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             roundtable = services.create_roundtable(by=request.user, **form.event_fields())
         except ValidationError as error:
-            _add_error(form, error, RoundtableForm.SERVICE_FIELDS)
+            add_service_error(form, error, RoundtableForm.SERVICE_FIELDS)
         else:
             messages.success(
                 request, f"“{roundtable.title}” was created. Next, add its agenda and invite jurisdictions."
@@ -344,7 +329,7 @@ def edit(request: HttpRequest, roundtable_id: int) -> HttpResponse:
         try:
             services.update_roundtable(roundtable, by=request.user, **form.event_fields())
         except ValidationError as error:
-            _add_error(form, error, RoundtableForm.SERVICE_FIELDS)
+            add_service_error(form, error, RoundtableForm.SERVICE_FIELDS)
         else:
             messages.success(request, "Your changes were saved.")
             return redirect("roundtables:detail", roundtable_id=roundtable.pk)
@@ -361,7 +346,7 @@ def sessions(request: HttpRequest, roundtable_id: int) -> HttpResponse:
         try:
             session = services.add_session(roundtable, by=request.user, **form.session_fields())
         except ValidationError as error:
-            _add_error(form, error, SessionForm.SERVICE_FIELDS)
+            add_service_error(form, error, SessionForm.SERVICE_FIELDS)
         else:
             messages.success(request, f"“{session.title}” was added to the agenda.")
             return redirect("roundtables:sessions", roundtable_id=roundtable.pk)
@@ -390,7 +375,7 @@ def invite(request: HttpRequest, roundtable_id: int) -> HttpResponse:
         try:
             new = services.invite(roundtable, jurisdictions=form.cleaned_data["jurisdictions"], by=request.user)
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             names = ", ".join(j.name for j in new)
             if roundtable.is_past():
@@ -446,7 +431,7 @@ def register(request: HttpRequest, roundtable_id: int) -> HttpResponse:
         if response is not None:
             return response
     context = _detail_context(request, roundtable, bound=bound)
-    if request.method == "POST" and _is_htmx(request):
+    if request.method == "POST" and is_htmx(request):
         # 200, not 422: htmx swaps only successful answers, and the errors must be seen.
         return render(request, f"{DETAIL}#registration", context)
     return render(request, "roundtables/events/register.html", context)
@@ -477,7 +462,7 @@ def _register(request: HttpRequest, roundtable: Roundtable) -> tuple[RegisterFor
     try:
         row = services.register(roundtable, by=user, **fields)
     except ValidationError as error:
-        _add_error(form, error)
+        add_service_error(form, error)
         return form, None
     except PermissionDenied as error:
         form.add_error(None, str(error))
@@ -487,7 +472,7 @@ def _register(request: HttpRequest, roundtable: Roundtable) -> tuple[RegisterFor
         notice = f"Registered: {_attendee(row)} will attend for the {office}."
     else:
         notice = f"Noted: the {office} will not attend."
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _detail_context(request, roundtable) | {"notice": notice}
         return form, render(request, f"{DETAIL}#registration", context)
     messages.success(request, notice)
@@ -515,7 +500,7 @@ def attendance(request: HttpRequest, roundtable_id: int) -> HttpResponse:
         try:
             changed = services.record_attendance(roundtable, marks=form.marks(), by=request.user)
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             if changed:
                 messages.success(request, f"Attendance saved: {changed} office{'s' if changed != 1 else ''} changed.")

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,21 +25,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from actionplan.models import Plan
 from actionplan.views.access import require
+from config.web import add_service_error
 from directory import permissions
 from roundtables.forms import AcceptForm, DeclineForm, OutcomeForm
 from roundtables.models import Outcome, OutcomeProposal, Roundtable
 from roundtables.services import outcomes as services
 
 Status = OutcomeProposal.Status
-
-
-def _add_error(form: Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the field it names, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _roundtable_for(request: HttpRequest, roundtable_id: int) -> Roundtable:
@@ -117,7 +108,7 @@ def outcomes(request: HttpRequest, roundtable_id: int) -> HttpResponse:
             try:
                 outcome = services.record_outcome(roundtable, by=user, **form.cleaned_data)
             except ValidationError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -340,7 +331,7 @@ def _accept(request: HttpRequest, proposal: OutcomeProposal, form: AcceptForm | 
     except ValidationError as error:
         refused = _decided_meanwhile(request, proposal)
         if refused is None:
-            _add_error(form, error)
+            add_service_error(form, error)
         return refused
     except PermissionDenied as error:
         form.add_error(None, str(error))
@@ -360,7 +351,7 @@ def _decline(request: HttpRequest, proposal: OutcomeProposal, form: DeclineForm)
     except ValidationError as error:
         refused = _decided_meanwhile(request, proposal)
         if refused is None:
-            _add_error(form, error)
+            add_service_error(form, error)
         return refused
     except PermissionDenied as error:
         form.add_error(None, str(error))
