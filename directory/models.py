@@ -238,3 +238,20 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.association} staff"
+
+
+class SeededRow(models.Model):
+    """What `manage.py load_reference` last wrote into one reference row (its seeded fields and
+    links), so that the next load can tell a row nobody touched, which it may correct, from one
+    staff edited in the admin, which it leaves alone (directory/reference.py: upsert)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    values = models.JSONField(help_text="The seeded fields and links as the seed last wrote them, as JSON.")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="seeded_row_once")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.app_label}.{self.content_type.model} #{self.object_id}"

@@ -1,7 +1,9 @@
 """Reference data owned by the directory: the 56 jurisdictions and the two associations.
 
-Loaded by `manage.py load_reference`, which can be re-run at any time to correct a row: each
-entry is matched on its natural key (USPS code, association code) and brought up to date.
+Loaded by `manage.py load_reference`, which runs on every deploy and can be re-run at any time:
+each entry is matched on its natural key (USPS code, association code), created when missing and
+corrected while nobody has edited it. `upsert`, below, is how every app's reference rows are
+written, and the one place that rule lives.
 
 Time zones are those of each capital. Fiscal years start in July except where noted
 (New York: April; Texas: September; Alabama, Michigan, DC and the territories other than
@@ -10,7 +12,13 @@ Puerto Rico: October).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import datetime
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from django.db import models
+from django.utils import timezone
 
 
 class JurisdictionRow(NamedTuple):
@@ -107,34 +115,141 @@ ASSOCIATIONS: list[AssociationRow] = [
 ]
 
 
-def load() -> dict[str, int]:
-    """Create or correct every jurisdiction and association; returns how many rows changed."""
+def load() -> Tally:
+    """Create or correct every jurisdiction and association nobody has edited."""
     from directory.models import Association, Jurisdiction
 
-    changed = {"jurisdictions": 0, "associations": 0}
+    tally = Tally("jurisdictions", "associations")
     for row in JURISDICTIONS:
         fields = row._asdict()
         code = fields.pop("code")
-        if upsert(Jurisdiction, {"code": code}, fields):
-            changed["jurisdictions"] += 1
-    for row in ASSOCIATIONS:
-        fields = row._asdict()
+        tally.add("jurisdictions", upsert(Jurisdiction, {"code": code}, fields))
+    for association_row in ASSOCIATIONS:
+        fields = association_row._asdict()
         code = fields.pop("code")
-        if upsert(Association, {"code": code}, fields):
-            changed["associations"] += 1
-    return changed
+        tally.add("associations", upsert(Association, {"code": code}, fields))
+    return tally
 
 
-def upsert(model: type, key: dict[str, object], fields: dict[str, object]) -> bool:
-    """Create the row, or update only the fields that differ. True if anything was written."""
-    obj = model.objects.filter(**key).first()
+# --- Writing reference rows ---------------------------------------------------------------------
+# The seed yields to staff. Each row remembers (in a SeededRow) the values and links the seed last
+# wrote into it. A load changes a row only while the row still holds exactly those values and
+# links, that is while nobody has edited it since; then it writes the seed's values as they are
+# now and remembers them. A row staff edited in the admin, or a seeded link staff removed, is left
+# as it is, and counted as kept. A missing row is created. A row the seed has no record of yet
+# (seeded before the seed kept records, or added by staff under a seeded key) is taken as the
+# seed's only when it already says what the seed says.
+
+
+class Seeded(enum.StrEnum):
+    """What upsert did to one row."""
+
+    CREATED = "created"
+    CORRECTED = "corrected"
+    UNCHANGED = "unchanged"
+    KEPT = "kept"  # staff edited it since the seed last wrote it: left as it is
+
+
+class Tally:
+    """What a load did, by kind of row: how many rows it created or corrected, and how many it left
+    as staff edited them. Loads of several apps add up with `|`."""
+
+    def __init__(self, *kinds: str) -> None:
+        self.changed: dict[str, int] = dict.fromkeys(kinds, 0)
+        self.kept: dict[str, int] = dict.fromkeys(kinds, 0)
+
+    def add(self, kind: str, outcome: Seeded) -> Seeded:
+        """Count one row's outcome under `kind`; returns the outcome."""
+        if outcome in (Seeded.CREATED, Seeded.CORRECTED):
+            self.changed[kind] += 1
+        elif outcome == Seeded.KEPT:
+            self.kept[kind] += 1
+        return outcome
+
+    def __or__(self, other: Tally) -> Tally:
+        merged = Tally()
+        merged.changed = self.changed | other.changed
+        merged.kept = self.kept | other.kept
+        return merged
+
+
+def _plain(value: object) -> Any:
+    """A field's value as JSON can hold it and compare it: a row as its primary key, a moment in
+    UTC, a date as ISO text, lists for tuples."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def _current(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """The row's values of the named fields, plain (a foreign key by its id, without a query).
+    A field the model no longer has reads as missing."""
+    known = {f.name: f for f in obj._meta.concrete_fields}
+    return {name: _plain(getattr(obj, known[name].attname)) if name in known else None for name in names}
+
+
+def upsert(
+    model: type[models.Model],
+    key: Mapping[str, object],
+    fields: Mapping[str, object],
+    *,
+    links: Mapping[str, Iterable[models.Model]] | None = None,
+) -> Seeded:
+    """Create the row with `fields` and its many-to-many `links`, or bring it up to date while
+    nobody has edited it since the seed last wrote it (see above). Links are only ever added: a
+    link staff made is never removed, nor one the seed stopped asking for."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from directory.models import SeededRow
+
+    content_type = ContentType.objects.get_for_model(model)
+    targets = {name: list(rows) for name, rows in (links or {}).items()}
+    wanted = {
+        "fields": {name: _plain(value) for name, value in fields.items()},
+        "links": {name: sorted(row.pk for row in rows) for name, rows in targets.items()},
+    }
+    obj = model._default_manager.filter(**key).first()
     if obj is None:
-        model.objects.create(**key, **fields)
-        return True
-    stale = [name for name, value in fields.items() if getattr(obj, name) != value]
+        obj = model._default_manager.create(**key, **fields)
+        for name, rows in targets.items():
+            getattr(obj, name).add(*rows)
+        SeededRow.objects.create(content_type=content_type, object_id=obj.pk, values=wanted)
+        return Seeded.CREATED
+
+    record = SeededRow.objects.filter(content_type=content_type, object_id=obj.pk).first()
+    last = record.values if record is not None else wanted
+    current = _current(obj, {*last["fields"], *fields})
+    have = {name: set(getattr(obj, name).values_list("pk", flat=True)) for name in {*last["links"], *targets}}
+    edited_field = any(current[name] != value for name, value in last["fields"].items())
+    removed_link = any(not set(pks) <= have[name] for name, pks in last["links"].items())
+    if edited_field or removed_link:
+        return Seeded.KEPT
+
+    stale = [name for name in fields if current[name] != wanted["fields"][name]]
     for name in stale:
         setattr(obj, name, fields[name])
     if stale:
         obj.full_clean()
         obj.save(update_fields=stale)
-    return bool(stale)
+    added = False
+    for name, rows in targets.items():
+        missing = [row for row in rows if row.pk not in have[name]]
+        if missing:
+            getattr(obj, name).add(*missing)
+            added = True
+    if record is None:
+        SeededRow.objects.create(content_type=content_type, object_id=obj.pk, values=wanted)
+    elif record.values != wanted:
+        record.values, record.written_at = wanted, timezone.now()
+        record.save(update_fields=["values", "written_at"])
+    return Seeded.CORRECTED if stale or added else Seeded.UNCHANGED

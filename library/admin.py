@@ -2,9 +2,10 @@
 the library (publications, recommendations, case studies, milestones).
 
 Staff add the recommendations the seed could not recover (the 2017 paper's missing eleven) on
-their publication's page, with their source and confidence. Seeded rows (library/reference.py)
-are corrected back by `load_reference`; rows staff add are left alone. Published frameworks are
-read-only: states have adopted them.
+their publication's page, with their source and confidence, and may correct a seeded row here:
+`load_reference` (library/reference.py) creates the seeded rows and corrects only those nobody has
+edited since, so an edit made here, and every row staff add, is left as it is. Published
+frameworks are read-only: states have adopted them.
 """
 
 from __future__ import annotations

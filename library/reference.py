@@ -4,10 +4,11 @@ from shared/DOMAIN.md, in our own words.
 
 Loaded by `manage.py load_reference`; idempotent (a second run changes nothing). Each row is keyed
 on a stable natural key (a slug, an edition, a framework item's code, an area's name, a
-recommendation's publication and number), so a re-run puts back a seeded row that was edited, and
-leaves alone the rows staff added (the eleven recommendations of the 2017 paper that are not public
-yet, say). Links between rows (hosts, dimensions, related recommendations) are only ever added: a
-link staff made is never removed.
+recommendation's publication and number), so a re-run creates what is missing and corrects a
+seeded row nobody has edited, while a seeded row staff edited in the admin, and every row staff
+added (the eleven recommendations of the 2017 paper that are not public yet, say), is left as it
+is (directory/reference.py: upsert). Links between rows (dimensions, related recommendations) are
+only ever added: a link staff made is never removed.
 
 The dimensions' names are those of the action plan NASPO and NASCIO published in January 2017
 after their first joint CIO–CPO roundtable (Charlotte, July 2016); see shared/DOMAIN.md §1.
@@ -22,11 +23,12 @@ Honesty rules, because states act on what this library says:
 from __future__ import annotations
 
 import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from django.db.models import Model
 from django.utils import timezone
 
-from directory.reference import upsert
+from directory.reference import Tally, upsert
 
 DAY, MONTH, YEAR = "day", "month", "year"
 PUBLICATION, PRESS = "publication", "press"
@@ -854,17 +856,8 @@ CASE_STUDIES: list[CaseStudyRow] = [
 # --- Loading ----------------------------------------------------------------------------------
 
 
-def add_links(manager: Any, wanted: list[Any]) -> bool:
-    """Add the links the seed asks for to a many-to-many field; never remove one staff made."""
-    have = set(manager.values_list("pk", flat=True))
-    missing = [obj for obj in wanted if obj.pk not in have]
-    if missing:
-        manager.add(*missing)
-    return bool(missing)
-
-
-def load() -> dict[str, int]:
-    """Create or correct the library's reference rows; returns how many rows changed, by kind.
+def load() -> Tally:
+    """Create the library's reference rows, and correct those nobody has edited.
 
     Runs inside load_reference's transaction, after the directory's rows (the associations and
     jurisdictions it links to)."""
@@ -880,35 +873,30 @@ def load() -> dict[str, int]:
         RecommendationArea,
     )
 
-    changed = dict.fromkeys(
-        [
-            "dimensions",
-            "framework rows",
-            "publications",
-            "recommendation areas",
-            "recommendations",
-            "milestones",
-            "case studies",
-        ],
-        0,
+    tally = Tally(
+        "dimensions",
+        "framework rows",
+        "publications",
+        "recommendation areas",
+        "recommendations",
+        "milestones",
+        "case studies",
     )
 
     for dimension_row in DIMENSIONS:
         fields = dimension_row._asdict()
-        slug = fields.pop("slug")
-        changed["dimensions"] += upsert(Dimension, {"slug": slug}, fields)
+        tally.add("dimensions", upsert(Dimension, {"slug": fields.pop("slug")}, fields))
     dimensions = {d.slug: d for d in Dimension.objects.all()}
 
     framework = Framework.objects.filter(edition=FRAMEWORK_2016["edition"]).first()
     if framework is None:
+        # Published as it is created; later loads correct its texts, never its state.
         framework = Framework.objects.create(
             **FRAMEWORK_2016, state=Framework.State.PUBLISHED, published_at=timezone.now()
         )
-        changed["framework rows"] += 1
-    else:
-        changed["framework rows"] += upsert(
-            Framework, {"pk": framework.pk}, {k: v for k, v in FRAMEWORK_2016.items() if k != "edition"}
-        )
+        tally.changed["framework rows"] += 1
+    texts = {k: v for k, v in FRAMEWORK_2016.items() if k != "edition"}
+    tally.add("framework rows", upsert(Framework, {"pk": framework.pk}, texts))
     for position, starter in enumerate(STARTER_ITEMS):
         fields = {
             "dimension": dimensions[starter.dimension],
@@ -918,56 +906,58 @@ def load() -> dict[str, int]:
             "is_proposed_starter": True,
             "position": position,
         }
-        changed["framework rows"] += upsert(FrameworkItem, {"framework": framework, "code": starter.code}, fields)
+        tally.add("framework rows", upsert(FrameworkItem, {"framework": framework, "code": starter.code}, fields))
 
     associations = {a.code: a for a in Association.objects.all()}
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
 
     publications: dict[str, Publication] = {}
-    for row in PUBLICATIONS:
-        fields = row._asdict()
+    for publication_row in PUBLICATIONS:
+        fields = publication_row._asdict()
         slug, codes = fields.pop("slug"), fields.pop("associations")
-        edited = upsert(Publication, {"slug": slug}, fields)
-        publications[slug] = publication = Publication.objects.get(slug=slug)
-        edited |= add_links(publication.associations, [associations[code] for code in codes])
-        changed["publications"] += edited
+        tally.add(
+            "publications",
+            upsert(Publication, {"slug": slug}, fields, links={"associations": [associations[code] for code in codes]}),
+        )
+        publications[slug] = Publication.objects.get(slug=slug)
 
     areas: dict[str, RecommendationArea] = {}
-    for row in AREAS:
-        fields = row._asdict() | {"publication": publications[row.publication]}
+    for area_row in AREAS:
+        fields = area_row._asdict() | {"publication": publications[area_row.publication]}
         name = fields.pop("name")
-        changed["recommendation areas"] += upsert(RecommendationArea, {"name": name}, fields)
+        tally.add("recommendation areas", upsert(RecommendationArea, {"name": name}, fields))
         areas[name] = RecommendationArea.objects.get(name=name)
 
     recommendations: dict[tuple[str, str], Recommendation] = {}
     positions: dict[str, int] = {}
-    for row in RECOMMENDATIONS:
-        positions[row.publication] = position = positions.get(row.publication, 0) + 1
-        key = {"publication": publications[row.publication], "number": row.number}
+    for recommendation_row in RECOMMENDATIONS:
+        paper = recommendation_row.publication
+        positions[paper] = position = positions.get(paper, 0) + 1
+        key = {"publication": publications[paper], "number": recommendation_row.number}
         fields = {
-            "text": row.text,
-            "source_url": row.source_url,
-            "confidence": row.confidence,
-            "area": areas[row.area] if row.area else None,
-            "area_is_inferred": row.area_is_inferred,
+            "text": recommendation_row.text,
+            "source_url": recommendation_row.source_url,
+            "confidence": recommendation_row.confidence,
+            "area": areas[recommendation_row.area] if recommendation_row.area else None,
+            "area_is_inferred": recommendation_row.area_is_inferred,
             "position": position,
         }
-        changed["recommendations"] += upsert(Recommendation, key, fields)
-        recommendations[(row.publication, row.number)] = Recommendation.objects.get(**key)
+        tally.add("recommendations", upsert(Recommendation, key, fields))
+        recommendations[(paper, recommendation_row.number)] = Recommendation.objects.get(**key)
 
-    for row in MILESTONES:
-        fields = row._asdict()
-        changed["milestones"] += upsert(Milestone, {"slug": fields.pop("slug")}, fields)
+    for milestone_row in MILESTONES:
+        fields = milestone_row._asdict()
+        tally.add("milestones", upsert(Milestone, {"slug": fields.pop("slug")}, fields))
 
-    for row in CASE_STUDIES:
-        fields = row._asdict()
+    for study_row in CASE_STUDIES:
+        fields = study_row._asdict()
         slug = fields.pop("slug")
         dimension_slugs, recommendation_keys = fields.pop("dimensions"), fields.pop("recommendations")
-        fields["jurisdiction"] = jurisdictions[row.jurisdiction]
-        edited = upsert(CaseStudy, {"slug": slug}, fields)
-        case_study = CaseStudy.objects.get(slug=slug)
-        edited |= add_links(case_study.dimensions, [dimensions[s] for s in dimension_slugs])
-        edited |= add_links(case_study.recommendations, [recommendations[k] for k in recommendation_keys])
-        changed["case studies"] += edited
+        fields["jurisdiction"] = jurisdictions[study_row.jurisdiction]
+        links: dict[str, list[Model]] = {
+            "dimensions": [dimensions[s] for s in dimension_slugs],
+            "recommendations": [recommendations[k] for k in recommendation_keys],
+        }
+        tally.add("case studies", upsert(CaseStudy, {"slug": slug}, fields, links=links))
 
-    return changed
+    return tally

@@ -3,8 +3,9 @@ roundtable, the 2017 joint task force and its Pittsburgh workshop) and the atten
 make public, from shared/DOMAIN.md, in our own words.
 
 Loaded by `manage.py load_reference` after the library's rows (the publications each event
-produced); idempotent, keyed on each event's slug. Dates the sources give only to the month are
-stored with that precision.
+produced); idempotent, keyed on each event's slug; a seeded event staff edited is left as it is
+(directory/reference.py: upsert). Dates the sources give only to the month are stored with that
+precision.
 """
 
 from __future__ import annotations
@@ -13,15 +14,10 @@ import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from directory.reference import upsert
-from library.reference import (
-    MONTH,
-    NASCIO_BLOG_2016_08,
-    NASCIO_RELEASE_2017_01,
-    STATESCOOP_2016,
-    TASK_FORCE_RELEASE,
-    add_links,
-)
+from django.db.models import Model
+
+from directory.reference import Tally, upsert
+from library.reference import MONTH, NASCIO_BLOG_2016_08, NASCIO_RELEASE_2017_01, STATESCOOP_2016, TASK_FORCE_RELEASE
 
 EASTERN = "America/New_York"
 
@@ -127,8 +123,8 @@ def _midnight(day: datetime.date, tz: str) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=ZoneInfo(tz))
 
 
-def load() -> dict[str, int]:
-    """Create or correct the seeded events and their attendance; returns how many rows changed.
+def load() -> Tally:
+    """Create the seeded events and their attendance, and correct those nobody has edited.
 
     Runs inside load_reference's transaction, after the directory's and the library's rows (the
     associations, jurisdictions and publications it links to)."""
@@ -139,7 +135,7 @@ def load() -> dict[str, int]:
     associations = {a.code: a for a in Association.objects.all()}
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     publications = {p.slug: p for p in Publication.objects.filter(slug__in={s for e in EVENTS for s in e.publications})}
-    changed = {"events": 0, "attendance": 0}
+    tally = Tally("events", "attendance")
 
     events: dict[str, Roundtable] = {}
     for row in EVENTS:  # a part after the event it belongs to
@@ -155,21 +151,26 @@ def load() -> dict[str, int]:
             "participants_note": row.participants_note,
             "part_of": events[row.part_of] if row.part_of else None,
         }
-        edited = upsert(Roundtable, {"slug": row.slug}, fields)
-        events[row.slug] = event = Roundtable.objects.get(slug=row.slug)
-        edited |= add_links(event.hosts, [associations["NASPO"], associations["NASCIO"]])
-        edited |= add_links(event.publications, [publications[slug] for slug in row.publications])
-        changed["events"] += edited
+        links: dict[str, list[Model]] = {
+            "hosts": [associations["NASPO"], associations["NASCIO"]],
+            "publications": [publications[slug] for slug in row.publications],
+        }
+        tally.add("events", upsert(Roundtable, {"slug": row.slug}, fields, links=links))
+        events[row.slug] = Roundtable.objects.get(slug=row.slug)
 
-    for row in ATTENDANCE:
-        event = events[row.event]
-        key = {"roundtable": event, "jurisdiction": jurisdictions[row.jurisdiction], "side": row.side}
+    for attendance_row in ATTENDANCE:
+        event = events[attendance_row.event]
+        key = {
+            "roundtable": event,
+            "jurisdiction": jurisdictions[attendance_row.jurisdiction],
+            "side": attendance_row.side,
+        }
         fields = {
-            "role": row.role,
-            "attendee_name": row.attendee_name,
-            "status": row.status,
+            "role": attendance_row.role,
+            "attendee_name": attendance_row.attendee_name,
+            "status": attendance_row.status,
             "invited_at": event.starts_at,
         }
-        changed["attendance"] += upsert(Attendance, key, fields)
+        tally.add("attendance", upsert(Attendance, key, fields))
 
-    return changed
+    return tally

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from directory import reference
 from directory.models import Association, Jurisdiction, Membership, StaffMembership, User
 from library.models import Dimension
 
@@ -55,12 +56,24 @@ def test_rerunning_reference_data_changes_nothing() -> None:
     assert "0 jurisdictions, 0 associations, 0 dimensions" in run("load_reference")
 
 
-def test_rerunning_reference_data_corrects_an_edited_row() -> None:
+def test_rerunning_reference_data_corrects_a_row_nobody_edited_when_the_seed_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run("load_reference")
+    rows = [row._replace(fiscal_year_start_month=7) if row.code == "NY" else row for row in reference.JURISDICTIONS]
+    monkeypatch.setattr(reference, "JURISDICTIONS", rows)
+    assert "(1 jurisdictions, 0 associations" in run("load_reference")
+    assert Jurisdiction.objects.get(code="NY").fiscal_year_start_month == 7
+
+
+def test_rerunning_reference_data_keeps_a_row_staff_edited() -> None:
     run("load_reference")
     Jurisdiction.objects.filter(code="NY").update(fiscal_year_start_month=7, tz="UTC")
-    assert "1 jurisdictions" in run("load_reference")
+    output = run("load_reference")
+    assert "(0 jurisdictions, 0 associations" in output
+    assert "; 1 kept as staff edited them: 1 jurisdictions)." in output
     ny = Jurisdiction.objects.get(code="NY")
-    assert (ny.fiscal_year_start_month, ny.tz) == (4, "America/New_York")
+    assert (ny.fiscal_year_start_month, ny.tz) == (7, "UTC")
 
 
 def test_seed_demo_needs_reference_data_first(settings) -> None:

@@ -1,17 +1,34 @@
 """The library's reference data: loaded once, changed by nothing on a second run, corrected when
-edited, and honest: no recommendation without a source, none invented for the 2017 paper."""
+the seed changes, never over what staff edited, and honest: no recommendation without a source,
+none invented for the 2017 paper."""
 
 from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
 
+from directory.models import SeededRow
 from library import reference
-from library.models import CaseStudy, DatePrecision, Milestone, Publication, Recommendation, RecommendationArea
+from library.models import (
+    CaseStudy,
+    DatePrecision,
+    Dimension,
+    Framework,
+    FrameworkItem,
+    Milestone,
+    Publication,
+    Recommendation,
+    RecommendationArea,
+)
+from tests import factories
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -19,7 +36,7 @@ PAPER_2017 = "it-procurement-negotiations-2017"
 
 
 def test_a_second_load_changes_nothing() -> None:
-    assert set(reference.load().values()) == {0}
+    assert set(reference.load().changed.values()) == {0}
 
 
 def test_load_reference_prints_what_it_created_or_corrected() -> None:
@@ -28,22 +45,113 @@ def test_load_reference_prints_what_it_created_or_corrected() -> None:
     assert "0 publications, 0 recommendation areas, 0 recommendations, 0 milestones" in out.getvalue()
 
 
-def test_an_edited_row_is_put_back_and_counted() -> None:
+def _seed_says(monkeypatch: pytest.MonkeyPatch, name: str, match: Callable[[Any], bool], **changes: object) -> None:
+    """Change what the seed says about one row, as a new release of the seed data would."""
+    rows = [row._replace(**changes) if match(row) else row for row in getattr(reference, name)]
+    monkeypatch.setattr(reference, name, rows)
+
+
+def test_a_row_nobody_edited_is_corrected_when_the_seed_changes_and_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    _seed_says(
+        monkeypatch,
+        "RECOMMENDATIONS",
+        lambda row: (row.publication, row.number) == (PAPER_2017, "R3"),
+        text="Name one contact in each office.",
+        confidence="publication",
+    )
+    _seed_says(monkeypatch, "PUBLICATIONS", lambda row: row.slug == PAPER_2017, expected_recommendations=19)
+    _seed_says(monkeypatch, "CASE_STUDIES", lambda row: row.slug == "ohio-data-center-consolidation", key_facts=[])
+
+    tally = reference.load()
+
+    assert tally.changed["recommendations"] == 1
+    assert tally.changed["publications"] == 1
+    assert tally.changed["case studies"] == 1
+    assert set(tally.kept.values()) == {0}
     recommendation = Recommendation.objects.get(publication__slug=PAPER_2017, number="R3")
-    Recommendation.objects.filter(pk=recommendation.pk).update(text="Edited", confidence="proposed")
-    Publication.objects.filter(slug=PAPER_2017).update(expected_recommendations=7)
-    CaseStudy.objects.filter(slug="ohio-data-center-consolidation").update(key_facts=[])
+    assert recommendation.text == "Name one contact in each office."
+    assert recommendation.confidence == Recommendation.Confidence.PUBLICATION
+    assert Publication.objects.get(slug=PAPER_2017).expected_recommendations == 19
+    assert CaseStudy.objects.get(slug="ohio-data-center-consolidation").key_facts == []
+    assert set(reference.load().changed.values()) == {0}
 
-    changed = reference.load()
 
-    assert changed["recommendations"] == 1
-    assert changed["publications"] == 1
-    assert changed["case studies"] == 1
-    recommendation.refresh_from_db()
-    assert recommendation.text.startswith("Name a point of contact")
-    assert recommendation.confidence == Recommendation.Confidence.PRESS
-    assert Publication.objects.get(slug=PAPER_2017).expected_recommendations == 18
-    assert set(reference.load().values()) == {0}
+def test_rows_staff_edited_are_kept_and_counted_even_when_the_seed_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    recommendation = Recommendation.objects.get(publication__slug=PAPER_2017, number="R3")
+    recommendation.text = "Our own wording."
+    recommendation.save()
+    Dimension.objects.filter(slug="teaming").update(summary="Who does what, in our words.")
+    CaseStudy.objects.filter(slug="ohio-data-center-consolidation").update(key_facts=["A figure staff checked"])
+    _seed_says(
+        monkeypatch,
+        "RECOMMENDATIONS",
+        lambda row: (row.publication, row.number) == (PAPER_2017, "R3"),
+        text="Name one contact in each office.",
+    )
+
+    for _ in range(2):
+        tally = reference.load()
+
+        assert set(tally.changed.values()) == {0}
+        assert (tally.kept["recommendations"], tally.kept["dimensions"], tally.kept["case studies"]) == (1, 1, 1)
+        assert Recommendation.objects.get(pk=recommendation.pk).text == "Our own wording."
+        assert Dimension.objects.get(slug="teaming").summary == "Who does what, in our words."
+        assert CaseStudy.objects.get(slug="ohio-data-center-consolidation").key_facts == ["A figure staff checked"]
+
+
+def test_an_edit_in_the_admin_survives_load_reference(client: Client) -> None:
+    client.force_login(factories.make_user(email="root@example.org", is_staff=True, is_superuser=True))
+    teaming = Dimension.objects.get(slug="teaming")
+    response = client.post(
+        reverse("admin:library_dimension_change", args=[teaming.pk]),
+        {
+            "slug": teaming.slug,
+            "name": "Teaming, roles and people",
+            "position": teaming.position,
+            "summary": teaming.summary,
+        },
+    )
+    assert response.status_code == 302
+
+    out = io.StringIO()
+    call_command("load_reference", stdout=out)
+
+    assert "0 dimensions" in out.getvalue()
+    assert "; 1 kept as staff edited them: 1 dimensions)." in out.getvalue()
+    assert Dimension.objects.get(slug="teaming").name == "Teaming, roles and people"
+
+
+def test_a_row_staff_put_back_as_the_seed_has_it_follows_the_seed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    recommendation = Recommendation.objects.get(publication__slug=PAPER_2017, number="R3")
+    seeded_text = recommendation.text
+    Recommendation.objects.filter(pk=recommendation.pk).update(text="Our own wording.")
+    assert reference.load().kept["recommendations"] == 1
+    Recommendation.objects.filter(pk=recommendation.pk).update(text=seeded_text)
+    _seed_says(
+        monkeypatch,
+        "RECOMMENDATIONS",
+        lambda row: (row.publication, row.number) == (PAPER_2017, "R3"),
+        text="Name one contact in each office.",
+    )
+
+    assert reference.load().changed["recommendations"] == 1
+    assert Recommendation.objects.get(pk=recommendation.pk).text == "Name one contact in each office."
+
+
+def test_a_row_seeded_before_the_seed_kept_records_is_taken_as_the_seeds_only_if_it_says_what_the_seed_says() -> None:
+    SeededRow.objects.all().delete()  # as a database seeded by an earlier release
+    Recommendation.objects.filter(publication__slug=PAPER_2017, number="R3").update(text="Our own wording.")
+
+    tally = reference.load()
+
+    assert set(tally.changed.values()) == {0}
+    assert tally.kept["recommendations"] == 1
+    assert sum(tally.kept.values()) == 1
+    assert Recommendation.objects.get(publication__slug=PAPER_2017, number="R3").text == "Our own wording."
+    assert SeededRow.objects.count() == Recommendation.objects.count() - 1 + sum(
+        model.objects.count()
+        for model in (Dimension, Framework, FrameworkItem, Publication, RecommendationArea, Milestone, CaseStudy)
+    )
 
 
 def test_links_staff_added_are_kept_and_rows_staff_added_are_left_alone() -> None:
@@ -54,17 +162,32 @@ def test_links_staff_added_are_kept_and_rows_staff_added_are_left_alone() -> Non
     ohio = CaseStudy.objects.get(slug="ohio-data-center-consolidation")
     ohio.recommendations.add(added)
 
-    assert set(reference.load().values()) == {0}
+    assert set(reference.load().changed.values()) == {0}
     assert ohio.recommendations.filter(pk=added.pk).exists()
     assert Recommendation.objects.filter(pk=added.pk, text="From the paper itself").exists()
 
 
-def test_a_removed_link_is_put_back() -> None:
+def test_a_seeded_link_staff_removed_stays_removed() -> None:
     ohio = CaseStudy.objects.get(slug="ohio-data-center-consolidation")
     ohio.recommendations.clear()
 
-    assert reference.load()["case studies"] == 1
-    assert list(ohio.recommendations.values_list("number", flat=True)) == ["R2"]
+    tally = reference.load()
+
+    assert (tally.changed["case studies"], tally.kept["case studies"]) == (0, 1)
+    assert not ohio.recommendations.exists()
+
+
+def test_a_link_the_seed_adds_is_added_to_a_row_nobody_edited(monkeypatch: pytest.MonkeyPatch) -> None:
+    _seed_says(
+        monkeypatch,
+        "CASE_STUDIES",
+        lambda row: row.slug == "ohio-data-center-consolidation",
+        recommendations=((PAPER_2017, "R2"), (PAPER_2017, "R5")),
+    )
+
+    assert reference.load().changed["case studies"] == 1
+    ohio = CaseStudy.objects.get(slug="ohio-data-center-consolidation")
+    assert sorted(ohio.recommendations.values_list("number", flat=True)) == ["R2", "R5"]
 
 
 def test_the_2017_paper_has_exactly_the_recovered_recommendations_none_invented() -> None:
