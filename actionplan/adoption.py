@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import PurePath
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
@@ -298,7 +299,7 @@ def unverify_adoption(adoption: Adoption, *, by: User) -> Adoption:
 def evidence_content_type(adoption: Adoption) -> str:
     """The type to serve a stored document with, from its name: the content was checked on upload,
     and the download is always an attachment with nosniff, never shown as a page."""
-    guessed, _ = mimetypes.guess_type(adoption.evidence_name or adoption.evidence_file.name)
+    guessed, _ = mimetypes.guess_type(adoption.evidence_name or adoption.evidence_file.name or "")
     return guessed or "application/octet-stream"
 
 
@@ -477,7 +478,7 @@ class AdoptionView:
     national: bool = False
 
 
-def adoption_view_for(user: User) -> AdoptionView:
+def adoption_view_for(user: User | AnonymousUser) -> AdoptionView:
     """Staff see the nation's adoption as counts; a state's member sees their own state's status
     (the first of their states by name, if they hold roles in more than one)."""
     if permissions.is_association_staff(user):

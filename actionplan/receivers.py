@@ -9,7 +9,7 @@ state's status; association staff see and filter by whether any state adopted a 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from actionplan import adoption
@@ -29,9 +29,10 @@ def _adoption_filter(view: adoption.AdoptionView) -> django_filters.ChoiceFilter
     if view.jurisdiction is not None:
 
         def by_own_status(queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
+            # Q() rather than keywords: these are annotations of with_adoption(), not fields.
             if value == NOT_RECORDED:
-                return queryset.filter(own_status__isnull=True)
-            return queryset.filter(own_status=value)
+                return queryset.filter(Q(own_status__isnull=True))
+            return queryset.filter(Q(own_status=value))
 
         return django_filters.ChoiceFilter(
             field_name="adoption",
@@ -44,8 +45,8 @@ def _adoption_filter(view: adoption.AdoptionView) -> django_filters.ChoiceFilter
 
         def by_any_state(queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
             if value == ADOPTED_SOMEWHERE:
-                return queryset.filter(adopted_in__gt=0)
-            return queryset.filter(adopted_in=0)
+                return queryset.filter(Q(adopted_in__gt=0))
+            return queryset.filter(Q(adopted_in=0))
 
         return django_filters.ChoiceFilter(
             field_name="adoption",

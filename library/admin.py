@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from config.web import AuthenticatedHttpRequest
 from library import services
 from library.models import (
     CaseStudy,
@@ -67,7 +68,7 @@ class FrameworkAdmin(admin.ModelAdmin):
         return (obj is None or obj.is_editable) and super().has_delete_permission(request, obj)
 
     @admin.action(description="Publish the selected draft editions")
-    def publish(self, request: HttpRequest, queryset: QuerySet[Framework]) -> None:
+    def publish(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Framework]) -> None:
         for framework in queryset:
             try:
                 services.publish_framework(framework, by=request.user)

@@ -44,9 +44,7 @@ class RecommendationFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["publication"].extra["choices"] = [(str(p.pk), p.title) for p in publications]
         self.filters["area"].extra["choices"] = [(str(a.pk), a.name) for a in areas]
-        for name, filter_ in (extra or {}).items():
-            filter_.model, filter_.parent = Recommendation, self
-            self.filters[name] = filter_
+        self.filters.update(extra or {})
 
     def search(self, queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
         return queryset.filter(Q(text__icontains=value) | Q(number__iexact=value.strip()))

@@ -11,6 +11,7 @@ those apps' receivers.py.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,7 @@ class PublicationList:
     its page's URL, in date order) by publication id, in one query for them all."""
 
     request: HttpRequest
-    publications: list[Publication]
+    publications: Sequence[Publication]
     events: dict[int, list[tuple[Any, str]]] = field(default_factory=dict)
 
 

@@ -263,6 +263,7 @@ def timeline_entries(now: datetime.datetime) -> list[Entry]:
             source_url=p.url,
         )
         for p in Publication.objects.exclude(published_on=None)
+        if p.published_on is not None  # for the type checker: the query leaves out undated ones
     ]
     entries += [
         Entry(

@@ -50,8 +50,7 @@ def add_events_to_publications(parts: library_hooks.PublicationList) -> None:
     prefetch_related_objects(parts.publications, Prefetch("events", queryset=Roundtable.objects.order_by("starts_at")))
     for publication in parts.publications:
         parts.events[publication.pk] = [
-            (event, reverse("roundtables:detail", args=[event.pk]))
-            for event in publication.events.all()  # type: ignore[attr-defined]
+            (event, reverse("roundtables:detail", args=[event.pk])) for event in publication.events.all()
         ]
 
 
