@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from config.web import AuthenticatedHttpRequest
 from directory import permissions
 from directory.models import Membership, User
 from notifications import services
@@ -22,7 +23,7 @@ from outbox.models import OutgoingEmail
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Switch each kind of email on or off and pick the digest's day and hour."""
     pref = services.preference_for(request.user)
     form = PreferenceForm(request.POST or None, instance=pref)
@@ -61,7 +62,7 @@ def _staff_only(request: HttpRequest) -> None:
 
 @require_safe
 @login_required
-def delivery_log(request: HttpRequest) -> HttpResponse:
+def delivery_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every email the system wrote, newest first, with why a failed one failed.
 
     Here rather than in the outbox it shows: who is staff, and who belongs to a jurisdiction, are
@@ -94,7 +95,7 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def resend(request: HttpRequest, email_id: int) -> HttpResponse:
+def resend(request: AuthenticatedHttpRequest, email_id: int) -> HttpResponse:
     _staff_only(request)
     row = get_object_or_404(OutgoingEmail, pk=email_id)
     if delivery.resend(row):

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_safe
 
-from config.web import add_service_error, is_htmx
+from config.web import AuthenticatedHttpRequest, add_service_error, is_htmx
 from directory import permissions
 from directory.models import Jurisdiction, User
 from roundtables import eventtime, ics
@@ -83,7 +83,7 @@ class EventRow:
 
 @login_required
 @require_safe
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upcoming events (soonest first), then past ones (latest first); optionally one kind only."""
     now = timezone.now()
     kind = request.GET.get("kind", "")
@@ -194,7 +194,11 @@ def _invited(roundtable: Roundtable, user: User | Any) -> tuple[list[InvitedPlac
 
 
 def _registrations(
-    request: HttpRequest, roundtable: Roundtable, rows: list[Attendance], *, bound: RegisterForm | None = None
+    request: AuthenticatedHttpRequest,
+    roundtable: Roundtable,
+    rows: list[Attendance],
+    *,
+    bound: RegisterForm | None = None,
 ) -> list[Registration]:
     """A form for each invited office the viewer acts for (a CIO: their state's CIO office)."""
     user = request.user
@@ -223,7 +227,9 @@ def _registrations(
     return found
 
 
-def _detail_context(request: HttpRequest, roundtable: Roundtable, *, bound: RegisterForm | None = None) -> dict:
+def _detail_context(
+    request: AuthenticatedHttpRequest, roundtable: Roundtable, *, bound: RegisterForm | None = None
+) -> dict:
     """Everything the event page shows, as lists: the template runs no queries of its own (the
     outcomes fragment loads its list in one query through its tag)."""
     user = request.user
@@ -282,7 +288,7 @@ def _session_when(session: AgendaSession, roundtable: Roundtable) -> str:
 
 @login_required
 @require_safe
-def detail(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     """An event: when and where, hosts, agenda, who is invited and coming, and registration."""
     roundtable = _roundtable_for(request, roundtable_id)
     return render(request, DETAIL, _detail_context(request, roundtable))
@@ -290,7 +296,7 @@ def detail(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def ics_file(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def ics_file(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     """The event as an .ics file to add to a calendar, always as a download."""
     roundtable = _roundtable_for(request, roundtable_id)
     response = HttpResponse(ics.build(roundtable), content_type=ics.content_type(ics.PUBLISH))
@@ -303,7 +309,7 @@ def ics_file(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new event; its times are typed on the clocks of the zone chosen in the form."""
     _require_staff(request, "create events")
     form = RoundtableForm(request.POST if request.method == "POST" else None)
@@ -321,7 +327,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     roundtable = _roundtable_for(request, roundtable_id)
     _require_staff(request, "change events")
     form = RoundtableForm(request.POST if request.method == "POST" else None, roundtable=roundtable)
@@ -337,7 +343,7 @@ def edit(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 
 
 @login_required
-def sessions(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def sessions(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     """The agenda so far and a form to add a session at its end."""
     roundtable = _roundtable_for(request, roundtable_id)
     _require_staff(request, "change an event's agenda")
@@ -364,7 +370,7 @@ def sessions(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 
 
 @login_required
-def invite(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     """Tick the jurisdictions to invite, grouped as states, DC and territories; those already
     invited are shown as such. Their CIO and CPO get an email with the .ics."""
     roundtable = _roundtable_for(request, roundtable_id)
@@ -417,7 +423,7 @@ def invite(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 
 
 @login_required
-def register(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     """An office says who comes, or that nobody does. From the event page with htmx the answer
     is the refreshed registration section; without JavaScript a redirect back to the event, or
     this page again with the problem shown on its field. GET shows the forms as a page."""
@@ -437,7 +443,7 @@ def register(request: HttpRequest, roundtable_id: int) -> HttpResponse:
     return render(request, "roundtables/events/register.html", context)
 
 
-def _register(request: HttpRequest, roundtable: Roundtable) -> tuple[RegisterForm, HttpResponse | None]:
+def _register(request: AuthenticatedHttpRequest, roundtable: Roundtable) -> tuple[RegisterForm, HttpResponse | None]:
     """Parse and save one office's registration; the bound form (with errors) or the answer."""
     user = request.user
     acting = permissions.acting_jurisdictions(user)
@@ -467,11 +473,11 @@ def _register(request: HttpRequest, roundtable: Roundtable) -> tuple[RegisterFor
     except PermissionDenied as error:
         form.add_error(None, str(error))
         return form, None
-    office = f"{row.jurisdiction.name} {services.SIDE_NAMES[Side(row.side)]} office"
+    office_name = f"{row.jurisdiction.name} {services.SIDE_NAMES[Side(row.side)]} office"
     if row.status == Status.REGISTERED:
-        notice = f"Registered: {_attendee(row)} will attend for the {office}."
+        notice = f"Registered: {_attendee(row)} will attend for the {office_name}."
     else:
-        notice = f"Noted: the {office} will not attend."
+        notice = f"Noted: the {office_name} will not attend."
     if is_htmx(request):
         context = _detail_context(request, roundtable) | {"notice": notice}
         return form, render(request, f"{DETAIL}#registration", context)
@@ -483,7 +489,7 @@ def _register(request: HttpRequest, roundtable: Roundtable) -> tuple[RegisterFor
 
 
 @login_required
-def attendance(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     """Every invited office with its status and who registered; staff mark attended or absent
     for all of them at once (one transaction)."""
     roundtable = _roundtable_for(request, roundtable_id)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from actionplan.models import Plan
 from actionplan.views.access import require
-from config.web import add_service_error
+from config.web import AuthenticatedHttpRequest, add_service_error
 from directory import permissions
 from roundtables.forms import AcceptForm, DeclineForm, OutcomeForm
 from roundtables.models import Outcome, OutcomeProposal, Roundtable
@@ -93,7 +93,7 @@ def outcome_rows(request: HttpRequest, roundtable: Roundtable) -> list[OutcomeRo
 
 
 @login_required
-def outcomes(request: HttpRequest, roundtable_id: int) -> HttpResponse:
+def outcomes(request: AuthenticatedHttpRequest, roundtable_id: int) -> HttpResponse:
     """An event's outcomes. Staff record new ones here (once the event has started) and propose
     each to the states that attended."""
     roundtable = _roundtable_for(request, roundtable_id)
@@ -136,7 +136,7 @@ def outcomes(request: HttpRequest, roundtable_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def propose(request: HttpRequest, outcome_id: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, outcome_id: int) -> HttpResponse:
     """Propose one outcome to every jurisdiction that attended (again: to those not yet asked)."""
     outcome = get_object_or_404(Outcome.objects.select_related("roundtable"), pk=outcome_id)
     if not permissions.can_view_library(request.user):
@@ -188,7 +188,7 @@ class OutcomeSummary:
 
 @require_safe
 @login_required
-def proposals(request: HttpRequest) -> HttpResponse:
+def proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A state member's proposals: those awaiting a decision first, then those decided. Staff see
     every state's, grouped by outcome with how many are awaiting, accepted and declined."""
     user = request.user
@@ -237,7 +237,7 @@ def _proposal_for(request: HttpRequest, proposal_id: int) -> OutcomeProposal:
     return proposal
 
 
-def _accept_form(request: HttpRequest, proposal: OutcomeProposal, data: Any = None) -> AcceptForm | None:
+def _accept_form(request: AuthenticatedHttpRequest, proposal: OutcomeProposal, data: Any = None) -> AcceptForm | None:
     """The accept form with its defaults, or None when the state has no plan to accept into."""
     jurisdiction = proposal.jurisdiction
     today = services.local_today(jurisdiction)
@@ -258,7 +258,7 @@ def _accept_form(request: HttpRequest, proposal: OutcomeProposal, data: Any = No
 
 
 @login_required
-def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal(request: AuthenticatedHttpRequest, proposal_id: int) -> HttpResponse:
     """One outcome proposed to one state: what it says, where it came from, and (for the state's
     CIO, CPO and delegates, while undecided) the forms to accept it into the plan or decline it.
     Both forms post here, told apart by their `decision` field."""
@@ -316,7 +316,9 @@ def _decided_meanwhile(request: HttpRequest, proposal: OutcomeProposal) -> HttpR
     return redirect("roundtables:proposal", proposal_id=proposal.pk)
 
 
-def _accept(request: HttpRequest, proposal: OutcomeProposal, form: AcceptForm | None) -> HttpResponse | None:
+def _accept(
+    request: AuthenticatedHttpRequest, proposal: OutcomeProposal, form: AcceptForm | None
+) -> HttpResponse | None:
     if form is None:
         messages.error(
             request,
@@ -343,7 +345,7 @@ def _accept(request: HttpRequest, proposal: OutcomeProposal, form: AcceptForm | 
     return redirect("actionplan:item", item_id=item.pk)
 
 
-def _decline(request: HttpRequest, proposal: OutcomeProposal, form: DeclineForm) -> HttpResponse | None:
+def _decline(request: AuthenticatedHttpRequest, proposal: OutcomeProposal, form: DeclineForm) -> HttpResponse | None:
     if not form.is_valid():
         return None
     try:
