@@ -4,7 +4,7 @@ decide and write."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -107,13 +107,13 @@ class RoundtableForm(forms.Form):
     def __init__(self, *args: Any, roundtable: Roundtable | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.roundtable = roundtable
-        self.fields["tz"].choices = event_zones(roundtable.tz if roundtable else None)
+        cast(forms.ChoiceField, self.fields["tz"]).choices = event_zones(roundtable.tz if roundtable else None)
         others = Roundtable.objects.order_by("-starts_at")
         if roundtable is not None:
             others = others.exclude(pk=roundtable.pk)
-        self.fields["part_of"].queryset = others
+        cast("forms.ModelChoiceField[Roundtable]", self.fields["part_of"]).queryset = others
         if not self.is_bound:
-            self.initial = self._initial(roundtable) | self.initial
+            self.initial = {**self._initial(roundtable), **self.initial}
 
     @staticmethod
     def _initial(roundtable: Roundtable | None) -> dict[str, Any]:
@@ -229,7 +229,8 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, invited_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdictions"].queryset = Jurisdiction.objects.exclude(pk__in=invited_ids)
+        jurisdictions = cast("forms.ModelMultipleChoiceField[Jurisdiction]", self.fields["jurisdictions"])
+        jurisdictions.queryset = Jurisdiction.objects.exclude(pk__in=invited_ids)
         self.fields["jurisdictions"].error_messages["invalid_choice"] = (
             "%(value)s cannot be invited: it is not a jurisdiction, or it was invited already."
         )
@@ -238,7 +239,7 @@ class InviteForm(forms.Form):
 class MemberField(forms.ModelChoiceField):
     """A person of the office, with their job title to tell namesakes apart."""
 
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name}, {obj.title}" if obj.title else str(obj)
 
 
@@ -252,7 +253,8 @@ class OfficeForm(forms.Form):
 
     def __init__(self, *args: Any, jurisdictions: list[Jurisdiction], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
+        field = cast("forms.ModelChoiceField[Jurisdiction]", self.fields["jurisdiction"])
+        field.queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
 
 
 class RegisterForm(forms.Form):
@@ -286,9 +288,8 @@ class RegisterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.office = (jurisdiction, side)
-        self.fields["attendee"].queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by(
-            "full_name", "email"
-        )
+        attendee = cast(MemberField, self.fields["attendee"])
+        attendee.queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by("full_name", "email")
         self.fields["attendee"].error_messages["invalid_choice"] = (
             f"Choose someone from the {side.upper()} office of {jurisdiction}, or type a name below."
         )
@@ -299,7 +300,8 @@ class RegisterForm(forms.Form):
                 "side": side,
                 "attending": "yes",
                 "attendee": me.pk if me else None,
-            } | self.initial
+                **self.initial,
+            }
 
     def register_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -350,7 +352,7 @@ class AttendanceForm(forms.Form):
 class RecommendationField(forms.ModelChoiceField):
     """A recommendation, named by its publication and number so that R3 of 2017 is not R3 of 2025."""
 
-    def label_from_instance(self, obj: Recommendation) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Recommendation) -> str:
         year = f" ({obj.publication.published_on.year})" if obj.publication.published_on else ""
         text = obj.text if len(obj.text) <= 80 else obj.text[:79].rstrip() + "…"
         return f"{obj.publication.title}{year}, {obj.number}: {text}"
@@ -412,15 +414,18 @@ class AcceptForm(OwnershipFields):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.filter(pk__in=[p.pk for p in plans]).order_by("-starts_on")
+        plan_field = cast("forms.ModelChoiceField[Plan]", self.fields["plan"])
+        plan_field.queryset = Plan.objects.filter(pk__in=[p.pk for p in plans]).order_by("-starts_on")
         self.fields["plan"].error_messages["invalid_choice"] = f"Choose one of {plan.jurisdiction.name}'s plans."
         if len(plans) < 2:
             del self.fields["plan"]
         allowed = permissions.sides_for(user, plan) | {ItemSide.JOINT.value}
-        self.fields["side"].choices = [(side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed]
+        cast(forms.ChoiceField, self.fields["side"]).choices = [
+            (side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed
+        ]
         place = plan.jurisdiction.name
         for side in ("cio", "cpo"):
-            field = self.fields[f"{side}_owner"]
+            field = cast("forms.ModelChoiceField[User]", self.fields[f"{side}_owner"])
             field.queryset = side_members(plan, side)
             field.error_messages["invalid_choice"] = (
                 f"Choose the {side.upper()} or a {side.upper()} delegate of {place}, or leave it as Owner needed."
@@ -433,7 +438,8 @@ class AcceptForm(OwnershipFields):
                 "cio_owner": owners.get("cio"),
                 "cpo_owner": owners.get("cpo"),
                 "due_on": default_due_on,
-            } | self.initial
+                **self.initial,
+            }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
