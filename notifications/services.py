@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
 from django.core import signing
@@ -214,7 +214,7 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
     def add(user: User, fact: Fact) -> None:
         batches.setdefault(user.pk, ReminderBatch(user=user)).facts.append(fact)
 
-    def still_holds(user: User | None, item: Item, side: str) -> bool:
+    def still_holds(user: User | None, item: Item, side: str) -> TypeGuard[User]:
         return user is not None and user.is_active and (user.pk, item.plan.jurisdiction_id, side) in current
 
     _collect_item_facts(now, current, add)
@@ -288,7 +288,11 @@ def _collect_change_facts(
     if not changes:
         return
     principals: dict[tuple[int, str], User] = {}
-    places = {change.item.plan.jurisdiction_id for change in changes}
+    places: set[int] = set()
+    for change in changes:
+        # Both verbs are an item's activity; only plan-level activity (adopted, sharing) has none.
+        assert change.item is not None  # noqa: S101 - narrows for mypy
+        places.add(change.item.plan.jurisdiction_id)
     for m in (
         Membership.objects.active(now.date())
         .filter(jurisdiction_id__in=places, role__in=permissions.PRINCIPAL_ROLES, user__is_active=True)
@@ -297,6 +301,7 @@ def _collect_change_facts(
         principals[(m.jurisdiction_id, m.role)] = m.user
     for change in changes:
         item, actor_id = change.item, change.actor_id
+        assert item is not None  # noqa: S101 - narrows for mypy; see `places` above
         place = item.plan.jurisdiction_id
         if change.verb == Activity.Verb.SIGN_OFFS_RESET:
             sides, key, title = item.sides, f"resign:{change.pk}", "Asked to sign again"

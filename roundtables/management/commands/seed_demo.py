@@ -62,7 +62,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Every demo account's password is: {demo.DEMO_PASSWORD}")
         for person in demo.SHOWCASE:
-            where = person.association or f"{person.jurisdiction} {demo.Role(person.role).label}"
+            if person.association:
+                where = person.association
+            else:
+                assert person.role is not None  # noqa: S101 - narrows for mypy: who is not staff has a role
+                where = f"{person.jurisdiction} {demo.Role(person.role).label}"
             self.stdout.write(f"  {person.email:<28} {person.full_name:<18} {where}")
         self.stdout.write(f"  {demo.ADMIN_EMAIL:<28} {'Site Administrator':<18} Django admin (superuser)")
         if scale == "national":
