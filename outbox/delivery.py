@@ -90,15 +90,25 @@ class SmtpSender:
     def __init__(self, backend: SmtpBackend) -> None:
         self.backend = backend
         self.from_address = backend.prep_address(settings.DEFAULT_FROM_EMAIL)
+        # Made only after backend.open() succeeded, which leaves the connection set.
+        connection = backend.connection
+        assert connection is not None  # noqa: S101 - narrows for mypy
         # Bodies may be 8bit (see emails.WholeLinesContent): say so to a server that asks to know.
-        backend.connection.ehlo_or_helo_if_needed()
-        self.options = ["BODY=8BITMIME"] if backend.connection.has_extn("8bitmime") else []
+        connection.ehlo_or_helo_if_needed()
+        self.options = ["BODY=8BITMIME"] if connection.has_extn("8bitmime") else []
 
     def send(self, row: OutgoingEmail, built: OutgoingEmail | None) -> None:
-        raw = bytes(row.raw_message) if built is None else emails.raw_message(built)
+        if built is None:
+            # Rows without stored bytes are always built (see _load_for_building).
+            assert row.raw_message is not None  # noqa: S101 - narrows for mypy
+            raw = bytes(row.raw_message)
+        else:
+            raw = emails.raw_message(built)
         date = b"Date: " + format_datetime(timezone.now()).encode() + b"\r\n"
         to = [self.backend.prep_address(row.to_address)]
-        self.backend.connection.sendmail(self.from_address, to, date + raw, mail_options=self.options)
+        connection = self.backend.connection  # open until deliver() closes it, after the last send
+        assert connection is not None  # noqa: S101 - narrows for mypy
+        connection.sendmail(self.from_address, to, date + raw, mail_options=self.options)
 
 
 @contextmanager

@@ -86,7 +86,7 @@ HEADERS = email.headerregistry.HeaderRegistry()
 HEADERS.map_to_type("list-unsubscribe", OneLineHeader)
 
 
-class WholeLinesContent:
+class WholeLinesContent(email.contentmanager.ContentManager):
     """Text whose lines all fit RFC 5322's 998 octets goes as it is (7bit, or 8bit beyond ASCII).
 
     Python would quote-print any line longer than 76 characters: cut it every 76, escape each `=`
@@ -94,10 +94,10 @@ class WholeLinesContent:
     way to read. Longer lines still get quoted-printable, at 76 characters a line.
     """
 
-    def get_content(self, msg: email.message.MIMEPart, *args: Any, **kw: Any) -> Any:
+    def get_content(self, msg: email.message.Message, *args: Any, **kw: Any) -> Any:
         return email.contentmanager.raw_data_manager.get_content(msg, *args, **kw)
 
-    def set_content(self, msg: email.message.MIMEPart, obj: Any, *args: Any, **kw: Any) -> None:
+    def set_content(self, msg: email.message.Message, obj: Any, *args: Any, **kw: Any) -> None:
         charset = kw.get("charset", "utf-8")
         if isinstance(obj, str) and kw.get("cte") is None:
             if all(len(line.encode(charset)) <= 998 for line in obj.splitlines()):
@@ -118,7 +118,11 @@ class OutboxMessage(EmailMultiAlternatives):
     default of 78 makes 78-character lines, which spam filters count against a message), and
     within RFC 2047's 75 for a subject's encoded words."""
 
-    def message(self, *, policy: email.policy.Policy = email.policy.default) -> email.message.EmailMessage:
+    # Narrower than Django's `Policy | None`: header_factory and content_manager are EmailPolicy's
+    # (every caller passes one: Django's SMTP backend email.policy.SMTP, the others the default).
+    def message(  # type: ignore[override]  # takes only an EmailPolicy, see above
+        self, *, policy: email.policy.EmailPolicy[email.message.EmailMessage] = email.policy.default
+    ) -> email.message.EmailMessage:
         return super().message(
             policy=policy.clone(max_line_length=76, header_factory=HEADERS, content_manager=WHOLE_LINES)
         )
