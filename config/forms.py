@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
+from django.template import Context, TemplateDoesNotExist
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
 from django.utils.safestring import SafeData, mark_safe
@@ -48,7 +48,7 @@ class USWDSBoundField(BoundField):
         css = [widget_class(widget)]
         if self.errors and css[0] in {"usa-input", "usa-select", "usa-textarea"}:
             css.append(f"{css[0]}--error")
-        existing = attrs.get("class", widget.attrs.get("class", ""))
+        existing = cast(str, attrs.get("class", widget.attrs.get("class", "")))  # a class attribute is text
         attrs["class"] = " ".join(c for c in [existing, *css] if c)
         return attrs
 
@@ -67,7 +67,7 @@ _ATTRS = f"{_WIDGETS}attrs.html"
 _INPUT = f"{_WIDGETS}input.html"
 _OPTION = f"{_WIDGETS}select_option.html"
 # What `{{ value }}` sees in a widget template: autoescape on, default localisation and time zone.
-_TEMPLATE_CONTEXT = SimpleNamespace(autoescape=True, use_l10n=None, use_tz=None)
+_TEMPLATE_CONTEXT = Context(autoescape=True, use_l10n=None, use_tz=None)
 
 
 class _NotDrawable(Exception):
@@ -171,4 +171,7 @@ class USWDSRenderer(TemplatesSetting):
         return stock
 
     def _origin(self, template_name: str) -> Path:
-        return Path(self.get_template(template_name).origin.name)
+        template = self.get_template(template_name)
+        if template is None:  # never: it raises this itself, though django-stubs allows None
+            raise TemplateDoesNotExist(template_name)
+        return Path(template.origin.name)

@@ -27,7 +27,7 @@ class FolderAndConsoleBackend(FileEmailBackend):
         self.echo(message)
 
     def echo(self, message: EmailMessage) -> None:
-        parsed: StdlibEmailMessage = message.message()  # type: ignore[assignment]
+        parsed: StdlibEmailMessage = message.message()
         text_part = parsed.get_body(preferencelist=("plain",)) if parsed.is_multipart() else parsed
         body = text_part.get_content() if text_part is not None else ""
         self.echo_stream.write(

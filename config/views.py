@@ -64,7 +64,7 @@ class HealthCheckMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         # Only their response halves are used: SecurityMiddleware's request half is the HTTPS redirect.
-        self.header_middleware = [
+        self.header_middleware: list[ContentSecurityPolicyMiddleware | XFrameOptionsMiddleware | SecurityMiddleware] = [
             ContentSecurityPolicyMiddleware(get_response),
             XFrameOptionsMiddleware(get_response),
             SecurityMiddleware(get_response),
@@ -72,7 +72,7 @@ class HealthCheckMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz":
-            response = healthz(request)
+            response: HttpResponse = healthz(request)
             for middleware in self.header_middleware:
                 response = middleware.process_response(request, response)
             return response
