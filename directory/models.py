@@ -64,6 +64,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
+    # Set on the instance by directory.permissions, which caches a person's current roles for the
+    # length of the request; absent until first asked.
+    _current_memberships: list[Membership]
+    _current_staff_memberships: list[StaffMembership]
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -141,8 +146,10 @@ class Side(models.TextChoices):
     CPO = "cpo", "CPO"
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
+class MembershipQuerySet[M: Membership | StaffMembership](models.QuerySet[M]):
+    """Shared by Membership and StaffMembership: both are spans of time with the same two dates."""
+
+    def active(self, on: datetime.date | None = None) -> MembershipQuerySet[M]:
         """Memberships in force on a date (today by default, in UTC)."""
         day = on or timezone.now().date()
         return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gt=day))

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 if TYPE_CHECKING:
     from actionplan.models import Item, Plan
-    from directory.models import Jurisdiction, Membership, User
+    from directory.models import Jurisdiction, Membership, StaffMembership, User
 
 PRINCIPAL_ROLES = {"cio", "cpo"}
 # Which office each role acts for. Viewers act for neither: they read.
@@ -41,17 +41,17 @@ def current_memberships(user: User | AnonymousUser) -> list[Membership]:
         from directory.models import Membership
 
         cached = list(Membership.objects.active().filter(user=user).select_related("jurisdiction"))
-        user._current_memberships = cached  # type: ignore[union-attr]
+        user._current_memberships = cached
     return cached
 
 
-def _current_staff_memberships(user: User) -> list:
+def _current_staff_memberships(user: User) -> list[StaffMembership]:
     cached = getattr(user, "_current_staff_memberships", None)
     if cached is None:
         from directory.models import StaffMembership
 
         cached = list(StaffMembership.objects.active().filter(user=user).select_related("association"))
-        user._current_staff_memberships = cached  # type: ignore[attr-defined]
+        user._current_staff_memberships = cached
     return cached
 
 
