@@ -53,7 +53,8 @@ class ActivityAdmin(ReadOnlyAdmin):
 class AdoptionChangeInline(ReadOnly, admin.TabularInline):
     model = AdoptionChange
     extra = 0
-    fields = ["created_at", "kind", "actor", "status", "summary"]
+    # A tuple, which the type of both attributes accepts (a list of str is not a list of field groups).
+    fields = ("created_at", "kind", "actor", "status", "summary")
     readonly_fields = fields
 
 

@@ -175,7 +175,11 @@ def seed_plans() -> int:
             plan = services.adopt_framework(
                 framework, jurisdiction=jurisdiction, fiscal_year=SHOWCASE_FISCAL_YEAR, by=cio
             )
-            items = {i.framework_item.code: i for i in Item.objects.filter(plan=plan).select_related("framework_item")}
+            items = {
+                i.framework_item.code: i
+                for i in Item.objects.filter(plan=plan).select_related("framework_item")
+                if i.framework_item is not None  # always, for a plan just adopted from the framework
+            }
             # A standing meeting both sides see differently: the disagreement the product surfaces.
             services.post_update(
                 items["I1"],
@@ -742,6 +746,7 @@ def seed_adoption(*, scale: str) -> int:
             .filter(plan__jurisdiction=jurisdiction, framework_item__isnull=False)
             .select_related("framework_item")
             .order_by("plan__starts_on")
+            if item.framework_item is not None  # always (the query asks for it); this tells the type checker
         }
         verified_one = jurisdiction.adoptions.filter(verified_at__isnull=False).exists()
         with transaction.atomic():

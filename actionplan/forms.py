@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import URLValidator
@@ -39,7 +39,8 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args: Any, jurisdictions: list[Jurisdiction], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
+        field = cast("forms.ModelChoiceField[Jurisdiction]", self.fields["jurisdiction"])
+        field.queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
         if len(jurisdictions) == 1:
             self.fields["jurisdiction"].widget = forms.HiddenInput()
             self.fields["jurisdiction"].initial = jurisdictions[0].pk
@@ -58,7 +59,8 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).order_by("full_name")
+        field = cast("forms.ModelChoiceField[User]", self.fields["to_user"])
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in candidates]).order_by("full_name")
 
 
 # --- Items (below this line) -------------------------------------------------------------------
@@ -77,7 +79,7 @@ class DateInput(forms.DateInput):
 class OwnerField(forms.ModelChoiceField):
     """A person who may own one side of an item, shown with their job title to tell namesakes apart."""
 
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name}, {obj.title}" if obj.title else str(obj)
 
 
@@ -152,19 +154,21 @@ class ItemForm(OwnershipFields):
         allowed = permissions.sides_for(user, plan) | {ItemSide.JOINT.value}
         if item is not None:
             allowed.add(item.side)  # what the item is now must stay a valid answer
-        self.fields["side"].choices = [(side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed]
+        side_field = cast(forms.ChoiceField, self.fields["side"])
+        side_field.choices = [(side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed]
         self._library_choices()
         place = plan.jurisdiction.name
+        members: dict[str, QuerySet[User]] = {}  # each side's owner choices
         for side in ("cio", "cpo"):
-            field = self.fields[f"{side}_owner"]
-            field.queryset = side_members(plan, side)
+            field = cast(OwnerField, self.fields[f"{side}_owner"])
+            field.queryset = members[side] = side_members(plan, side)
             field.error_messages["invalid_choice"] = (
                 f"Choose the {side.upper()} or a {side.upper()} delegate of {place}, or leave it as Owner needed."
             )
         if item is None:
             del self.fields["version"]
             if not self.is_bound:
-                self.initial = self._defaults(plan, user) | self.initial
+                self.initial = {**self._defaults(plan, user), **self.initial}
             return
         if not self.is_bound:
             self.initial = (
@@ -174,7 +178,7 @@ class ItemForm(OwnershipFields):
             )
         for side in item.sides:
             owner = item.owner_for(side)
-            if owner is not None and not self.fields[f"{side}_owner"].queryset.filter(pk=owner.pk).exists():
+            if owner is not None and not members[side].filter(pk=owner.pk).exists():
                 # Why the select shows "Owner needed" although the item names someone.
                 self.fields[
                     f"{side}_owner"
@@ -188,8 +192,10 @@ class ItemForm(OwnershipFields):
             "publication__published_on", "publication_id", "position", "number"
         ):
             groups.setdefault(r.publication.title, []).append((r.pk, f"{r.number}: {r.text}"))
-        self.fields["recommendations"].choices = list(groups.items())
-        self.fields["case_studies"].choices = list(CaseStudy.objects.order_by("title").values_list("pk", "title"))
+        cast(forms.ModelMultipleChoiceField, self.fields["recommendations"]).choices = list(groups.items())
+        cast(forms.ModelMultipleChoiceField, self.fields["case_studies"]).choices = list(
+            CaseStudy.objects.order_by("title").values_list("pk", "title")
+        )
 
     @staticmethod
     def _defaults(plan: Plan, user: User) -> dict[str, Any]:
@@ -261,12 +267,12 @@ class UpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sides = list(sides)
         if len(self.sides) > 1:
-            self.fields["side"].choices = [(side, SIDE_LABELS[side]) for side in self.sides]
+            cast(forms.ChoiceField, self.fields["side"]).choices = [(side, SIDE_LABELS[side]) for side in self.sides]
         else:
             # One office only: which side this is goes without saying.
             del self.fields["side"]
         if item.side == ItemSide.JOINT:
-            self.fields["status"].choices = [c for c in Status.choices if c[0] != Status.DONE]
+            cast(forms.ChoiceField, self.fields["status"]).choices = [c for c in Status.choices if c[0] != Status.DONE]
             self.fields["status"].help_text = (
                 "Done is not offered: a joint item is done only when both sides sign off. "
                 "Post your status here, then use Sign off."
@@ -275,7 +281,7 @@ class UpdateForm(forms.Form):
             own_status = getattr(item, f"{self.sides[0]}_status") or item.status
             if item.side == ItemSide.JOINT and own_status == Status.DONE:
                 own_status = Status.ON_TRACK
-            self.initial = {"side": self.sides[0], "status": own_status, "progress": item.progress} | self.initial
+            self.initial = {"side": self.sides[0], "status": own_status, "progress": item.progress, **self.initial}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -349,7 +355,7 @@ class WithdrawForm(SignOffForm):
 class AdoptionItemsField(forms.ModelMultipleChoiceField):
     """Plan items, shown with their plan so two plans' items of the same name can be told apart."""
 
-    def label_from_instance(self, obj: Item) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Item) -> str:
         suffix = " (archived)" if obj.archived_at else ""
         return f"{obj.title} · {obj.plan.period}{suffix}"
 
@@ -411,7 +417,8 @@ class AdoptionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["seen_change"].initial = seen_change
-        self.fields["items"].queryset = Item.objects.filter(pk__in=[item.pk for item in items]).select_related("plan")
+        items_field = cast(AdoptionItemsField, self.fields["items"])
+        items_field.queryset = Item.objects.filter(pk__in=[item.pk for item in items]).select_related("plan")
         self.fields["items"].error_messages["invalid_choice"] = "Link only items from your state's own plans."
         if not items:
             del self.fields["items"]
@@ -428,9 +435,10 @@ class AdoptionForm(forms.Form):
                 "evidence_kind": adoption.evidence_kind,
                 "evidence_url": adoption.evidence_url,
                 "items": [item.pk for item in items if item.pk in linked],
-            } | self.initial
+                **self.initial,
+            }
         elif not self.is_bound:
-            self.initial = {"status": Adoption.Status.NOT_STARTED} | self.initial
+            self.initial = {"status": Adoption.Status.NOT_STARTED, **self.initial}
         if self.is_bound and self.files.get("evidence_file"):
             # Shown only when the form comes back with a problem: a browser never refills a file input.
             self.fields[

@@ -23,6 +23,8 @@ from directory.models import Jurisdiction
 from directory.sides import Side
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from directory.models import User
 
 
@@ -75,7 +77,7 @@ SHARING_ORDER = [Sharing.PRIVATE, Sharing.PEERS, Sharing.PUBLIC]
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
-    def visible_to(self, user: User | object) -> PlanQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> PlanQuerySet:
         """Plans this person may read (the rule itself lives in directory.permissions)."""
         return self.filter(permissions.plan_visibility_q(user))
 
@@ -126,7 +128,7 @@ def fiscal_year_dates(jurisdiction: Jurisdiction, fiscal_year: int) -> tuple[dat
 
 
 class ItemQuerySet(models.QuerySet["Item"]):
-    def visible_to(self, user: User | object) -> ItemQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> ItemQuerySet:
         return self.filter(plan__in=Plan.objects.visible_to(user))
 
     def current(self) -> ItemQuerySet:

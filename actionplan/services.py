@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -688,7 +689,7 @@ def change_sharing(plan: Plan, *, by: User, level: str) -> Plan:
 # --- Reads shared by several pages ------------------------------------------------------------
 
 
-def awaiting_sign_off_q(user: User, plans: Iterable[Plan]) -> Q:
+def awaiting_sign_off_q(user: User | AnonymousUser, plans: Iterable[Plan]) -> Q:
     """Joint items where the other office has signed and this person's office has not."""
     q = Q(pk__in=[])
     for plan in plans:

@@ -11,6 +11,8 @@ redirect could not be told apart from the page by the access matrix's rules).
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actionplan import adoption as services
 from actionplan.forms import AdoptionForm
 from actionplan.models import Adoption, Item
-from config.web import add_service_error
+from config.web import AuthenticatedHttpRequest, add_service_error
 from directory import permissions
 from directory.models import Jurisdiction
 from library.models import Publication, Recommendation
@@ -51,7 +53,7 @@ def _record_url(jurisdiction: Jurisdiction, recommendation_id: int | None = None
 
 @login_required
 @require_safe
-def state(request: HttpRequest, code: str) -> HttpResponse:
+def state(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A state's adoption at a glance: every recommendation, by publication and area, with its
     status, evidence, linked items and verification, and the counts by status on top."""
     jurisdiction = _jurisdiction_for(request, code)
@@ -85,7 +87,7 @@ def _pickable_items(jurisdiction: Jurisdiction, adoption: Adoption | None) -> li
 
 
 @login_required
-def edit(request: HttpRequest, code: str, recommendation_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, code: str, recommendation_id: int) -> HttpResponse:
     """One recommendation in a state's record: its evidence and history, and for the state's
     members who act for a side, the form to record where the state stands."""
     jurisdiction = _jurisdiction_for(request, code)
@@ -164,7 +166,7 @@ class VerifyForm(forms.Form):
 
 @login_required
 @require_POST
-def verify(request: HttpRequest, code: str, recommendation_id: int) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest, code: str, recommendation_id: int) -> HttpResponse:
     """Staff mark a record's evidence verified (or take that back); the state's members see it."""
     jurisdiction = _jurisdiction_for(request, code)
     adoption = get_object_or_404(
@@ -190,7 +192,7 @@ def verify(request: HttpRequest, code: str, recommendation_id: int) -> HttpRespo
 
 @login_required
 @require_safe
-def evidence_download(request: HttpRequest, adoption_id: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, adoption_id: int) -> FileResponse:
     """A record's evidence document, always as a download (never shown as a page), to whoever may
     read that state's record."""
     adoption = get_object_or_404(Adoption.objects.select_related("jurisdiction"), pk=adoption_id)
@@ -216,15 +218,16 @@ def evidence_download(request: HttpRequest, adoption_id: int) -> FileResponse:
 class MatrixFilterForm(forms.Form):
     publication = forms.ChoiceField(required=False, label="Publication")
 
-    def __init__(self, *args: object, publications: list[Publication], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["publication"].choices = [("", "All publications")] + [(p.slug, p.title) for p in publications]
+    def __init__(self, *args: Any, publications: list[Publication], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["publication"])
+        field.choices = [("", "All publications")] + [(p.slug, p.title) for p in publications]
         self.fields["publication"].error_messages["invalid_choice"] = "Choose one of the publications listed."
 
 
 @login_required
 @require_safe
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Recommendations × the 56 jurisdictions, what nobody has adopted yet, and each jurisdiction's
     counts; optionally one publication's recommendations. For association staff (404 for others).
 

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from actionplan import hooks
+from config.web import AuthenticatedHttpRequest
 from directory import permissions
 from directory.models import Jurisdiction, Membership
 from library.models import Dimension
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from directory.models import User
+
+
+class _Leaders(TypedDict):
+    """What the national roster puts on each jurisdiction: its prefetched leaders, then its CIO and CPO."""
+
+    leaders: list[Membership]
+    cio: User | None
+    cpo: User | None
 
 
 @dataclass
@@ -28,7 +43,7 @@ class MyJurisdiction:
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where everyone lands: a state member sees their jurisdiction and counterparts; staff see
     every jurisdiction with its CIO and CPO."""
     user = request.user
@@ -53,13 +68,17 @@ def home(request: HttpRequest) -> HttpResponse:
                     entry.colleagues.append(other)
             my_jurisdictions.append(entry)
 
-    national: list[Jurisdiction] = []
+    national: list[WithAnnotations[Jurisdiction, _Leaders]] = []
     if permissions.can_view_national_roster(user):
         leaders = Membership.objects.active().filter(role__in=[Membership.Role.CIO, Membership.Role.CPO])
-        national = list(
-            Jurisdiction.objects.order_by("name").prefetch_related(
-                Prefetch("memberships", queryset=leaders.select_related("user"), to_attr="leaders")
-            )
+        # The loop below sets cio and cpo, which the prefetched type does not know about yet.
+        national = cast(
+            "list[WithAnnotations[Jurisdiction, _Leaders]]",
+            list(
+                Jurisdiction.objects.order_by("name").prefetch_related(
+                    Prefetch("memberships", queryset=leaders.select_related("user"), to_attr="leaders")
+                )
+            ),
         )
         for jurisdiction in national:
             jurisdiction.cio = next((m.user for m in jurisdiction.leaders if m.role == Membership.Role.CIO), None)

@@ -28,7 +28,7 @@ from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, U
 from actionplan.models import Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from actionplan.views.naming import attach_users
-from config.web import add_service_error, is_htmx
+from config.web import AuthenticatedHttpRequest, add_service_error, is_htmx
 from directory import permissions
 from directory.models import Membership, User
 from library.models import FrameworkItem
@@ -305,7 +305,7 @@ def detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def download(request: AuthenticatedHttpRequest, attachment_id: int) -> FileResponse:
     """A piece of evidence, always as a download: an uploaded file is never shown as a page.
 
     Never public, even on a public plan: a signed-out visitor is sent to sign in."""
@@ -324,7 +324,7 @@ def download(request: HttpRequest, attachment_id: int) -> FileResponse:
 
 
 @login_required
-def create(request: HttpRequest, plan_id: int) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Add a state's own item to its plan."""
     plan = access.plan_for(request, plan_id)
     access.require(
@@ -345,7 +345,7 @@ def create(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, item_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     """Change an item. A save from a form opened before someone else's change is stopped and shown
     what changed, with the typed values kept: saving again then knowingly replaces that change."""
     item = access.item_for(request, item_id)
@@ -378,7 +378,7 @@ def edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
-def archive(request: HttpRequest, item_id: int) -> HttpResponse:
+def archive(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     """Take an item out of the plan, after a confirmation. Its history stays."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))
@@ -397,7 +397,7 @@ def archive(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
-def post_update(request: HttpRequest, item_id: int) -> HttpResponse:
+def post_update(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     """An owner's check-in. From the detail page with htmx the answer is the refreshed item panel;
     without JavaScript, a redirect back to the item. GET shows the form as a page of its own."""
     item = access.item_for(request, item_id)
@@ -450,7 +450,7 @@ def _side_from(request: HttpRequest, item: Item, form: SignOffForm) -> str:
 
 @login_required
 @require_POST
-def sign_off(request: HttpRequest, item_id: int) -> HttpResponse:
+def sign_off(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     """One office signs a joint item off; the second signature makes it done."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_sign_off(request.user, item), _cannot_change(item))
@@ -474,7 +474,7 @@ def sign_off(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     """Take back a side's signature before the other side has signed."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_sign_off(request.user, item), _cannot_change(item))
@@ -499,7 +499,7 @@ def withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, item_id: int) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     """Post a comment; a refused one comes back on the page with the text kept."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_comment(request.user, item.plan), "Only the plan's people can comment on it.")
@@ -519,7 +519,7 @@ def comment(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attach(request: HttpRequest, item_id: int) -> HttpResponse:
+def attach(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     """Upload a piece of evidence; a refused file comes back with the reason on the file field."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))

@@ -18,7 +18,7 @@ def attach_users(users: dict[int, User], *rows: tuple[Sequence[Any], str], also:
     (an owner who has left, staff who commented) comes from one query, only then, and is added to
     `users`; `also` names users wanted without a row."""
     wanted = {getattr(row, f"{field}_id") for objs, field in rows for row in objs} | set(also)
-    missing = wanted - users.keys() - {None}
+    missing = {user_id for user_id in wanted - users.keys() if user_id is not None}
     if missing:
         users |= {u.pk: u for u in User.objects.filter(pk__in=missing)}
     for objs, field in rows:

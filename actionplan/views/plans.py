@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -22,6 +23,7 @@ from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Item, Plan, Sharing, Status
 from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, require
 from actionplan.views.naming import attach_users
+from config.web import AuthenticatedHttpRequest
 from directory import permissions
 from directory.models import Membership, User
 from library.models import Dimension
@@ -33,7 +35,7 @@ TROUBLED = [Status.AT_RISK, Status.OFF_TRACK, Status.BLOCKED]
 
 @require_safe
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plans this person belongs to, then the ones others share with them."""
     user = request.user
     plans = list(
@@ -71,7 +73,7 @@ class DimensionCard:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def dimension_cards(plan: Plan, *, user: User, today: datetime.date) -> list[DimensionCard]:
+def dimension_cards(plan: Plan, *, user: User | AnonymousUser, today: datetime.date) -> list[DimensionCard]:
     """Counts per dimension in two queries, whatever the size of the plan.
 
     The first groups the plan's items by dimension and status (at most 4 × 6 rows) and counts
@@ -213,7 +215,7 @@ class Owed:
 
 @require_safe
 @login_required
-def my_updates(request: HttpRequest) -> HttpResponse:
+def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything this person owes, across all their plans: overdue, due within 14 days, gone quiet,
     and joint items their counterpart has signed and they have not."""
     user = request.user
@@ -270,7 +272,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def adopt(request: HttpRequest) -> HttpResponse:
+def adopt(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a state's plan for a fiscal year from the national framework (the CIO or the CPO)."""
     jurisdictions = [
         m.jurisdiction for m in permissions.current_memberships(request.user) if m.role in permissions.PRINCIPAL_ROLES
@@ -337,7 +339,7 @@ SHARING_LEVELS = [
 
 
 @login_required
-def sharing(request: HttpRequest, plan_id: int) -> HttpResponse:
+def sharing(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Who may read the plan. Widening needs the CIO and the CPO to agree; either may narrow."""
     plan = plan_for(request, plan_id)
     require(permissions.can_change_sharing(request.user, plan), "Only the CIO and the CPO decide who can see the plan.")
@@ -369,7 +371,7 @@ def sharing(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def turnover(request: HttpRequest, plan_id: int) -> HttpResponse:
+def turnover(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Items whose owner has left their role, and the one action that hands them all to a successor."""
     plan = plan_for(request, plan_id)
     require(
