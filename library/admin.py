@@ -10,6 +10,8 @@ frameworks are read-only: states have adopted them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -23,9 +25,13 @@ from library.models import (
     FrameworkItem,
     Milestone,
     Publication,
+    PublicationHeld,
     Recommendation,
     RecommendationArea,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- The dimensions and the national framework --------------------------------------------------
 
@@ -107,8 +113,8 @@ class PublicationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(held=Count("recommendations"))
 
     @admin.display(description="Recommendations held")
-    def recovered(self, obj: Publication) -> str:
-        held = obj.held  # type: ignore[attr-defined]
+    def recovered(self, obj: WithAnnotations[Publication, PublicationHeld]) -> str:
+        held = obj.held
         return f"{held} of {obj.expected_recommendations}" if obj.expected_recommendations else str(held)
 
 

@@ -7,6 +7,7 @@ library/hooks.py): the action plan adds the adoption filter, whose choices depen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -36,7 +37,7 @@ class RecommendationFilter(django_filters.FilterSet):
     def __init__(
         self,
         *args: Any,
-        publications: list[Publication],
+        publications: Sequence[Publication],
         areas: list[RecommendationArea],
         extra: dict[str, django_filters.Filter] | None = None,
         **kwargs: Any,

@@ -9,6 +9,8 @@ and case studies, its adoption records stand on recommendations, events produce 
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.db import models
 
 from directory.sides import Side
@@ -117,6 +119,13 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicationHeld(TypedDict):
+    """The type of `Publication.objects.annotate(held=Count("recommendations"))`: how many of a
+    publication's recommendations the library holds (for django_stubs_ext.WithAnnotations)."""
+
+    held: int
 
 
 class RecommendationArea(models.Model):

@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -31,7 +32,19 @@ from library import hooks
 from library.dates import when
 from library.filters import CaseStudyFilter, RecommendationFilter, topics_of
 from library.hooks import Entry
-from library.models import CaseStudy, Dimension, Milestone, Publication, Recommendation, RecommendationArea
+from library.models import (
+    CaseStudy,
+    Dimension,
+    Milestone,
+    Publication,
+    PublicationHeld,
+    Recommendation,
+    RecommendationArea,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 View = Callable[..., HttpResponse]
 
@@ -74,13 +87,15 @@ class PublicationGroup:
         return max(expected - self.held, 0) if expected else 0
 
 
-def _publications_with_counts() -> list[Publication]:
+def _publications_with_counts() -> list[WithAnnotations[Publication, PublicationHeld]]:
     return list(Publication.objects.annotate(held=Count("recommendations")).order_by("published_on", "pk"))
 
 
-def _group(recommendations: list[Recommendation], publications: list[Publication]) -> list[PublicationGroup]:
+def _group(
+    recommendations: list[Recommendation], publications: list[WithAnnotations[Publication, PublicationHeld]]
+) -> list[PublicationGroup]:
     """Recommendations (already in publication, area, position order) grouped for the page."""
-    held = {p.pk: p.held for p in publications}  # type: ignore[attr-defined]
+    held = {p.pk: p.held for p in publications}
     groups: list[PublicationGroup] = []
     for recommendation in recommendations:
         if not groups or groups[-1].publication.pk != recommendation.publication_id:
@@ -127,7 +142,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "filter": filters,
         "groups": _group(recommendations, publications),
         "count": len(recommendations),
-        "total": sum(p.held for p in publications),  # type: ignore[attr-defined]
+        "total": sum(p.held for p in publications),
         "is_filtered": any(value not in ("", None) for value in request.GET.values()),
         "adoption_view": None,
         "adoption_url": None,
