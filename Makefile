@@ -34,6 +34,8 @@ run: .venv/.installed
 lint: .venv/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	DEBUG=1 $(PY) -m mypy
 
 check: .venv/.installed
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
