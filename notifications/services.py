@@ -24,6 +24,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplan import rules
 from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status
 from directory import permissions
 from directory.models import Membership, User
@@ -371,11 +372,11 @@ def _collect_item_facts(
                         Fact(f"overdue:{pk}:{week}", "reminders_overdue", "Overdue", pk, f"{-days_left} days overdue"),
                     )
                 )
-            # Quiet since the last update, or since the item began (its start, or when it was
-            # added to the plan, whichever is later): a plan adopted today is not stale today.
-            began = max(created_at, datetime.datetime.combine(starts_on, datetime.time(), tzinfo=datetime.UTC))
-            quiet_days = (now - (last_update_at or began)).days
-            if starts_on <= today and quiet_days >= stale_after:
+            # The one staleness rule (actionplan.rules), as My updates reads it.
+            quiet_days = rules.quiet_days(
+                last_update_at=last_update_at, created_at=created_at, starts_on=starts_on, now=now
+            )
+            if rules.is_stale(quiet_days=quiet_days, starts_on=starts_on, stale_after_days=stale_after, today=today):
                 stamp = last_update_at.date() if last_update_at else "never"
                 fact = Fact(
                     f"stale:{pk}:{stamp}:{quiet_days // stale_after}",

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from actionplan import services
+from actionplan import rules, services
 from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Item, Plan, Sharing, Status
@@ -246,10 +246,12 @@ def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
             sections["overdue"].items.append(item)
         elif item.due_on <= today + datetime.timedelta(days=14):
             sections["due_soon"].items.append(item)
-        quiet_since = item.last_update_at or timezone.make_aware(
-            datetime.datetime.combine(item.starts_on, datetime.time())
+        quiet = rules.quiet_days(
+            last_update_at=item.last_update_at, created_at=item.created_at, starts_on=item.starts_on, now=now
         )
-        if now - quiet_since > datetime.timedelta(days=item.plan.stale_after_days) and item.starts_on <= today:
+        if rules.is_stale(
+            quiet_days=quiet, starts_on=item.starts_on, stale_after_days=item.plan.stale_after_days, today=today
+        ):
             sections["quiet"].items.append(item)
     sections["sign_off"].items = list(
         Item.objects.current()

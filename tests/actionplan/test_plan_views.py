@@ -178,7 +178,12 @@ def test_the_item_list_is_paginated_at_50(client: Client, idaho: dict, plan: Pla
 
 def test_my_updates_lists_what_i_owe(client: Client, idaho: dict, plan: Plan) -> None:
     overdue = builders.make_item(
-        plan, title="Overdue one", side="cio", cio_owner=idaho["cio"], due_on=datetime.date(2026, 10, 1)
+        plan,
+        title="Overdue one",
+        side="cio",
+        cio_owner=idaho["cio"],
+        due_on=datetime.date(2026, 10, 1),
+        created_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),  # long before TODAY
     )
     soon = builders.make_item(
         plan, title="Due soon", side="cio", cio_owner=idaho["cio"], due_on=datetime.date(2026, 11, 10)
