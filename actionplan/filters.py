@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from actionplan.models import Item, ItemSide, Status
+from actionplan.models import Item, ItemSide, Status, overdue_q
 from directory.models import User
 
 DUE_WINDOWS = [
@@ -65,7 +65,7 @@ class ItemFilter(django_filters.FilterSet):
 
     def by_due(self, queryset: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
         if value == "overdue":
-            return queryset.exclude(status=Status.DONE).filter(due_on__lt=self.today)
+            return queryset.filter(overdue_q(self.today))
         last = self.today + datetime.timedelta(days=int(value))
         return queryset.exclude(status=Status.DONE).filter(due_on__gte=self.today, due_on__lte=last)
 

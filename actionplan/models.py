@@ -127,6 +127,11 @@ def fiscal_year_dates(jurisdiction: Jurisdiction, fiscal_year: int) -> tuple[dat
     return start, end
 
 
+def overdue_q(on: datetime.date) -> Q:
+    """Overdue, as a filter: not archived, not done, due before `on` (a date in the reader's zone)."""
+    return Q(archived_at__isnull=True, due_on__lt=on) & ~Q(status=Status.DONE)
+
+
 class ItemQuerySet(models.QuerySet["Item"]):
     def visible_to(self, user: User | AnonymousUser) -> ItemQuerySet:
         return self.filter(plan__in=Plan.objects.visible_to(user))
@@ -139,7 +144,9 @@ class ItemQuerySet(models.QuerySet["Item"]):
         return self.current().exclude(status=Status.DONE)
 
     def overdue(self, on: datetime.date) -> ItemQuerySet:
-        return self.open().filter(due_on__lt=on)
+        """Open items due before `on`: the one definition of overdue for many rows (Item.is_overdue
+        is the same for one row, overdue_q the same inside an aggregate)."""
+        return self.filter(overdue_q(on))
 
     def due_between(self, first: datetime.date, last: datetime.date) -> ItemQuerySet:
         return self.open().filter(due_on__gte=first, due_on__lte=last)

@@ -590,7 +590,7 @@ def build_digest(user: User, *, now: datetime.datetime) -> Digest:
     )
     mine = Item.objects.open().filter(plan__in=plans).owned_by(user).select_related("plan__jurisdiction")
     soon = list(mine.filter(due_on__lte=today + datetime.timedelta(days=14)).order_by("due_on"))
-    digest.overdue = [item for item in soon if item.due_on < today]
+    digest.overdue = [item for item in soon if item.is_overdue(today)]
     digest.due = [item for item in soon if item.due_on >= today]
     my_sides = {permissions.ROLE_SIDE[m.role] for m in memberships if m.role in permissions.ROLE_SIDE}
     # Only the roles that act for the other side: a state has a few of those and may have

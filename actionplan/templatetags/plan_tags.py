@@ -140,7 +140,7 @@ def item_rows(
         if item.side != ItemSide.CIO:
             owners.append(format_html("CPO: {}", item.cpo_owner or "owner needed"))
         due = day(item.due_on)
-        if item.status != Status.DONE and item.due_on < today:
+        if item.is_overdue(today):
             due += mark_safe('<br><span class="jp-flag jp-flag--overdue">Overdue</span>')  # noqa: S308 - constant
         rows.append(
             format_html(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 from actionplan import rules, services
 from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
-from actionplan.models import Activity, Item, Plan, Sharing, Status
+from actionplan.models import Activity, Item, Plan, Sharing, Status, overdue_q
 from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, require
 from actionplan.views.naming import attach_users
 from config.web import AuthenticatedHttpRequest
@@ -86,7 +86,7 @@ def dimension_cards(plan: Plan, *, user: User | AnonymousUser, today: datetime.d
         .filter(plan=plan)
         .order_by()  # no ORDER BY: the default one would join the dimension table for nothing
         .values_list("dimension_id", "status")
-        .annotate(n=Count("id"), past_due=Count("id", filter=Q(due_on__lt=today)))
+        .annotate(n=Count("id"), past_due=Count("id", filter=overdue_q(today)))
     )
     awaiting = dict(
         Item.objects.current()
@@ -242,7 +242,7 @@ def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sign_off": Owed("sign_off", "Awaiting your sign-off", "No joint item is waiting for your signature."),
     }
     for item in owned:
-        if item.due_on < today:
+        if item.is_overdue(today):
             sections["overdue"].items.append(item)
         elif item.due_on <= today + datetime.timedelta(days=14):
             sections["due_soon"].items.append(item)

@@ -1,5 +1,6 @@
-"""The page and the email read one rule: what My updates lists as overdue and quiet is exactly what
-the reminder scan finds overdue and stale for the same person at the same moment."""
+"""The pages and the email read one rule: what My updates lists as overdue and quiet, and what the
+plan dashboard counts as overdue, is exactly what the reminder scan finds overdue and stale for the
+same person at the same moment."""
 
 from __future__ import annotations
 
@@ -42,4 +43,6 @@ def test_my_updates_and_the_reminder_scan_agree_on_overdue_and_quiet_items(
     sections = {s.key: {i.title for i in s.items} for s in client.get("/my-updates/").context["sections"]}
 
     assert sections["overdue"] == scanned["overdue"] == {overdue.title}
+    dashboard = client.get(f"/plans/{idaho.plan.pk}/").context["totals"]
+    assert dashboard["overdue"] == len(scanned["overdue"])
     assert sections["quiet"] == scanned["stale"] == {overdue.title, never.title, boundary.title, "Joint, never"}
