@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from actionplan import evidence, services
 from actionplan.models import Adoption, Item, ItemSide, Plan, Sharing, Status, Update
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Jurisdiction, Membership, User
 from library.models import CaseStudy, Dimension, Framework, Recommendation
 
@@ -85,9 +85,7 @@ class OwnerField(forms.ModelChoiceField):
 
 def side_members(plan: Plan, side: str) -> QuerySet[User]:
     """Active users holding a role on `side` (the principal or a delegate) in the plan's jurisdiction."""
-    holders = Membership.objects.active().filter(
-        jurisdiction_id=plan.jurisdiction_id, role__in=permissions.SIDE_ROLES[side]
-    )
+    holders = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id, role__in=sides.SIDE_ROLES[side])
     return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("full_name", "email")
 
 
@@ -159,7 +157,7 @@ class ItemForm(OwnershipFields):
         self._library_choices()
         place = plan.jurisdiction.name
         members: dict[str, QuerySet[User]] = {}  # each side's owner choices
-        for side in ("cio", "cpo"):
+        for side in sides.OFFICES:
             field = cast(OwnerField, self.fields[f"{side}_owner"])
             field.queryset = members[side] = side_members(plan, side)
             field.error_messages["invalid_choice"] = (
@@ -203,7 +201,7 @@ class ItemForm(OwnershipFields):
         by the person adding it on their side and by the principal on the other."""
         principals = dict(
             Membership.objects.active()
-            .filter(jurisdiction_id=plan.jurisdiction_id, role__in=permissions.PRINCIPAL_ROLES)
+            .filter(jurisdiction_id=plan.jurisdiction_id, role__in=sides.PRINCIPAL_ROLES)
             .values_list("role", "user_id")
         )
         mine = permissions.sides_for(user, plan)
@@ -335,7 +333,7 @@ class EvidenceForm(forms.Form):
 class SignOffForm(forms.Form):
     """Which side signs: a hidden value, set by the button's own form."""
 
-    side = forms.ChoiceField(choices=[("cio", "CIO"), ("cpo", "CPO")], widget=forms.HiddenInput())
+    side = forms.ChoiceField(choices=sides.OFFICE_CHOICES, widget=forms.HiddenInput())
 
 
 class WithdrawForm(SignOffForm):

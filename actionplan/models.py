@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Jurisdiction
 from directory.sides import Side
 
@@ -217,7 +217,7 @@ class Item(models.Model):
     @property
     def sides(self) -> list[str]:
         """The offices that own this item: one, or both for a joint item."""
-        return ["cio", "cpo"] if self.side == ItemSide.JOINT else [self.side]
+        return sides.offices_of(self.side)
 
     def owner_for(self, side: str) -> User | None:
         return self.cio_owner if side == "cio" else self.cpo_owner
@@ -240,7 +240,7 @@ class Update(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="updates")
-    side = models.CharField(max_length=3, choices=[("cio", "CIO"), ("cpo", "CPO")])
+    side = models.CharField(max_length=3, choices=sides.OFFICE_CHOICES)
     status = models.CharField(max_length=12, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     narrative = models.TextField()
@@ -266,7 +266,7 @@ class SignOff(models.Model):
     """One office's signature that a joint item is done. Both are needed; either may withdraw first."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="sign_offs")
-    side = models.CharField(max_length=3, choices=[("cio", "CIO"), ("cpo", "CPO")])
+    side = models.CharField(max_length=3, choices=sides.OFFICE_CHOICES)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

@@ -37,7 +37,7 @@ from actionplan.models import (
     fiscal_year_dates,
 )
 from config.text import is_blank
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Jurisdiction, Membership, User
 from library.models import Dimension, Framework
 
@@ -153,12 +153,12 @@ def _check_owners(plan: Plan, side: str, cio_owner: User | None, cpo_owner: User
     """Each side's owner must hold that side's role in the plan's jurisdiction today."""
     errors: dict[str, str] = {}
     for field, owner, roles, label in [
-        ("cio_owner", cio_owner, permissions.SIDE_ROLES["cio"], "CIO"),
-        ("cpo_owner", cpo_owner, permissions.SIDE_ROLES["cpo"], "CPO"),
+        ("cio_owner", cio_owner, sides.SIDE_ROLES["cio"], "CIO"),
+        ("cpo_owner", cpo_owner, sides.SIDE_ROLES["cpo"], "CPO"),
     ]:
         if owner is None:
             continue
-        if field[:3] not in (["cio", "cpo"] if side == ItemSide.JOINT else [side]):
+        if field[:3] not in sides.offices_of(side):
             errors[field] = f"A {dict(ItemSide.choices)[side]}-side item has no {label} owner."
             continue
         if (
@@ -183,7 +183,7 @@ def _check_dates(starts_on: datetime.date, due_on: datetime.date) -> None:
 
 def _require_sides(by: User, plan: Plan, side: str) -> None:
     allowed = permissions.sides_for(by, plan)
-    needed = {"cio", "cpo"} if side == ItemSide.JOINT else {side}
+    needed = set(sides.offices_of(side))
     if not allowed:
         raise PermissionDenied("Only the CIO, the CPO and their delegates change this plan.")
     if not (allowed & needed):
@@ -309,7 +309,7 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
 
 
 def _sides_of(side: str) -> set[str]:
-    return {"cio", "cpo"} if side == ItemSide.JOINT else {side}
+    return set(sides.offices_of(side))
 
 
 def _check_side_change(by: User, item: Item, new_side: str) -> None:
@@ -600,7 +600,7 @@ def vacancies(plan: Plan) -> list[Vacancy]:
     each item) compared here, instead of two queries with subqueries that cost the ORM more to
     build than PostgreSQL to run; the people are loaded only when someone has left.
     """
-    roles_by_side = permissions.SIDE_ROLES
+    roles_by_side = sides.SIDE_ROLES
     members = list(
         Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id).values_list("user_id", "role")
     )
@@ -618,7 +618,7 @@ def vacancies(plan: Plan) -> list[Vacancy]:
     people = list(User.objects.filter(pk__in=counts["cio"].keys() | counts["cpo"].keys()).order_by("full_name"))
     return [
         Vacancy(side=side, former_owner=owner, item_count=counts[side][owner.pk])
-        for side in ("cio", "cpo")
+        for side in sides.OFFICES
         for owner in people
         if owner.pk in counts[side]
     ]
@@ -629,9 +629,9 @@ def transfer_items(plan: Plan, *, side: str, from_user: User, to_user: User, by:
     """Hand every item `from_user` owns on one side of a plan to `to_user`, in one logged action."""
     if not permissions.can_transfer_items(by, plan):
         raise PermissionDenied("You cannot reassign items in this plan.")
-    if side not in ("cio", "cpo"):
+    if side not in sides.OFFICES:
         raise ValidationError({"side": "Choose the CIO or the CPO side."})
-    roles = permissions.SIDE_ROLES[side]
+    roles = sides.SIDE_ROLES[side]
     if (
         not Membership.objects.active()
         .filter(user=to_user, jurisdiction_id=plan.jurisdiction_id, role__in=roles)
@@ -694,7 +694,7 @@ def awaiting_sign_off_q(user: User | AnonymousUser, plans: Iterable[Plan]) -> Q:
     q = Q(pk__in=[])
     for plan in plans:
         for side in permissions.sides_for(user, plan):
-            other = "cpo" if side == "cio" else "cio"
+            other = sides.other(side)
             q |= (
                 Q(plan=plan, side=ItemSide.JOINT)
                 & Q(pk__in=SignOff.objects.standing().filter(side=other).values("item_id"))

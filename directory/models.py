@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from directory.sides import PRINCIPAL_ROLES, Side
+
 
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
@@ -139,13 +141,6 @@ class Association(models.Model):
         return self.code
 
 
-class Side(models.TextChoices):
-    """Which office a role belongs to. Plan items are owned by a side, or jointly by both."""
-
-    CIO = "cio", "CIO"
-    CPO = "cpo", "CPO"
-
-
 class MembershipQuerySet[M: Membership | StaffMembership](models.QuerySet[M]):
     """Shared by Membership and StaffMembership: both are spans of time with the same two dates."""
 
@@ -183,7 +178,7 @@ class Membership(models.Model):
             # A jurisdiction has one CIO and one CPO at a time; the database makes sure of it.
             models.UniqueConstraint(
                 fields=["jurisdiction", "role"],
-                condition=Q(ended_on__isnull=True, role__in=["cio", "cpo"]),
+                condition=Q(ended_on__isnull=True, role__in=list(PRINCIPAL_ROLES)),
                 name="one_current_cio_and_cpo_per_jurisdiction",
                 violation_error_message="This jurisdiction already has someone in that role.",
             ),

@@ -11,15 +11,11 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
+from directory.sides import PRINCIPAL_ROLES, ROLE_SIDE
+
 if TYPE_CHECKING:
     from actionplan.models import Item, Plan
     from directory.models import Jurisdiction, Membership, StaffMembership, User
-
-PRINCIPAL_ROLES = {"cio", "cpo"}
-# Which office each role acts for. Viewers act for neither: they read.
-ROLE_SIDE = {"cio": "cio", "cio_delegate": "cio", "cpo": "cpo", "cpo_delegate": "cpo"}
-# The same rule read the other way: the roles that act for each side.
-SIDE_ROLES = {side: tuple(role for role, acts_for in ROLE_SIDE.items() if acts_for == side) for side in ("cio", "cpo")}
 
 
 def is_association_staff(user: User | AnonymousUser) -> bool:

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from actionplan import rules
 from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Membership, User
 from notifications.models import Preference, ReminderSent
 from outbox import emails, tokens
@@ -208,7 +208,7 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
     batches: dict[int, ReminderBatch] = {}
     active = Membership.objects.active(now.date())
     current = {
-        (m.user_id, m.jurisdiction_id, permissions.ROLE_SIDE.get(m.role))
+        (m.user_id, m.jurisdiction_id, sides.ROLE_SIDE.get(m.role))
         for m in active.only("user_id", "jurisdiction_id", "role")
     }
 
@@ -234,7 +234,7 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
         if len(signatures) != 1:
             continue
         signed = signatures[0]
-        waiting_side = "cpo" if signed.side == "cio" else "cio"
+        waiting_side = sides.other(signed.side)
         owner = signed.item.owner_for(waiting_side)
         if still_holds(owner, signed.item, waiting_side):
             add(
@@ -296,7 +296,7 @@ def _collect_change_facts(
         places.add(change.item.plan.jurisdiction_id)
     for m in (
         Membership.objects.active(now.date())
-        .filter(jurisdiction_id__in=places, role__in=permissions.PRINCIPAL_ROLES, user__is_active=True)
+        .filter(jurisdiction_id__in=places, role__in=sides.PRINCIPAL_ROLES, user__is_active=True)
         .select_related("user")
     ):
         principals[(m.jurisdiction_id, m.role)] = m.user
@@ -305,16 +305,16 @@ def _collect_change_facts(
         assert item is not None  # noqa: S101 - narrows for mypy; see `places` above
         place = item.plan.jurisdiction_id
         if change.verb == Activity.Verb.SIGN_OFFS_RESET:
-            sides, key, title = item.sides, f"resign:{change.pk}", "Asked to sign again"
+            offices, key, title = item.sides, f"resign:{change.pk}", "Asked to sign again"
             detail = f"{change.actor}: {change.new_value}" if change.actor else change.new_value
         else:
-            sides, key, title = (
-                [s for s in ("cio", "cpo") if s != change.old_value],
+            offices, key, title = (
+                [s for s in sides.OFFICES if s != change.old_value],
                 f"shared:{change.pk}",
                 "Now shared with your office",
             )
             detail = f"{change.actor} made it a joint item: both offices own it and sign it off"
-        for side in sides:
+        for side in offices:
             if (actor_id, place, side) in current:
                 continue  # the office that made the change knows
             owner = item.owner_for(side)
@@ -592,10 +592,10 @@ def build_digest(user: User, *, now: datetime.datetime) -> Digest:
     soon = list(mine.filter(due_on__lte=today + datetime.timedelta(days=14)).order_by("due_on"))
     digest.overdue = [item for item in soon if item.is_overdue(today)]
     digest.due = [item for item in soon if item.due_on >= today]
-    my_sides = {permissions.ROLE_SIDE[m.role] for m in memberships if m.role in permissions.ROLE_SIDE}
+    my_sides = {sides.ROLE_SIDE[m.role] for m in memberships if m.role in sides.ROLE_SIDE}
     # Only the roles that act for the other side: a state has a few of those and may have
     # hundreds of viewers, who are nobody's counterpart.
-    counterpart_roles = [role for role, side in permissions.ROLE_SIDE.items() if side not in my_sides]
+    counterpart_roles = [role for role, side in sides.ROLE_SIDE.items() if side not in my_sides]
     counterpart_ids = list(
         Membership.objects.active()
         .filter(jurisdiction_id__in=[p.jurisdiction_id for p in plans], role__in=counterpart_roles)

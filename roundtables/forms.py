@@ -11,7 +11,7 @@ from django import forms
 
 from actionplan.forms import SIDE_LABELS, OwnershipFields, side_members
 from actionplan.models import ItemSide, Plan
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Association, Jurisdiction, User
 from library.models import Dimension, Recommendation
 from roundtables.models import Attendance, Roundtable
@@ -424,7 +424,7 @@ class AcceptForm(OwnershipFields):
             (side, SIDE_LABELS[side]) for side in ItemSide.values if side in allowed
         ]
         place = plan.jurisdiction.name
-        for side in ("cio", "cpo"):
+        for side in sides.OFFICES:
             field = cast("forms.ModelChoiceField[User]", self.fields[f"{side}_owner"])
             field.queryset = side_members(plan, side)
             field.error_messages["invalid_choice"] = (

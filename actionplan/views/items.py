@@ -29,7 +29,7 @@ from actionplan.models import Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from actionplan.views.naming import attach_users
 from config.web import AuthenticatedHttpRequest, add_service_error, is_htmx
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Membership, User
 from library.models import FrameworkItem
 
@@ -66,7 +66,7 @@ class People:
     def holding(self) -> set[tuple[int, str | None]]:
         """(user id, side) for every role held here. Same rule as services.vacancies: an owner
         counts only while they hold a role on that side."""
-        return {(m.user_id, permissions.ROLE_SIDE.get(m.role)) for m in self.memberships}
+        return {(m.user_id, sides.ROLE_SIDE.get(m.role)) for m in self.memberships}
 
     @property
     def mentionable(self) -> list[User]:
@@ -137,7 +137,7 @@ def _side_views(
     for side in item.sides:
         owner_id = getattr(item, f"{side}_owner_id")
         owner = people.users[owner_id] if owner_id is not None else None
-        other = "cpo" if side == "cio" else "cio"
+        other = sides.other(side)
         view = SideView(
             side=side,
             name=SIDE_NAMES[side],
@@ -220,13 +220,13 @@ def _detail_context(
         (comments, "author"),
         also=_owner_ids(item),
     )
-    sides = _side_views(request, item, people, latest, signatures)
-    for side_view in sides:
+    side_views = _side_views(request, item, people, latest, signatures)
+    for side_view in side_views:
         # A refused withdrawal comes back in its own side's form (each side's form has its own ids).
         if withdraw_form is not None and side_view.withdraw_form is not None:
             if withdraw_form.auto_id == side_view.withdraw_form.auto_id:
                 side_view.withdraw_form = withdraw_form
-    is_signed_done = item.side == ItemSide.JOINT and all(s.signature for s in sides)
+    is_signed_done = item.side == ItemSide.JOINT and all(s.signature for s in side_views)
     acting = permissions.acting_sides(user, item)
     if can_edit and not is_signed_done and update_form is None:
         update_form = UpdateForm(item=item, sides=acting, auto_id="update_%s")
@@ -244,7 +244,7 @@ def _detail_context(
         "item": item,
         "plan": plan,
         **_provenance(item),
-        "sides": sides,
+        "sides": side_views,
         "disagreement": disagreement,
         "is_signed_done": is_signed_done,
         "is_overdue": item.is_overdue(timezone.localdate()),
@@ -402,8 +402,8 @@ def post_update(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
     without JavaScript, a redirect back to the item. GET shows the form as a page of its own."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))
-    sides = permissions.acting_sides(request.user, item)
-    form = UpdateForm(request.POST if request.method == "POST" else None, item=item, sides=sides, auto_id="update_%s")
+    acting = permissions.acting_sides(request.user, item)
+    form = UpdateForm(request.POST if request.method == "POST" else None, item=item, sides=acting, auto_id="update_%s")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -24,8 +24,9 @@ from actionplan.models import Activity, Item, Plan, Sharing, Status, overdue_q
 from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, require
 from actionplan.views.naming import attach_users
 from config.web import AuthenticatedHttpRequest
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Membership, User
+from directory.sides import OFFICES
 from library.models import Dimension
 from library.services import current_framework
 
@@ -44,7 +45,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .annotate(item_count=Count("items", filter=Q(items__archived_at__isnull=True)))
     )
     mine_ids = {m.jurisdiction_id for m in permissions.current_memberships(user)}
-    can_start = [m.jurisdiction for m in permissions.current_memberships(user) if m.role in permissions.PRINCIPAL_ROLES]
+    can_start = [m.jurisdiction for m in permissions.current_memberships(user) if m.role in sides.PRINCIPAL_ROLES]
     return render(
         request,
         "actionplan/plan_list.html",
@@ -221,7 +222,7 @@ def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     now = timezone.now()
-    mine = [m.jurisdiction_id for m in permissions.current_memberships(user) if m.role in permissions.ROLE_SIDE]
+    mine = [m.jurisdiction_id for m in permissions.current_memberships(user) if m.role in sides.ROLE_SIDE]
     plans = list(Plan.objects.filter(jurisdiction_id__in=mine).select_related("jurisdiction"))
     # Each item gets its plan from `plans` (already loaded, with its jurisdiction) rather than
     # from a join that would build the same two objects again for every row.
@@ -277,7 +278,7 @@ def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
 def adopt(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a state's plan for a fiscal year from the national framework (the CIO or the CPO)."""
     jurisdictions = [
-        m.jurisdiction for m in permissions.current_memberships(request.user) if m.role in permissions.PRINCIPAL_ROLES
+        m.jurisdiction for m in permissions.current_memberships(request.user) if m.role in sides.PRINCIPAL_ROLES
     ]
     require(bool(jurisdictions), "Only a state's CIO or CPO can start its plan.")
     form = AdoptForm(request.POST or None, jurisdictions=jurisdictions)
@@ -383,8 +384,8 @@ def turnover(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     found = services.vacancies(plan)
     members = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id).select_related("user")
     candidates = {
-        side: sorted({m.user for m in members if permissions.ROLE_SIDE.get(m.role) == side}, key=lambda u: u.full_name)
-        for side in ("cio", "cpo")
+        side: sorted({m.user for m in members if sides.ROLE_SIDE.get(m.role) == side}, key=lambda u: u.full_name)
+        for side in OFFICES
     }
     forms_by_key = {v.key: TransferForm(candidates=candidates[v.side], prefix=v.key) for v in found}
     if request.method == "POST":

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from config.text import is_blank
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Association, Jurisdiction, Membership, User, validate_timezone
 from library.models import Dimension
 from outbox import emails
@@ -203,7 +203,7 @@ def invitees(jurisdiction_ids: Iterable[int]) -> list[Membership]:
     """
     return list(
         Membership.objects.active()
-        .filter(jurisdiction_id__in=list(jurisdiction_ids), role__in=permissions.PRINCIPAL_ROLES, user__is_active=True)
+        .filter(jurisdiction_id__in=list(jurisdiction_ids), role__in=sides.PRINCIPAL_ROLES, user__is_active=True)
         .select_related("user", "jurisdiction")
         .order_by("jurisdiction__name", "role")
     )
@@ -283,7 +283,7 @@ def invite(
 
 def side_members(jurisdiction: Jurisdiction, side: str) -> list[User]:
     """Who may attend for one office: its principal and delegates, active today."""
-    holders = Membership.objects.active().filter(jurisdiction=jurisdiction, role__in=permissions.SIDE_ROLES[side])
+    holders = Membership.objects.active().filter(jurisdiction=jurisdiction, role__in=sides.SIDE_ROLES[side])
     return list(
         User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("full_name", "email").distinct()
     )

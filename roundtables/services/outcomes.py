@@ -26,7 +26,7 @@ from django.utils import dateformat, timezone
 from actionplan import services as plan_services
 from actionplan.models import Item, ItemSide, Plan
 from config.text import is_blank
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Jurisdiction, Membership, User
 from library.models import Dimension, Recommendation
 from outbox import emails
@@ -164,7 +164,7 @@ def _tell_principals(outcome: Outcome, proposals: list[OutcomeProposal]) -> None
     by_place = {p.jurisdiction_id: p for p in proposals}
     principals = (
         Membership.objects.active()
-        .filter(jurisdiction_id__in=by_place, role__in=sorted(permissions.PRINCIPAL_ROLES), user__is_active=True)
+        .filter(jurisdiction_id__in=by_place, role__in=sorted(sides.PRINCIPAL_ROLES), user__is_active=True)
         .select_related("user", "jurisdiction")
         .order_by("jurisdiction__name", "role")
     )
@@ -273,10 +273,10 @@ def default_owners(jurisdiction: Jurisdiction, *, by: User) -> dict[str, User | 
     principals = {
         m.role: m.user
         for m in Membership.objects.active()
-        .filter(jurisdiction=jurisdiction, role__in=sorted(permissions.PRINCIPAL_ROLES), user__is_active=True)
+        .filter(jurisdiction=jurisdiction, role__in=sorted(sides.PRINCIPAL_ROLES), user__is_active=True)
         .select_related("user")
     }
-    return {side: by if side in mine else principals.get(side) for side in ("cio", "cpo")}
+    return {side: by if side in mine else principals.get(side) for side in sides.OFFICES}
 
 
 def item_description(outcome: Outcome) -> str:
