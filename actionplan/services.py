@@ -308,10 +308,6 @@ def edit_item(item: Item, *, by: User, expected_version: int, **changes: Any) ->
     return current
 
 
-def _sides_of(side: str) -> set[str]:
-    return set(sides.offices_of(side))
-
-
 def _check_side_change(by: User, item: Item, new_side: str) -> None:
     """Who may move an item between the offices.
 
@@ -325,7 +321,7 @@ def _check_side_change(by: User, item: Item, new_side: str) -> None:
     if not mine:
         raise PermissionDenied("Only the CIO, the CPO and their delegates change this plan.")
     labels = {"cio": "CIO", "cpo": "CPO"}
-    if not _sides_of(new_side) & mine:
+    if not set(sides.offices_of(new_side)) & mine:
         other = labels[new_side]
         raise ValidationError(
             {
@@ -333,7 +329,7 @@ def _check_side_change(by: User, item: Item, new_side: str) -> None:
                 f"Choose Joint to share it with them, or ask the {other} or a {other} delegate to take it on."
             }
         )
-    dropped = sorted(_sides_of(item.side) - _sides_of(new_side) - mine)
+    dropped = sorted(set(sides.offices_of(item.side)) - set(sides.offices_of(new_side)) - mine)
     if dropped:
         other = labels[dropped[0]]
         raise ValidationError(
@@ -350,7 +346,7 @@ def _settle_new_side(item: Item, *, old_side: str, by: User) -> list[str]:
     joins it has not reported yet, and a joint item is done only once both sign, so an item that was
     done goes back to On track. Returns the fields it changed."""
     changed = []
-    for side in sorted(_sides_of(old_side) ^ _sides_of(item.side)):
+    for side in sorted(set(sides.offices_of(old_side)) ^ set(sides.offices_of(item.side))):
         if getattr(item, f"{side}_status"):
             setattr(item, f"{side}_status", "")
             changed.append(f"{side}_status")
