@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "roundtables",
     "actionplan",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Routes of the public pages (included by reports/urls.py under the reports: namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

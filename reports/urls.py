@@ -1,0 +1,14 @@
+"""The reports app's pages. Each part (national view, trends, public pages) keeps its routes in its
+own module, listed here."""
+
+from django.urls import include, path
+
+from reports import national_urls, public_urls, trends_urls
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", include(national_urls)),
+    path("", include(trends_urls)),
+    path("", include(public_urls)),
+]
