@@ -557,6 +557,8 @@ def _national_plan(
         item.cio_status = latest["cio"].status if "cio" in latest else ""
         item.cpo_status = latest["cpo"].status if "cpo" in latest else ""
         item.status, item.progress, item.last_update_at = last.status, last.progress, last.created_at
+        item.cio_last_update_at = latest["cio"].created_at if "cio" in latest else None
+        item.cpo_last_update_at = latest["cpo"].created_at if "cpo" in latest else None
 
         if joint and (
             final_status == "done" or (final_status == "on_track" and final_progress >= 60 and rng.random() < 0.5)
@@ -617,6 +619,8 @@ def _national_plan(
         "cpo_status",
         "progress",
         "last_update_at",
+        "cio_last_update_at",
+        "cpo_last_update_at",
     ]
     # One UPDATE per adopted item: bulk_update's CASE expressions cost more to build than these.
     for item in adopted:

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from actionplan import rules
 from directory import permissions, sides
 from directory.models import Jurisdiction
 from directory.sides import Side
@@ -148,6 +149,34 @@ class ItemQuerySet(models.QuerySet["Item"]):
         is the same for one row, overdue_q the same inside an aggregate)."""
         return self.filter(overdue_q(on))
 
+    def for_office(self, side: str) -> ItemQuerySet:
+        """Items one office owns: its own and the joint ones."""
+        return self.filter(side__in=[side, ItemSide.JOINT])
+
+    def freshness(
+        self,
+        side: str,
+        state: rules.Freshness,
+        *,
+        stale_after_days: int,
+        now: datetime.datetime,
+        today: datetime.date,
+    ) -> ItemQuerySet:
+        """Open items of one office in one freshness state, for plans of one cadence (a plan's
+        `stale_after_days`): the rule of actionplan.rules.freshness, as a filter."""
+        cutoff = now - datetime.timedelta(days=stale_after_days)
+        last = f"{side}_last_update_at"
+        # Quiet since `cutoff`: the office's last post, or before any, when the item began (the later of
+        # its creation and midnight UTC of its start), is at or before it.
+        began_by_cutoff = Q(created_at__lte=cutoff, starts_on__lte=cutoff.astimezone(datetime.UTC).date())
+        stale = Q(starts_on__lte=today) & (
+            Q(**{f"{last}__lte": cutoff}) | Q(**{f"{last}__isnull": True}) & began_by_cutoff
+        )
+        mine = self.open().for_office(side)
+        if state == rules.Freshness.FRESH:
+            return mine.exclude(stale)
+        return mine.filter(stale, **{f"{last}__isnull": state == rules.Freshness.NEVER})
+
     def due_between(self, first: datetime.date, last: datetime.date) -> ItemQuerySet:
         return self.open().filter(due_on__gte=first, due_on__lte=last)
 
@@ -191,6 +220,9 @@ class Item(models.Model):
     cio_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     cpo_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # When each office last posted on it (kept by post_update): each side's freshness reads its own.
+    cio_last_update_at = models.DateTimeField(null=True, blank=True)
+    cpo_last_update_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every edit, so a save from a stale form is caught instead of silently winning.
     version = models.PositiveIntegerField(default=1)
@@ -221,6 +253,10 @@ class Item(models.Model):
 
     def owner_for(self, side: str) -> User | None:
         return self.cio_owner if side == "cio" else self.cpo_owner
+
+    def last_update_by(self, side: str) -> datetime.datetime | None:
+        """When this office last posted on the item (None: never)."""
+        return self.cio_last_update_at if side == "cio" else self.cpo_last_update_at
 
     def is_overdue(self, on: datetime.date) -> bool:
         return self.status != Status.DONE and self.archived_at is None and self.due_on < on
@@ -401,6 +437,11 @@ class Adoption(models.Model):
     evidence_url = models.URLField("Evidence link", max_length=500, blank=True)
     evidence_file = models.FileField(upload_to="adoption/%Y/%m/", blank=True)
     evidence_name = models.CharField(max_length=200, blank=True, help_text="The uploaded file's original name.")
+    is_public = models.BooleanField(
+        "Show on the public adoption page",
+        default=False,
+        help_text="Anyone may then read this status and, if it is a link, the evidence link. Files stay private.",
+    )
     items = models.ManyToManyField(Item, blank=True, related_name="adoptions")
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(

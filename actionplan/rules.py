@@ -8,11 +8,19 @@ An item is quiet (stale) when it has started and nothing has been posted on it f
 `stale_after_days` or more, counted from its last update or, before the first one, from when the
 item began: its start date or the day it was added to the plan, whichever is later. So a plan
 adopted today is not stale today, however early its items' start dates.
+
+Each office keeps its own clock on an item it owns (a joint item has two): an office is quiet on it
+when that office has posted nothing for the plan's `stale_after_days`, whatever the other office
+did. Its freshness is one of three (`freshness` below, `ItemQuerySet.freshness` for many rows):
+Fresh (posted, or the item began, within the cadence), Late (posted once, but not within it), or
+Never updated (began longer ago than the cadence and that office has never posted). Late and
+Never updated together are exactly the items the reminder scan calls stale for that office's owner.
 """
 
 from __future__ import annotations
 
 import datetime
+from enum import StrEnum
 
 
 def began_at(*, created_at: datetime.datetime, starts_on: datetime.date) -> datetime.datetime:
@@ -35,3 +43,34 @@ def is_stale(*, quiet_days: int, starts_on: datetime.date, stale_after_days: int
     """Started (on `today`, the reader's local date) and quiet (`quiet_days`, from the function above)
     for `stale_after_days` or more."""
     return starts_on <= today and quiet_days >= stale_after_days
+
+
+class Freshness(StrEnum):
+    """How one office stands on one open item it owns (see the module's docstring)."""
+
+    FRESH = "fresh"
+    LATE = "late"
+    NEVER = "never"
+
+    @property
+    def label(self) -> str:
+        return FRESHNESS_LABELS[self]
+
+
+FRESHNESS_LABELS = {Freshness.FRESH: "Fresh", Freshness.LATE: "Late", Freshness.NEVER: "Never updated"}
+
+
+def freshness(
+    *,
+    side_last_update_at: datetime.datetime | None,
+    created_at: datetime.datetime,
+    starts_on: datetime.date,
+    stale_after_days: int,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> Freshness:
+    """One office's freshness on one open item, from when that office last posted on it."""
+    quiet = quiet_days(last_update_at=side_last_update_at, created_at=created_at, starts_on=starts_on, now=now)
+    if not is_stale(quiet_days=quiet, starts_on=starts_on, stale_after_days=stale_after_days, today=today):
+        return Freshness.FRESH
+    return Freshness.LATE if side_last_update_at else Freshness.NEVER

@@ -458,7 +458,10 @@ def post_update(
     _set_status(item, status, by=author)
     item.progress = progress
     item.last_update_at = update.created_at
-    item.save(update_fields=[f"{side}_status", "status", "progress", "last_update_at", "updated_at"])
+    setattr(item, f"{side}_last_update_at", update.created_at)
+    item.save(
+        update_fields=[f"{side}_status", "status", "progress", "last_update_at", f"{side}_last_update_at", "updated_at"]
+    )
     return update
 
 

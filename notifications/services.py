@@ -325,7 +325,7 @@ def _collect_change_facts(
 
 
 ITEM_FIELDS = (
-    "pk", "due_on", "starts_on", "created_at", "last_update_at", "side",
+    "pk", "due_on", "starts_on", "created_at", "cio_last_update_at", "cpo_last_update_at", "side",
     "cio_owner_id", "cpo_owner_id", "plan__jurisdiction_id", "plan__stale_after_days",
 )  # fmt: skip
 
@@ -344,8 +344,8 @@ def _collect_item_facts(
     horizon = now.date() + datetime.timedelta(days=9)
     found: list[tuple[User, Fact]] = []
     rows = Item.objects.open().filter(starts_on__lte=horizon).values_list(*ITEM_FIELDS)
-    for pk, due_on, starts_on, created_at, last_update_at, side, cio_id, cpo_id, place, stale_after in rows:
-        for owner_side, owner_id in (("cio", cio_id), ("cpo", cpo_id)):
+    for pk, due_on, starts_on, created_at, cio_last, cpo_last, side, cio_id, cpo_id, place, stale_after in rows:
+        for owner_side, owner_id, last_update_at in (("cio", cio_id, cio_last), ("cpo", cpo_id, cpo_last)):
             if side not in (owner_side, ItemSide.JOINT) or owner_id is None:
                 continue
             owner = people.get(owner_id)
@@ -372,7 +372,8 @@ def _collect_item_facts(
                         Fact(f"overdue:{pk}:{week}", "reminders_overdue", "Overdue", pk, f"{-days_left} days overdue"),
                     )
                 )
-            # The one staleness rule (actionplan.rules), as My updates reads it.
+            # The one staleness rule (actionplan.rules), on this office's own clock, as My updates
+            # and the national view read it.
             quiet_days = rules.quiet_days(
                 last_update_at=last_update_at, created_at=created_at, starts_on=starts_on, now=now
             )

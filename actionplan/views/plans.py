@@ -247,11 +247,19 @@ def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
             sections["overdue"].items.append(item)
         elif item.due_on <= today + datetime.timedelta(days=14):
             sections["due_soon"].items.append(item)
-        quiet = rules.quiet_days(
-            last_update_at=item.last_update_at, created_at=item.created_at, starts_on=item.starts_on, now=now
-        )
-        if rules.is_stale(
-            quiet_days=quiet, starts_on=item.starts_on, stale_after_days=item.plan.stale_after_days, today=today
+        # Quiet when an office this person owns it for has gone quiet on it (its own clock).
+        if any(
+            rules.freshness(
+                side_last_update_at=item.last_update_by(side),
+                created_at=item.created_at,
+                starts_on=item.starts_on,
+                stale_after_days=item.plan.stale_after_days,
+                now=now,
+                today=today,
+            )
+            != rules.Freshness.FRESH
+            for side in item.sides
+            if item.owner_for(side) == user
         ):
             sections["quiet"].items.append(item)
     sections["sign_off"].items = list(

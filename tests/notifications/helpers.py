@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
 
 from actionplan.models import Item, ItemSide, Plan
+from directory import sides
 from directory.models import User
 from outbox import delivery
 from outbox.models import OutgoingEmail
@@ -53,6 +54,10 @@ class State:
             "cio_owner": self.cio if side in (ItemSide.CIO, ItemSide.JOINT) else None,
             "cpo_owner": self.cpo if side in (ItemSide.CPO, ItemSide.JOINT) else None,
         }
+        if "last_update_at" in fields:
+            # "Last updated then": by each office that owns the item, as post_update would record it.
+            for office in sides.offices_of(side):
+                fields.setdefault(f"{office}_last_update_at", fields["last_update_at"])
         return make_item(self.plan, side=side, due_on=due_on, **(owners | fields))
 
 
