@@ -1,0 +1,131 @@
+"""The figures every national page reads, computed one way: for each plan and dimension, how many
+current items there are, their status mix, how far along they are, and how each office stands on
+the open ones it owns (actionplan.rules.freshness: fresh, late or never updated).
+
+The national dashboard, the weekly snapshots, the trends and the peer benchmarks all add these up;
+none of them counts items its own way. One query reads every item of the plans asked for, as plain
+values, whatever their number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from actionplan import rules
+from actionplan.models import Item, Plan, Status, statuses_disagree
+from actionplan.rules import Freshness
+from directory import sides
+
+# "Updated recently", as the loop-health panel counts it.
+RECENT_DAYS = 30
+OFFICES = sides.OFFICES
+
+
+def _freshness_counter() -> dict[str, Counter[Freshness]]:
+    return {office: Counter() for office in OFFICES}
+
+
+@dataclass
+class Figures:
+    """What a set of items adds up to: one plan's dimension, one plan, one state or the country."""
+
+    items: int = 0
+    done: int = 0
+    progress_total: int = 0
+    updated_recently: int = 0
+    disagreements: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    freshness: dict[str, Counter[Freshness]] = field(default_factory=_freshness_counter)
+
+    def __iadd__(self, other: Figures) -> Figures:
+        self.items += other.items
+        self.done += other.done
+        self.progress_total += other.progress_total
+        self.updated_recently += other.updated_recently
+        self.disagreements += other.disagreements
+        self.statuses.update(other.statuses)
+        for office in OFFICES:
+            self.freshness[office].update(other.freshness[office])
+        return self
+
+    @property
+    def percent_done(self) -> int | None:
+        """Share of items done, in whole percent (None when there are no items)."""
+        return round(100 * self.done / self.items) if self.items else None
+
+    @property
+    def progress(self) -> int | None:
+        """Average reported progress, in whole percent."""
+        return round(self.progress_total / self.items) if self.items else None
+
+    @property
+    def percent_updated_recently(self) -> int | None:
+        return round(100 * self.updated_recently / self.items) if self.items else None
+
+    def open_items(self, office: str) -> int:
+        """Open items this office owns (what its freshness counts divide)."""
+        return sum(self.freshness[office].values())
+
+    def count(self, office: str, state: Freshness) -> int:
+        return self.freshness[office][state]
+
+    def percent_fresh(self, office: str) -> int | None:
+        owned = self.open_items(office)
+        return round(100 * self.freshness[office][Freshness.FRESH] / owned) if owned else None
+
+    def status_mix(self) -> list[tuple[str, str, int]]:
+        """(value, label, count) for each status present, in the statuses' own order."""
+        return [(value, label, self.statuses[value]) for value, label in Status.choices if self.statuses[value]]
+
+
+ITEM_VALUES = (
+    "plan_id", "dimension_id", "side", "status", "progress", "created_at", "starts_on",
+    "last_update_at", "cio_last_update_at", "cpo_last_update_at", "cio_status", "cpo_status",
+)  # fmt: skip
+
+
+def by_plan_and_dimension(
+    plans: Iterable[Plan], *, now: datetime.datetime, today: datetime.date
+) -> dict[tuple[int, int], Figures]:
+    """Figures for every (plan id, dimension id) that has current items, in one query."""
+    cadence = {plan.pk: plan.stale_after_days for plan in plans}
+    recent = now - datetime.timedelta(days=RECENT_DAYS)
+    cells: dict[tuple[int, int], Figures] = {}
+    rows = Item.objects.current().filter(plan_id__in=list(cadence)).values_list(*ITEM_VALUES)
+    for plan_id, dimension_id, side, status, progress, created, starts, last, cio_last, cpo_last, cio_s, cpo_s in rows:
+        cell = cells.get((plan_id, dimension_id))
+        if cell is None:
+            cell = cells[(plan_id, dimension_id)] = Figures()
+        cell.items += 1
+        cell.progress_total += progress
+        cell.statuses[status] += 1
+        if last is not None and last >= recent:
+            cell.updated_recently += 1
+        if side == sides.Side.JOINT and statuses_disagree(cio_s, cpo_s):
+            cell.disagreements += 1
+        if status == Status.DONE:
+            cell.done += 1
+            continue
+        for office, office_last in (("cio", cio_last), ("cpo", cpo_last)):
+            if office in sides.offices_of(side):
+                state = rules.freshness(
+                    side_last_update_at=office_last,
+                    created_at=created,
+                    starts_on=starts,
+                    stale_after_days=cadence[plan_id],
+                    now=now,
+                    today=today,
+                )
+                cell.freshness[office][state] += 1
+    return cells
+
+
+def total(figures: Iterable[Figures]) -> Figures:
+    """Several figures added up."""
+    result = Figures()
+    for each in figures:
+        result += each
+    return result
