@@ -383,6 +383,7 @@ class Activity(models.Model):
         ARCHIVED = "archived", "archived the item"
         SHARING_REQUESTED = "sharing_requested", "asked to widen sharing"
         SHARING_CHANGED = "sharing_changed", "changed who can see the plan"
+        NUDGED = "nudged", "reminded the owners who are late"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="activities")

@@ -177,7 +177,9 @@ def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) 
     owners = services.plan_members(plan)
     data = request.GET.copy()
     data.setdefault("sort", "due_on")
-    item_filter = ItemFilter(data, queryset=items.order_by("due_on", "id"), owners=owners)
+    item_filter = ItemFilter(
+        data, queryset=items.order_by("due_on", "id"), owners=owners, stale_after_days=plan.stale_after_days
+    )
     page = Paginator(item_filter.qs, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     page_items = list(page.object_list)
     by_id = {d.pk: d for d in dimensions}
