@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -118,6 +119,24 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction.name} {self.period}"
+
+
+def standing_plans(plans: Iterable[Plan], on: datetime.date) -> dict[int, Plan]:
+    """The plan that stands for each jurisdiction on a day (by jurisdiction id): the one whose period
+    holds the day; else the latest that has begun; else the first to come."""
+    standing: dict[int, Plan] = {}
+
+    def rank(plan: Plan) -> tuple[int, int]:
+        start = plan.starts_on.toordinal()
+        if plan.starts_on <= on <= plan.ends_on:
+            return (2, start)
+        return (1, start) if plan.starts_on <= on else (0, -start)
+
+    for plan in plans:
+        held = standing.get(plan.jurisdiction_id)
+        if held is None or rank(plan) > rank(held):
+            standing[plan.jurisdiction_id] = plan
+    return standing
 
 
 def fiscal_year_dates(jurisdiction: Jurisdiction, fiscal_year: int) -> tuple[datetime.date, datetime.date]:

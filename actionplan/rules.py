@@ -74,3 +74,15 @@ def freshness(
     if not is_stale(quiet_days=quiet, starts_on=starts_on, stale_after_days=stale_after_days, today=today):
         return Freshness.FRESH
     return Freshness.LATE if side_last_update_at else Freshness.NEVER
+
+
+# A jurisdiction is silent when no one in it has posted an update for this long (a plan younger
+# than this is not silent yet: it has had no chance).
+SILENT_AFTER_DAYS = 30
+
+
+def is_silent(
+    *, last_update_at: datetime.datetime | None, plan_created_at: datetime.datetime, now: datetime.datetime
+) -> bool:
+    cutoff = now - datetime.timedelta(days=SILENT_AFTER_DAYS)
+    return plan_created_at < cutoff and (last_update_at is None or last_update_at < cutoff)

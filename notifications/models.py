@@ -75,3 +75,21 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Nudge(models.Model):
+    """Association staff reminding one jurisdiction's late owners, all at once: at most once a week
+    per jurisdiction (notifications.nudges)."""
+
+    jurisdiction = models.ForeignKey("directory.Jurisdiction", on_delete=models.PROTECT, related_name="nudges")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="nudges_received")
+    late_items = models.PositiveIntegerField(help_text="Open items that were late or never updated when it went.")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["jurisdiction", "-sent_at"], name="nudge_jurisdiction_recent")]
+
+    def __str__(self) -> str:
+        return f"Nudge to {self.jurisdiction} on {self.sent_at:%Y-%m-%d}"

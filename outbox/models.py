@@ -30,6 +30,7 @@ class OutgoingEmail(models.Model):
         STAFF_DIGEST = "staff_digest", "National digest"
         REMINDER = "reminder", "Reminders"
         EVENT = "event", "Event invitations"
+        NUDGE = "nudge", "Nudges from association staff"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -13,6 +13,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from actionplan import rules
 from actionplan.models import Item, Plan, Status, statuses_disagree
@@ -81,45 +82,83 @@ class Figures:
         return [(value, label, self.statuses[value]) for value, label in Status.choices if self.statuses[value]]
 
 
-ITEM_VALUES = (
-    "plan_id", "dimension_id", "side", "status", "progress", "created_at", "starts_on",
-    "last_update_at", "cio_last_update_at", "cpo_last_update_at", "cio_status", "cpo_status",
-)  # fmt: skip
+class ItemRow(NamedTuple):
+    """One current item, as plain values: all the national pages read of it."""
+
+    pk: int
+    title: str
+    plan_id: int
+    dimension_id: int
+    side: str
+    status: str
+    progress: int
+    created_at: datetime.datetime
+    starts_on: datetime.date
+    last_update_at: datetime.datetime | None
+    cio_last_update_at: datetime.datetime | None
+    cpo_last_update_at: datetime.datetime | None
+    cio_status: str
+    cpo_status: str
+    cio_owner_id: int | None
+    cpo_owner_id: int | None
+
+    def last_update_by(self, office: str) -> datetime.datetime | None:
+        return self.cio_last_update_at if office == "cio" else self.cpo_last_update_at
+
+    def owner_id(self, office: str) -> int | None:
+        return self.cio_owner_id if office == "cio" else self.cpo_owner_id
+
+
+def read_items(plans: Iterable[Plan]) -> list[ItemRow]:
+    """Every current item of these plans, in one query."""
+    rows = Item.objects.current().filter(plan__in=list(plans)).order_by("due_on", "id")
+    return [ItemRow(*values) for values in rows.values_list(*ItemRow._fields)]
+
+
+def freshness_of(
+    row: ItemRow, office: str, *, stale_after_days: int, now: datetime.datetime, today: datetime.date
+) -> Freshness:
+    return rules.freshness(
+        side_last_update_at=row.last_update_by(office),
+        created_at=row.created_at,
+        starts_on=row.starts_on,
+        stale_after_days=stale_after_days,
+        now=now,
+        today=today,
+    )
 
 
 def by_plan_and_dimension(
-    plans: Iterable[Plan], *, now: datetime.datetime, today: datetime.date
+    plans: Iterable[Plan],
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+    rows: Iterable[ItemRow] | None = None,
 ) -> dict[tuple[int, int], Figures]:
-    """Figures for every (plan id, dimension id) that has current items, in one query."""
+    """Figures for every (plan id, dimension id) that has current items: from `rows` when the
+    caller has read them (read_items), else in one query."""
+    plans = list(plans)
     cadence = {plan.pk: plan.stale_after_days for plan in plans}
     recent = now - datetime.timedelta(days=RECENT_DAYS)
     cells: dict[tuple[int, int], Figures] = {}
-    rows = Item.objects.current().filter(plan_id__in=list(cadence)).values_list(*ITEM_VALUES)
-    for plan_id, dimension_id, side, status, progress, created, starts, last, cio_last, cpo_last, cio_s, cpo_s in rows:
-        cell = cells.get((plan_id, dimension_id))
+    for row in read_items(plans) if rows is None else rows:
+        cell = cells.get((row.plan_id, row.dimension_id))
         if cell is None:
-            cell = cells[(plan_id, dimension_id)] = Figures()
+            cell = cells[(row.plan_id, row.dimension_id)] = Figures()
         cell.items += 1
-        cell.progress_total += progress
-        cell.statuses[status] += 1
-        if last is not None and last >= recent:
+        cell.progress_total += row.progress
+        cell.statuses[row.status] += 1
+        if row.last_update_at is not None and row.last_update_at >= recent:
             cell.updated_recently += 1
-        if side == sides.Side.JOINT and statuses_disagree(cio_s, cpo_s):
+        if row.side == sides.Side.JOINT and statuses_disagree(row.cio_status, row.cpo_status):
             cell.disagreements += 1
-        if status == Status.DONE:
+        if row.status == Status.DONE:
             cell.done += 1
             continue
-        for office, office_last in (("cio", cio_last), ("cpo", cpo_last)):
-            if office in sides.offices_of(side):
-                state = rules.freshness(
-                    side_last_update_at=office_last,
-                    created_at=created,
-                    starts_on=starts,
-                    stale_after_days=cadence[plan_id],
-                    now=now,
-                    today=today,
-                )
-                cell.freshness[office][state] += 1
+        for office in sides.offices_of(row.side):
+            cell.freshness[office][
+                freshness_of(row, office, stale_after_days=cadence[row.plan_id], now=now, today=today)
+            ] += 1
     return cells
 
 

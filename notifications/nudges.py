@@ -1,0 +1,150 @@
+"""Nudges: one click by association staff sends a jurisdiction's late owners one reminder each.
+
+Who is late is the one freshness rule (actionplan.rules.freshness): an office that is late on, or
+has never updated, an open item it owns in the jurisdiction's standing plan. The email goes to the
+item's owner for that office while they still act for it, else to that office's principal (the
+CIO or CPO), so an item whose owner left still reaches someone.
+
+At most one nudge a week per jurisdiction: the jurisdiction's row is locked while the last nudge
+is read and the new one written, so two staff members clicking at once send one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from actionplan import rules
+from actionplan.models import Activity, Item, Plan, standing_plans
+from actionplan.services import log
+from directory import sides
+from directory.models import Jurisdiction, Membership, User
+from notifications.models import Nudge
+from outbox import emails
+from outbox.models import OutgoingEmail
+
+NUDGE_INTERVAL = datetime.timedelta(days=7)
+
+
+@dataclass
+class LateOwner:
+    """One person a nudge goes to, with the items they are late on (and for which office)."""
+
+    user: User
+    items: list[tuple[Item, str, rules.Freshness]] = field(default_factory=list)
+
+
+def standing_plan(jurisdiction: Jurisdiction, *, on: datetime.date) -> Plan | None:
+    return standing_plans(Plan.objects.filter(jurisdiction=jurisdiction), on).get(jurisdiction.pk)
+
+
+def late_owners(plan: Plan, *, now: datetime.datetime) -> list[LateOwner]:
+    """Who a nudge of this plan's jurisdiction reaches today, each with their late items."""
+    today = now.date()
+    acting: dict[tuple[int, str], bool] = {}
+    principals: dict[str, User] = {}
+    for membership in (
+        Membership.objects.active(today).filter(jurisdiction_id=plan.jurisdiction_id).select_related("user")
+    ):
+        side = sides.ROLE_SIDE.get(membership.role)
+        if side is None or not membership.user.is_active:
+            continue
+        acting[(membership.user_id, side)] = True
+        if membership.role in sides.PRINCIPAL_ROLES:
+            principals[side] = membership.user
+    found: dict[int, LateOwner] = {}
+    items = Item.objects.open().filter(plan=plan).select_related("cio_owner", "cpo_owner").order_by("due_on", "id")
+    for item in items:
+        for office in item.sides:
+            state = rules.freshness(
+                side_last_update_at=item.last_update_by(office),
+                created_at=item.created_at,
+                starts_on=item.starts_on,
+                stale_after_days=plan.stale_after_days,
+                now=now,
+                today=today,
+            )
+            if state == rules.Freshness.FRESH:
+                continue
+            owner = item.owner_for(office)
+            if owner is None or (owner.pk, office) not in acting:
+                owner = principals.get(office)
+            if owner is not None:
+                found.setdefault(owner.pk, LateOwner(user=owner)).items.append((item, office, state))
+    return sorted(found.values(), key=lambda late: late.user.full_name or late.user.email)
+
+
+def last_nudges(jurisdiction_ids: list[int]) -> dict[int, Nudge]:
+    """Each jurisdiction's latest nudge, with its sender and recipients (two queries in all)."""
+    latest = Nudge.objects.filter(jurisdiction=OuterRef("jurisdiction")).order_by("-sent_at", "-id").values("pk")[:1]
+    rows = (
+        Nudge.objects.filter(jurisdiction_id__in=jurisdiction_ids, pk=Subquery(latest))
+        .select_related("sent_by")
+        .prefetch_related("recipients")
+    )
+    return {nudge.jurisdiction_id: nudge for nudge in rows}
+
+
+def next_nudge_at(last: Nudge | None) -> datetime.datetime | None:
+    """When the jurisdiction may be nudged again (None: now)."""
+    return last.sent_at + NUDGE_INTERVAL if last is not None else None
+
+
+def nudge(jurisdiction: Jurisdiction, *, by: User, now: datetime.datetime | None = None) -> Nudge:
+    """Send the jurisdiction's late owners one reminder each, and record it in the plan's activity.
+
+    Raises ValidationError, saying why, when the jurisdiction was nudged in the last seven days,
+    has no plan, or has no one late."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()
+        last = Nudge.objects.filter(jurisdiction=jurisdiction).select_related("sent_by").first()
+        again = next_nudge_at(last)
+        if last is not None and again is not None and again > now:
+            raise ValidationError(
+                f"{jurisdiction.name} was nudged on {timezone.localtime(last.sent_at):%b %-d} by {last.sent_by}; "
+                f"the next nudge can go on {timezone.localtime(again):%b %-d}."
+            )
+        plan = standing_plan(jurisdiction, on=now.date())
+        if plan is None:
+            raise ValidationError(f"{jurisdiction.name} has no plan yet: there is no one to nudge.")
+        late = late_owners(plan, now=now)
+        if not late:
+            raise ValidationError(f"No one in {jurisdiction.name} is late on an update: there is no one to nudge.")
+        sent = Nudge.objects.create(
+            jurisdiction=jurisdiction,
+            sent_by=by,
+            sent_at=now,
+            late_items=len({i.pk for o in late for i, _, _ in o.items}),
+        )
+        sent.recipients.set([owner.user for owner in late])
+        for owner in late:
+            emails.queue(
+                OutgoingEmail.Kind.NUDGE,
+                user=owner.user,
+                dedupe_key=f"nudge:{sent.pk}:{owner.user.pk}",
+                template="nudge",
+                context={
+                    "owner": owner,
+                    "jurisdiction": jurisdiction,
+                    "plan": plan,
+                    "sent_by": by,
+                    "entries": [
+                        {
+                            "item": item,
+                            "office": sides.Side(office).label,
+                            "state": state.label,
+                            "url": emails.absolute(f"/items/{item.pk}/"),
+                        }
+                        for item, office, state in owner.items
+                    ],
+                    "my_updates_url": emails.absolute("/my-updates/"),
+                },
+            )
+        log(plan, Activity.Verb.NUDGED, actor=by, new=", ".join(str(owner.user) for owner in late))
+    return sent
