@@ -70,6 +70,12 @@ def can_view_national_roster(user: User | AnonymousUser) -> bool:
     return is_association_staff(user)
 
 
+def can_view_national_dashboard(user: User | AnonymousUser) -> bool:
+    """The national dashboard names every jurisdiction and who in it has gone quiet, and its nudge
+    emails them: association staff only."""
+    return is_association_staff(user)
+
+
 # --- Plans ------------------------------------------------------------------------------------
 # Reading: a state's own members (every role) and association staff read its plan; members of
 # other states read it when it is shared with peers; anyone reads a public plan.

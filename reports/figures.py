@@ -77,6 +77,10 @@ class Figures:
         owned = self.open_items(office)
         return round(100 * self.freshness[office][Freshness.FRESH] / owned) if owned else None
 
+    @property
+    def percent_fresh_by_office(self) -> dict[str, int | None]:
+        return {office: self.percent_fresh(office) for office in OFFICES}
+
     def status_mix(self) -> list[tuple[str, str, int]]:
         """(value, label, count) for each status present, in the statuses' own order."""
         return [(value, label, self.statuses[value]) for value, label in Status.choices if self.statuses[value]]

@@ -1,5 +1,10 @@
-"""Routes of the national pages (included by reports/urls.py under the reports: namespace)."""
+"""Routes of the national view (included by reports/urls.py under the reports: namespace)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from reports.views import national
+
+urlpatterns = [
+    path("national/", national.dashboard, name="national"),
+    path("national/nudge/<str:code>/", national.nudge, name="nudge"),
+]

@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actionplan', '0009_side_last_updates_and_public_adoptions'),
+        ("actionplan", "0009_side_last_updates_and_public_adoptions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='activity',
-            name='verb',
-            field=models.CharField(choices=[('adopted', 'adopted the framework'), ('created', 'created the item'), ('updated', 'posted an update'), ('status_changed', 'changed the status'), ('field_changed', 'changed a field'), ('commented', 'commented'), ('signed_off', 'signed off'), ('sign_off_withdrawn', 'withdrew a sign-off'), ('sign_offs_reset', 'asked both sides to sign again'), ('attached', 'attached evidence'), ('transferred', 'transferred ownership'), ('archived', 'archived the item'), ('sharing_requested', 'asked to widen sharing'), ('sharing_changed', 'changed who can see the plan'), ('nudged', 'reminded the owners who are late')], max_length=20),
+            model_name="activity",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("adopted", "adopted the framework"),
+                    ("created", "created the item"),
+                    ("updated", "posted an update"),
+                    ("status_changed", "changed the status"),
+                    ("field_changed", "changed a field"),
+                    ("commented", "commented"),
+                    ("signed_off", "signed off"),
+                    ("sign_off_withdrawn", "withdrew a sign-off"),
+                    ("sign_offs_reset", "asked both sides to sign again"),
+                    ("attached", "attached evidence"),
+                    ("transferred", "transferred ownership"),
+                    ("archived", "archived the item"),
+                    ("sharing_requested", "asked to widen sharing"),
+                    ("sharing_changed", "changed who can see the plan"),
+                    ("nudged", "reminded the owners who are late"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outbox', '0002_outgoingemail_content_type'),
+        ("outbox", "0002_outgoingemail_content_type"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outgoingemail',
-            name='kind',
-            field=models.CharField(choices=[('digest', 'Weekly digest'), ('staff_digest', 'National digest'), ('reminder', 'Reminders'), ('event', 'Event invitations'), ('nudge', 'Nudges from association staff')], max_length=20),
+            model_name="outgoingemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("digest", "Weekly digest"),
+                    ("staff_digest", "National digest"),
+                    ("reminder", "Reminders"),
+                    ("event", "Event invitations"),
+                    ("nudge", "Nudges from association staff"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
