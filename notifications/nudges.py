@@ -79,20 +79,36 @@ def late_owners(plan: Plan, *, now: datetime.datetime) -> list[LateOwner]:
     return sorted(found.values(), key=lambda late: late.user.full_name or late.user.email)
 
 
-def last_nudges(jurisdiction_ids: list[int]) -> dict[int, Nudge]:
-    """Each jurisdiction's latest nudge, with its sender and recipients (two queries in all)."""
-    latest = Nudge.objects.filter(jurisdiction=OuterRef("jurisdiction")).order_by("-sent_at", "-id").values("pk")[:1]
-    rows = (
-        Nudge.objects.filter(jurisdiction_id__in=jurisdiction_ids, pk=Subquery(latest))
-        .select_related("sent_by")
-        .prefetch_related("recipients")
+@dataclass
+class LastNudge:
+    """A jurisdiction's latest nudge: when, by whom, to whom."""
+
+    sent_at: datetime.datetime
+    sent_by: User
+    recipients: list[User] = field(default_factory=list)
+
+    @property
+    def next_at(self) -> datetime.datetime:
+        """When the jurisdiction may be nudged again."""
+        return self.sent_at + NUDGE_INTERVAL
+
+
+def last_nudges(jurisdiction_ids: list[int]) -> dict[int, LastNudge]:
+    """Each jurisdiction's latest nudge, in one query (a row per recipient: every nudge has one)."""
+    latest = Nudge.objects.filter(jurisdiction=OuterRef("nudge__jurisdiction")).order_by("-sent_at", "-id")
+    pairs = (
+        Nudge.recipients.through.objects.filter(
+            nudge__jurisdiction_id__in=jurisdiction_ids, nudge_id=Subquery(latest.values("pk")[:1])
+        )
+        .select_related("nudge__sent_by", "user")
+        .order_by("user__full_name", "user_id")
     )
-    return {nudge.jurisdiction_id: nudge for nudge in rows}
-
-
-def next_nudge_at(last: Nudge | None) -> datetime.datetime | None:
-    """When the jurisdiction may be nudged again (None: now)."""
-    return last.sent_at + NUDGE_INTERVAL if last is not None else None
+    found: dict[int, LastNudge] = {}
+    for pair in pairs:
+        nudge = pair.nudge
+        entry = found.setdefault(nudge.jurisdiction_id, LastNudge(sent_at=nudge.sent_at, sent_by=nudge.sent_by))
+        entry.recipients.append(pair.user)
+    return found
 
 
 def nudge(jurisdiction: Jurisdiction, *, by: User, now: datetime.datetime | None = None) -> Nudge:
@@ -104,11 +120,11 @@ def nudge(jurisdiction: Jurisdiction, *, by: User, now: datetime.datetime | None
     with transaction.atomic():
         Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()
         last = Nudge.objects.filter(jurisdiction=jurisdiction).select_related("sent_by").first()
-        again = next_nudge_at(last)
-        if last is not None and again is not None and again > now:
+        if last is not None and last.sent_at + NUDGE_INTERVAL > now:
+            again = timezone.localtime(last.sent_at + NUDGE_INTERVAL)
             raise ValidationError(
                 f"{jurisdiction.name} was nudged on {timezone.localtime(last.sent_at):%b %-d} by {last.sent_by}; "
-                f"the next nudge can go on {timezone.localtime(again):%b %-d}."
+                f"the next nudge can go on {again:%b %-d}."
             )
         plan = standing_plan(jurisdiction, on=now.date())
         if plan is None:

@@ -26,8 +26,7 @@ from actionplan.rules import Freshness
 from directory import sides
 from directory.models import Jurisdiction, Membership
 from library.models import Dimension
-from notifications.models import Nudge
-from notifications.nudges import NUDGE_INTERVAL, last_nudges
+from notifications.nudges import LastNudge, last_nudges
 from outbox import queries as outbox_queries
 from reports import figures
 from reports.figures import Figures, ItemRow
@@ -110,7 +109,7 @@ class Row:
     cpo: Membership | None = None
     last_update_at: datetime.datetime | None = None
     silent: bool = False
-    last_nudge: Nudge | None = None
+    last_nudge: LastNudge | None = None
     can_nudge: bool = False
     next_nudge_at: datetime.datetime | None = None
 
@@ -249,7 +248,7 @@ def build(
             last_nudge=nudges.get(place.pk),
         )
         if row.last_nudge is not None:
-            row.next_nudge_at = row.last_nudge.sent_at + NUDGE_INTERVAL
+            row.next_nudge_at = row.last_nudge.next_at
         row.can_nudge = plan is not None and (row.next_nudge_at is None or row.next_nudge_at <= now)
         if can_nudge is not None and not can_nudge(place):
             row.can_nudge = False
