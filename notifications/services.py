@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -555,6 +555,10 @@ class Digest:
     silent: list[dict[str, object]] = field(default_factory=list)
     completed: list[Activity] = field(default_factory=list)
     sign_offs: list[Activity] = field(default_factory=list)
+    # Staff only: what changed since last week.
+    newly_silent: list[dict[str, object]] = field(default_factory=list)
+    recovered: list[dict[str, object]] = field(default_factory=list)
+    new_disagreements: list[Item] = field(default_factory=list)
     is_staff: bool = False
 
     @property
@@ -569,6 +573,9 @@ class Digest:
                 self.silent,
                 self.completed,
                 self.sign_offs,
+                self.newly_silent,
+                self.recovered,
+                self.new_disagreements,
             ]
         )
 
@@ -665,20 +672,40 @@ def _national(digest: Digest, *, now: datetime.datetime, week_ago: datetime.date
         )[:50]
     )
     digest.sign_offs = list(week.filter(verb=Activity.Verb.SIGNED_OFF).order_by("plan__jurisdiction__name")[:50])
-    # Silent: a plan at least 30 days old whose last update is 30+ days old, or that never had one
-    # (those are the quietest of all, and a list of updates alone would never show them).
-    cutoff = now - datetime.timedelta(days=30)
+    # Silent (actionplan.rules.is_silent): no update for 30 days in a jurisdiction whose first plan
+    # is older than that, or none ever (the quietest of all, which a list of updates would never
+    # show). Read now and as it stood a week ago, to tell who fell silent and who came back.
     latest = (
-        Plan.objects.filter(created_at__lt=cutoff)
-        .values("jurisdiction__name")
-        .annotate(last=Max("items__updates__created_at", filter=Q(items__updates__created_at__lt=now)))
+        Plan.objects.values("jurisdiction__name")
+        .annotate(
+            first=Min("created_at"),
+            last=Max("items__updates__created_at", filter=Q(items__updates__created_at__lt=now)),
+            last_then=Max("items__updates__created_at", filter=Q(items__updates__created_at__lt=week_ago)),
+        )
         .order_by("jurisdiction__name")
     )
-    digest.silent = [
-        {"jurisdiction": row["jurisdiction__name"], "last": row["last"]}
-        for row in latest
-        if row["last"] is None or row["last"] < cutoff
-    ]
+    for row in latest:
+        entry = {"jurisdiction": row["jurisdiction__name"], "last": row["last"]}
+        silent_now = rules.is_silent(last_update_at=row["last"], plan_created_at=row["first"], now=now)
+        silent_then = rules.is_silent(last_update_at=row["last_then"], plan_created_at=row["first"], now=week_ago)
+        if silent_now:
+            digest.silent.append(entry)
+            if not silent_then:
+                digest.newly_silent.append(entry)
+        elif silent_then:
+            digest.recovered.append(entry)
+    # Joint items whose two offices now report different states, after an update this week.
+    digest.new_disagreements = [
+        item
+        for item in Item.objects.current()
+        .filter(side=ItemSide.JOINT, updates__created_at__gte=week_ago, updates__created_at__lt=now)
+        .exclude(cio_status="")
+        .exclude(cpo_status="")
+        .select_related("plan__jurisdiction")
+        .distinct()
+        .order_by("plan__jurisdiction__name", "title")
+        if item.sides_disagree
+    ][:50]
     return digest
 
 
@@ -712,6 +739,7 @@ def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | 
                 context={
                     "digest": digest,
                     "plans_url": emails.absolute("/plans/"),
+                    "national_url": emails.absolute("/national/"),
                     "my_updates_url": emails.absolute("/my-updates/"),
                 },
                 unsubscribe_url=unsubscribe_url(user, "digest"),

@@ -18,11 +18,10 @@ from notifications import services
 from notifications.models import Preference
 from outbox.models import OutgoingEmail
 from tests import factories
-from tests.actionplan.builders import first_dimension, make_item, make_plan
+from tests.factories import State, first_dimension, make_item, make_plan
 from tests.notifications.helpers import (
     NOW,
     WEDNESDAY,
-    State,
     at,
     days,
     deliver_all,
@@ -291,6 +290,45 @@ def test_a_national_week_with_nothing_new_is_quiet_for_staff(reference_data: Non
 
     assert scan(clock, at(MONDAY, 8, tz="America/Chicago")) == []
     assert Preference.objects.get(user=staff).next_digest_at == at(MONDAY + days(7), 8, tz="America/Chicago")
+
+
+def test_the_national_digest_says_what_changed_since_last_week(
+    idaho: State, clock: TimeMachineFixture, outbox: list[EmailMessage]
+) -> None:
+    staff = factories.make_staff("NASCIO", tz="America/Chicago")
+    scan(clock, NOW)
+
+    def posted(code: str, *days_ago: int) -> None:
+        cio = factories.make_member(code, Role.CIO)
+        clock.move_to(NOW - days(120), tick=False)
+        item = make_item(make_plan(code), side=ItemSide.CIO, cio_owner=cio, due_on=PLAN_END)
+        for ago in days_ago:
+            clock.move_to(NOW - days(ago), tick=False)
+            plan_services.post_update(item, author=cio, side="cio", status=Status.ON_TRACK, progress=5, narrative="x")
+        clock.move_to(NOW, tick=False)
+
+    posted("MT", 27)  # 32 days quiet by Monday, 25 a week before: newly silent
+    posted("OR", 50)  # silent last week too: silent, not new
+    posted("VT", 80, 1)  # posted this week after months of silence: back
+    # ...and a joint Idaho item the two offices now see differently.
+    split = idaho.item(side=ItemSide.JOINT, due_on=PLAN_END, title="Shared contract vehicle")
+    plan_services.post_update(split, author=idaho.cio, side="cio", status=Status.ON_TRACK, progress=40, narrative="a")
+    plan_services.post_update(split, author=idaho.cpo, side="cpo", status=Status.BLOCKED, progress=40, narrative="b")
+
+    digest = services.build_digest(staff, now=at(MONDAY, 8, tz="America/Chicago"))
+
+    assert [s["jurisdiction"] for s in digest.newly_silent] == ["Montana"]
+    assert [s["jurisdiction"] for s in digest.silent] == ["Montana", "Oregon"]
+    assert [s["jurisdiction"] for s in digest.recovered] == ["Vermont"]
+    assert [i.title for i in digest.new_disagreements] == ["Shared contract vehicle"]
+    scan(clock, at(MONDAY, 8, tz="America/Chicago"))
+    deliver_all()
+    (message,) = delivered_to(outbox, staff)
+    for part in (message.body, html_of(message)):
+        assert "Newly silent (no update for 30 days): Montana" in part
+        assert "Back from silence: Vermont" in part
+        assert "Shared contract vehicle" in part and "CPO side blocked" in part
+        assert "/national/" in part
 
 
 # --- Daylight saving time, stepping a simulated clock across the change -------------------------
