@@ -68,6 +68,7 @@ class Page:
     path: str
     trivial: bool = False
     reference: bool = False  # shown for context, no target
+    who: str = "member"  # who asks: "member" (the subject's CIO), "staff" or "anonymous"
     skipped: str = ""  # why it was not measured, if it was not
 
 
@@ -379,17 +380,24 @@ def load(port: int, path: str, *, cookie: str | None, requests: int, concurrency
 
 
 def measure_http(
-    pages: list[Page], timings: dict[str, Timing], *, port: int, cookie: str, args: argparse.Namespace
+    pages: list[Page],
+    timings: dict[str, Timing],
+    *,
+    port: int,
+    cookies: dict[str, str | None],
+    args: argparse.Namespace,
 ) -> None:
     """Every page in turn, in `--rounds` rounds: a burst of work elsewhere on the machine then
     slows all pages alike instead of only the one being measured, and the ratios stay fair."""
     for page in pages:
-        status, _ = fetch(port, page.path, cookie=cookie)
+        status, _ = fetch(port, page.path, cookie=cookies[page.who])
         if status != 200:
             page.skipped = f"GET answered {status}" + (" (view not finished yet?)" if status == 404 else "")
             print(f"  {page.name}: {page.skipped}")
             continue
-        load(port, page.path, cookie=cookie, requests=args.warmup, concurrency=args.concurrency, into=Timing())
+        load(
+            port, page.path, cookie=cookies[page.who], requests=args.warmup, concurrency=args.concurrency, into=Timing()
+        )
     per_round = [args.requests // args.rounds + (r < args.requests % args.rounds) for r in range(args.rounds)]
     for number, count in enumerate(per_round, start=1):
         for page in pages:
@@ -397,7 +405,7 @@ def measure_http(
                 load(
                     port,
                     page.path,
-                    cookie=cookie,
+                    cookie=cookies[page.who],
                     requests=count,
                     concurrency=args.concurrency,
                     into=timings[page.name],
@@ -409,7 +417,7 @@ def measure_http(
 
 
 def in_process(
-    pages: list[Page], timings: dict[str, Timing], *, user: Any, requests: int, warmup: int, rounds: int
+    pages: list[Page], timings: dict[str, Timing], *, user: Any, staff: Any, requests: int, warmup: int, rounds: int
 ) -> None:
     """Time each view through django.test.Client in this process: no network, no gunicorn.
 
@@ -419,8 +427,13 @@ def in_process(
     from django.db import connection
     from django.test import Client
 
-    client = Client(SERVER_NAME=HOST)
-    client.force_login(user)
+    clients = {
+        "member": Client(SERVER_NAME=HOST),
+        "staff": Client(SERVER_NAME=HOST),
+        "anonymous": Client(SERVER_NAME=HOST),
+    }
+    clients["member"].force_login(user)
+    clients["staff"].force_login(staff)
     queries = [0]
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -431,10 +444,10 @@ def in_process(
         if page.skipped:
             continue
         for _ in range(warmup):
-            client.get(page.path)
+            clients[page.who].get(page.path)
         queries[0] = 0
         with connection.execute_wrapper(count):
-            response = client.get(page.path)
+            response = clients[page.who].get(page.path)
         if response.status_code != 200:
             page.skipped = f"in-process GET answered {response.status_code}"
             continue
@@ -447,7 +460,7 @@ def in_process(
                 continue
             for _ in range(count_this_round):
                 started = time.perf_counter()
-                client.get(page.path)
+                clients[page.who].get(page.path)
                 timings[page.name].in_process_ms.append((time.perf_counter() - started) * 1000)
 
 
@@ -462,6 +475,7 @@ class Subject:
     plan: Any
     item: Any
     counts: dict[str, int]
+    staff: Any = None
 
 
 def choose_subject() -> Subject:
@@ -472,7 +486,7 @@ def choose_subject() -> Subject:
     from django.db.models import Count
 
     from actionplan.models import Activity, Item, Plan, Update
-    from directory.models import Membership
+    from directory.models import Membership, StaffMembership
 
     plan = (
         Plan.objects.filter(period="FY2027")
@@ -496,7 +510,10 @@ def choose_subject() -> Subject:
         "updates": Update.objects.count(),
         "activity rows": Activity.objects.count(),
     }
-    return Subject(user=cio.user, plan=plan, item=item, counts=counts)
+    staff = StaffMembership.objects.active().select_related("user").order_by("user__email").first()
+    if staff is None:
+        raise RuntimeError("no association staff in the benchmark database: run with --reseed")
+    return Subject(user=cio.user, plan=plan, item=item, counts=counts, staff=staff.user)
 
 
 def session_cookie(user: Any) -> str:
@@ -626,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Collecting static files for production mode")
         collect_static()
         subject = choose_subject()
-        cookie = session_cookie(subject.user)
+        cookies = {"member": session_cookie(subject.user), "staff": session_cookie(subject.staff), "anonymous": None}
         pages = [
             Page("trivial", "/robots.txt", trivial=True),
             Page("healthz", "/healthz", reference=True),
@@ -635,11 +652,12 @@ def main(argv: list[str] | None = None) -> int:
             Page("item list", f"/plans/{subject.plan.pk}/items/"),
             Page("item detail", f"/items/{subject.item.pk}/"),
             Page("my updates", "/my-updates/"),
+            Page("national", "/national/", who="staff"),
         ]
         timings = {page.name: Timing() for page in pages}
         intro = [
             "Data: " + ", ".join(f"{n:,} {name}" for name, n in subject.counts.items()),
-            f"Signed in as {subject.user.email}; plan {subject.plan} (id {subject.plan.pk}), "
+            f"Signed in as {subject.user.email} (national: as {subject.staff.email}); plan {subject.plan} (id {subject.plan.pk}), "
             f"item {subject.item.pk} ({subject.item.updates.count()} updates)",
             f"HTTP: gunicorn, 2 sync workers, production settings, on {HOST}:{port}; {args.requests} requests "
             f"per page in {args.rounds} rounds from {args.concurrency} client thread(s), after {args.warmup} "
@@ -653,8 +671,16 @@ def main(argv: list[str] | None = None) -> int:
         before = f"Before: {load_note()}"
         print(before)
         with gunicorn(env, port=port, workers=2, log_path=work / "gunicorn.log"):
-            measure_http(pages, timings, port=port, cookie=cookie, args=args)
-        in_process(pages, timings, user=subject.user, requests=args.in_process, warmup=args.warmup, rounds=args.rounds)
+            measure_http(pages, timings, port=port, cookies=cookies, args=args)
+        in_process(
+            pages,
+            timings,
+            user=subject.user,
+            staff=subject.staff,
+            requests=args.in_process,
+            warmup=args.warmup,
+            rounds=args.rounds,
+        )
         after = f"After: {load_note()}"
         lines, _ = report(pages, timings)
         print(after)
