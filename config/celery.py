@@ -33,4 +33,8 @@ app.conf.beat_schedule = {
     "deliver-outbox": {"task": "outbox.deliver_outbox", "schedule": 60},
     # Requeue emails whose worker died while sending them.
     "sweep-outbox": {"task": "outbox.sweep_outbox", "schedule": 60},
+    # Record this ISO week's snapshot of every current plan that has none yet (twin: manage.py
+    # record_snapshots). Hourly, so the first run each Monday (UTC) takes it and a beat that was down
+    # takes it when it returns; the other runs find it recorded and do nothing.
+    "record-snapshots": {"task": "reports.record_snapshots", "schedule": 60 * 60},
 }
