@@ -81,6 +81,7 @@ def record_adoption(
     evidence_file: UploadedFile | None = None,
     remove_evidence_file: bool = False,
     items: Iterable[Item],
+    is_public: bool | None = None,
     seen_change: int | None = None,
 ) -> Adoption:
     """Create or update a state's adoption of a recommendation.
@@ -92,7 +93,9 @@ def record_adoption(
     "Adopted" needs evidence (a link, a new document, or the document already on file); a document
     is checked like item evidence; linked items must be in that state's plans. A change to the
     evidence clears staff's verification, since what they checked is no longer what is on file.
-    Returns the adoption; when nothing changed, nothing is written."""
+    `is_public` publishes the status (and the evidence link, never the document) on the public
+    adoption page, or takes it off; None leaves it as it is. Returns the adoption; when nothing
+    changed, nothing is written."""
     if not permissions.can_edit_adoption(by, jurisdiction):
         raise PermissionDenied(f"Only {jurisdiction.name}'s CIO, CPO and their delegates record its adoption.")
     evidence_url = (evidence_url or "").strip()
@@ -156,6 +159,9 @@ def record_adoption(
         changes.append("Plan items linked: " + "; ".join(added))
     if removed:
         changes.append("Plan items unlinked: " + "; ".join(removed))
+    if is_public is not None and is_public != adoption.is_public:
+        changes.append("Published on the public adoption page" if is_public else "Taken off the public adoption page")
+        adoption.is_public = is_public
     if not changes:
         return adoption
 

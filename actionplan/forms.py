@@ -395,6 +395,12 @@ class AdoptionForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": evidence.ACCEPT_ATTRIBUTE}),
     )
     remove_evidence_file = forms.BooleanField(required=False, label="Remove the stored document")
+    is_public = forms.BooleanField(
+        required=False,
+        label="Show this status on the public adoption page",
+        help_text="Anyone, without signing in, may then read your state's status on this recommendation and "
+        "the evidence link, if there is one. The note and any uploaded document stay private.",
+    )
     items = AdoptionItemsField(
         queryset=Item.objects.none(),
         required=False,
@@ -432,6 +438,7 @@ class AdoptionForm(forms.Form):
                 "note": adoption.note,
                 "evidence_kind": adoption.evidence_kind,
                 "evidence_url": adoption.evidence_url,
+                "is_public": adoption.is_public,
                 "items": [item.pk for item in items if item.pk in linked],
                 **self.initial,
             }
@@ -453,6 +460,7 @@ class AdoptionForm(forms.Form):
             "evidence_url": data["evidence_url"],
             "evidence_file": data["evidence_file"],
             "remove_evidence_file": data.get("remove_evidence_file", False),
+            "is_public": data["is_public"],
             "items": list(data.get("items") or []),
             "seen_change": data["seen_change"],
         }
