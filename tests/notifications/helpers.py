@@ -1,5 +1,5 @@
-"""What the notification tests share besides fixtures: instants on a local wall clock, a state with
-both offices, and reading what was delivered."""
+"""What the notification tests share besides fixtures and builders: instants on a local wall clock,
+and reading what was delivered."""
 
 from __future__ import annotations
 
@@ -7,19 +7,15 @@ import datetime
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import connection, transaction
 
-from actionplan.models import Item, ItemSide, Plan
-from directory import sides
 from directory.models import User
 from outbox import delivery
 from outbox.models import OutgoingEmail
-from tests.actionplan.builders import make_item
 
 SITE_URL = "https://jointplan.example.org"
 BOISE = "America/Boise"
@@ -38,27 +34,6 @@ def days(n: int) -> datetime.timedelta:
 
 
 NOW = at(WEDNESDAY, 10)
-
-
-@dataclass
-class State:
-    """A jurisdiction's two principals and their FY2027 plan."""
-
-    cio: User
-    cpo: User
-    plan: Plan
-
-    def item(self, *, side: str = ItemSide.CIO, due_on: datetime.date, **fields: object) -> Item:
-        """An item of this plan owned by whichever principals its side names."""
-        owners = {
-            "cio_owner": self.cio if side in (ItemSide.CIO, ItemSide.JOINT) else None,
-            "cpo_owner": self.cpo if side in (ItemSide.CPO, ItemSide.JOINT) else None,
-        }
-        if "last_update_at" in fields:
-            # "Last updated then": by each office that owns the item, as post_update would record it.
-            for office in sides.offices_of(side):
-                fields.setdefault(f"{office}_last_update_at", fields["last_update_at"])
-        return make_item(self.plan, side=side, due_on=due_on, **(owners | fields))
 
 
 def deliver_all() -> delivery.DeliveryReport:

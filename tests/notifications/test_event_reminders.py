@@ -17,7 +17,7 @@ from notifications import event_reminders
 from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
-from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event
+from tests.factories import DAY_AFTER_DST, local, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def registered(
     """Monday March 15, 2027 in New York; Idaho invited in February, its CIO registered."""
     settings.SITE_URL = "https://jointplan.example.org"
     time_machine.move_to(INVITED_AT, tick=False)
-    roundtable = make_event(people["staff"])
+    roundtable = make_event(created_by=people["staff"])
     idaho = Jurisdiction.objects.get(code="ID")
     events.invite(roundtable, jurisdictions=[idaho], by=people["staff"])
     row = events.register(roundtable, jurisdiction=idaho, side="cio", by=people["cio_A"], attendee=people["cio_A"])

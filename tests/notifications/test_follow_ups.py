@@ -5,12 +5,9 @@ done, archived or was updated in the week before, and not to anyone who switched
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
-from django.core import mail
 from django.core.mail import EmailMessage
-from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from actionplan import services as plan_services
@@ -22,9 +19,8 @@ from outbox.models import OutgoingEmail
 from roundtables.models import OutcomeProposal
 from roundtables.services import outcomes as services
 from tests import factories
-from tests.actionplan.builders import make_plan
-from tests.notifications.helpers import SITE_URL, at, deliver_all, html_of
-from tests.roundtables.outcome_builders import make_event, make_outcome, make_proposal
+from tests.factories import make_outcome, make_past_event, make_plan, make_proposal
+from tests.notifications.helpers import at, deliver_all, html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,27 +34,17 @@ ACCEPTED_AT = at(LAST_DAY + datetime.timedelta(days=1), 10)
 
 
 @pytest.fixture
-def outbox(settings: Settings) -> Iterator[list[EmailMessage]]:
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    settings.SITE_URL = SITE_URL
-    mail.outbox = []
-    yield mail.outbox
-    mail.outbox = []
-
-
-@pytest.fixture
 def idaho(reference_data: None) -> dict[str, User]:
-    return {
-        "cio": factories.make_member("ID", Role.CIO, email="dana@idaho.example", full_name="Dana Whitfield"),
-        "cpo": factories.make_member("ID", Role.CPO, email="marcus@idaho.example", full_name="Marcus Oyelaran"),
-    }
+    """Idaho's CIO (Dana, dana@idaho.example) and CPO (Marcus), by role; the plan comes with `accepted`.
+    (Unlike the `idaho` of tests/conftest.py, the clock is not stopped: each test moves it.)"""
+    return factories.idaho_people("cio", "cpo", personal=True)
 
 
 @pytest.fixture
 def accepted(idaho: dict[str, User], time_machine: TimeMachineFixture) -> Item:
     """Idaho accepted a joint item from the Fall roundtable the day after it ended."""
     make_plan("ID")
-    proposal = make_proposal(make_outcome(make_event(last_day=LAST_DAY, title="Fall Roundtable")), "ID")
+    proposal = make_proposal(make_outcome(make_past_event(day=LAST_DAY, title="Fall Roundtable")), "ID")
     time_machine.move_to(ACCEPTED_AT, tick=False)
     return services.accept_proposal(proposal, by=idaho["cio"])
 
@@ -224,7 +210,7 @@ def test_no_follow_up_for_a_declined_or_undecided_proposal(
     idaho: dict[str, User], time_machine: TimeMachineFixture
 ) -> None:
     make_plan("ID")
-    outcome = make_outcome(make_event(last_day=LAST_DAY))
+    outcome = make_outcome(make_past_event(day=LAST_DAY))
     declined = make_proposal(outcome, "ID")
     services.decline_proposal(declined, by=idaho["cpo"], reason="Not this year.")
     make_proposal(make_outcome(outcome.roundtable), "ID")  # awaiting a decision
@@ -236,7 +222,7 @@ def test_an_outcome_accepted_after_a_follow_up_date_waits_for_the_next_one(
     idaho: dict[str, User], time_machine: TimeMachineFixture
 ) -> None:
     make_plan("ID")
-    proposal = make_proposal(make_outcome(make_event(last_day=LAST_DAY)), "ID")
+    proposal = make_proposal(make_outcome(make_past_event(day=LAST_DAY)), "ID")
     time_machine.move_to(at(DAY_30 + datetime.timedelta(days=5), 10), tick=False)
     item = services.accept_proposal(proposal, by=idaho["cio"])
 

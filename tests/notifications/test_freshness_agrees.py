@@ -11,7 +11,8 @@ from actionplan import rules, services
 from actionplan.models import Item, ItemSide, Status
 from actionplan.rules import Freshness
 from notifications import services as scan
-from tests.notifications.helpers import NOW, WEDNESDAY, State, days
+from tests.factories import State
+from tests.notifications.helpers import NOW, WEDNESDAY, days
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,8 @@ from notifications.models import Preference, ReminderSent
 from outbox import emails, tokens
 from outbox.models import OutgoingEmail
 from tests import factories
-from tests.notifications.helpers import NOW, WEDNESDAY, State, at, days, deliver_all, html_of
+from tests.factories import State
+from tests.notifications.helpers import NOW, WEDNESDAY, at, days, deliver_all, html_of
 
 pytestmark = pytest.mark.django_db
 

@@ -21,12 +21,11 @@ from notifications.models import ReminderSent
 from outbox import delivery, emails
 from outbox.models import OutgoingEmail
 from tests import factories
-from tests.actionplan.builders import make_item, make_plan
+from tests.factories import State, make_item, make_plan
 from tests.notifications.helpers import (
     NOW,
     SITE_URL,
     WEDNESDAY,
-    State,
     at,
     days,
     deliver_all,

@@ -10,7 +10,8 @@ from time_machine import TimeMachineFixture
 
 from actionplan.models import Item, ItemSide
 from notifications import services
-from tests.notifications.helpers import NOW, WEDNESDAY, State, days
+from tests.factories import State
+from tests.notifications.helpers import NOW, WEDNESDAY, days
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client_signed_in(client: Client) -> Client:
-    client.force_login(factories.make_user(email="root@example.org", is_staff=True, is_superuser=True))
+    client.force_login(factories.make_superuser())
     return client
 
 

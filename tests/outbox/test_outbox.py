@@ -25,7 +25,8 @@ from notifications.models import Preference
 from outbox import delivery, emails
 from outbox.models import OutgoingEmail
 from tests import factories
-from tests.notifications.helpers import NOW, SITE_URL, WEDNESDAY, State, at, days, deliver_all, html_of, rows_for
+from tests.factories import State
+from tests.notifications.helpers import NOW, SITE_URL, WEDNESDAY, at, days, deliver_all, html_of, rows_for
 from tests.outbox.backends import RecordingSmtpBackend
 
 pytestmark = pytest.mark.django_db
