@@ -9,6 +9,8 @@ Reads that several pages share are QuerySet methods (`.visible_to(user)`).
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -42,7 +44,7 @@ class Status(models.TextChoices):
 
 
 # Statuses that say the same thing for the purpose of spotting a disagreement between the sides.
-_STATUS_READING = {
+_STATUS_READING: dict[str, str] = {
     Status.NOT_STARTED: "not started",
     Status.ON_TRACK: "fine",
     Status.AT_RISK: "in trouble",
@@ -60,7 +62,8 @@ def statuses_disagree(cio_status: str | None, cpo_status: str | None) -> bool:
     """
     if not cio_status or not cpo_status:
         return False
-    return _STATUS_READING[Status(cio_status)] != _STATUS_READING[Status(cpo_status)]
+    # Status members hash as their values: the stored strings look the reading up directly.
+    return _STATUS_READING[cio_status] != _STATUS_READING[cpo_status]
 
 
 # Who owns an item: the one vocabulary of sides, under the name the plan's code reads it by.
@@ -152,6 +155,36 @@ def overdue_q(on: datetime.date) -> Q:
     return Q(archived_at__isnull=True, due_on__lt=on) & ~Q(status=Status.DONE)
 
 
+def stale_q(side: str, *, stale_after_days: int, now: datetime.datetime, today: datetime.date) -> Q:
+    """One office quiet on an item, as a filter (actionplan.rules.is_stale on its own clock): the
+    item has started, and the office's last post, or before any, when the item began (the later of
+    its creation and midnight UTC of its start), is `stale_after_days` or more before `now`."""
+    cutoff = now - datetime.timedelta(days=stale_after_days)
+    last = f"{side}_last_update_at"
+    began_by_cutoff = Q(created_at__lte=cutoff, starts_on__lte=cutoff.astimezone(datetime.UTC).date())
+    return Q(starts_on__lte=today) & (Q(**{f"{last}__lte": cutoff}) | Q(**{f"{last}__isnull": True}) & began_by_cutoff)
+
+
+def freshness_q(
+    side: str, state: rules.Freshness, *, stale_after_days: int, now: datetime.datetime, today: datetime.date
+) -> Q:
+    """Late or never updated, as a filter over one office's open items (Fresh is what is neither:
+    see ItemQuerySet.freshness)."""
+    if state == rules.Freshness.FRESH:
+        raise ValueError("fresh is the open items that are neither late nor never updated")
+    quiet = stale_q(side, stale_after_days=stale_after_days, now=now, today=today)
+    return quiet & Q(**{f"{side}_last_update_at__isnull": state == rules.Freshness.NEVER})
+
+
+def disagreement_q() -> Q:
+    """Joint items whose offices report materially different states (statuses_disagree, as a filter)."""
+    readings: dict[str, list[str]] = {}
+    for status, reading in _STATUS_READING.items():
+        readings.setdefault(reading, []).append(status)
+    agree = functools.reduce(operator.or_, (Q(cio_status__in=same, cpo_status__in=same) for same in readings.values()))
+    return Q(side=ItemSide.JOINT) & ~Q(cio_status="") & ~Q(cpo_status="") & ~agree
+
+
 class ItemQuerySet(models.QuerySet["Item"]):
     def visible_to(self, user: User | AnonymousUser) -> ItemQuerySet:
         return self.filter(plan__in=Plan.objects.visible_to(user))
@@ -183,18 +216,11 @@ class ItemQuerySet(models.QuerySet["Item"]):
     ) -> ItemQuerySet:
         """Open items of one office in one freshness state, for plans of one cadence (a plan's
         `stale_after_days`): the rule of actionplan.rules.freshness, as a filter."""
-        cutoff = now - datetime.timedelta(days=stale_after_days)
-        last = f"{side}_last_update_at"
-        # Quiet since `cutoff`: the office's last post, or before any, when the item began (the later of
-        # its creation and midnight UTC of its start), is at or before it.
-        began_by_cutoff = Q(created_at__lte=cutoff, starts_on__lte=cutoff.astimezone(datetime.UTC).date())
-        stale = Q(starts_on__lte=today) & (
-            Q(**{f"{last}__lte": cutoff}) | Q(**{f"{last}__isnull": True}) & began_by_cutoff
-        )
         mine = self.open().for_office(side)
         if state == rules.Freshness.FRESH:
+            stale = stale_q(side, stale_after_days=stale_after_days, now=now, today=today)
             return mine.exclude(stale)
-        return mine.filter(stale, **{f"{last}__isnull": state == rules.Freshness.NEVER})
+        return mine.filter(freshness_q(side, state, stale_after_days=stale_after_days, now=now, today=today))
 
     def due_between(self, first: datetime.date, last: datetime.date) -> ItemQuerySet:
         return self.open().filter(due_on__gte=first, due_on__lte=last)

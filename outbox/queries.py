@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Subquery
 
 from outbox.models import OutgoingEmail
 
 
-def undeliverable(user_ids: Iterable[int]) -> set[int]:
-    """Of these people, those whose latest email that reached an end failed for good (a hard
-    bounce, a refused address): mail to them is not getting through. One query."""
-    Status = OutgoingEmail.Status
-    latest = (
-        OutgoingEmail.objects.filter(recipient_id__in=list(user_ids), status__in=[Status.SENT, Status.FAILED])
-        .values("recipient_id")
-        .annotate(
-            failed=Max("created_at", filter=Q(status=Status.FAILED)),
-            sent=Max("created_at", filter=Q(status=Status.SENT)),
-        )
-    )
-    return {
-        row["recipient_id"]
-        for row in latest
-        if row["failed"] is not None and (row["sent"] is None or row["failed"] > row["sent"])
-    }
+def last_delivery_status(user: OuterRef) -> Subquery:
+    """For annotating rows that name a person (`user` points at their id): the status of the last
+    email to them that reached an end, sent or failed (None: none yet). "failed" means mail to
+    them is not getting through: a hard bounce, a refused address, or retries given up."""
+    ended = OutgoingEmail.objects.filter(
+        recipient=user, status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED]
+    ).order_by("-created_at", "-id")
+    return Subquery(ended.values("status")[:1])

@@ -3,20 +3,26 @@ current items there are, their status mix, how far along they are, and how each 
 the open ones it owns (actionplan.rules.freshness: fresh, late or never updated).
 
 The national dashboard, the weekly snapshots, the trends and the peer benchmarks all add these up;
-none of them counts items its own way. One query reads every item of the plans asked for, as plain
-values, whatever their number.
+none of them counts items its own way. One grouped query adds up every item of the plans asked for,
+in the database: the freshness counts are actionplan.models.freshness_q, the filter form of the
+rule, once per cadence the plans use (tests/notifications/test_freshness_agrees.py holds it to the
+Python predicate and the reminder scan).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, cast
 
-from actionplan import rules
-from actionplan.models import Item, Plan, Status, statuses_disagree
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
+
+from actionplan.models import Item, Plan, Status, disagreement_q, freshness_q
 from actionplan.rules import Freshness
 from directory import sides
 
@@ -38,6 +44,7 @@ class Figures:
     progress_total: int = 0
     updated_recently: int = 0
     disagreements: int = 0
+    last_update_at: datetime.datetime | None = None
     statuses: Counter[str] = field(default_factory=Counter)
     freshness: dict[str, Counter[Freshness]] = field(default_factory=_freshness_counter)
 
@@ -47,6 +54,10 @@ class Figures:
         self.progress_total += other.progress_total
         self.updated_recently += other.updated_recently
         self.disagreements += other.disagreements
+        if other.last_update_at is not None and (
+            self.last_update_at is None or other.last_update_at > self.last_update_at
+        ):
+            self.last_update_at = other.last_update_at
         self.statuses.update(other.statuses)
         for office in OFFICES:
             self.freshness[office].update(other.freshness[office])
@@ -86,83 +97,71 @@ class Figures:
         return [(value, label, self.statuses[value]) for value, label in Status.choices if self.statuses[value]]
 
 
-class ItemRow(NamedTuple):
-    """One current item, as plain values: all the national pages read of it."""
-
-    pk: int
-    title: str
-    plan_id: int
-    dimension_id: int
-    side: str
-    status: str
-    progress: int
-    created_at: datetime.datetime
-    starts_on: datetime.date
-    last_update_at: datetime.datetime | None
-    cio_last_update_at: datetime.datetime | None
-    cpo_last_update_at: datetime.datetime | None
-    cio_status: str
-    cpo_status: str
-    cio_owner_id: int | None
-    cpo_owner_id: int | None
-
-    def last_update_by(self, office: str) -> datetime.datetime | None:
-        return self.cio_last_update_at if office == "cio" else self.cpo_last_update_at
-
-    def owner_id(self, office: str) -> int | None:
-        return self.cio_owner_id if office == "cio" else self.cpo_owner_id
-
-
-def read_items(plans: Iterable[Plan]) -> list[ItemRow]:
-    """Every current item of these plans, in one query."""
-    rows = Item.objects.current().filter(plan__in=list(plans)).order_by("due_on", "id")
-    return [ItemRow(*values) for values in rows.values_list(*ItemRow._fields)]
-
-
-def freshness_of(
-    row: ItemRow, office: str, *, stale_after_days: int, now: datetime.datetime, today: datetime.date
-) -> Freshness:
-    return rules.freshness(
-        side_last_update_at=row.last_update_by(office),
-        created_at=row.created_at,
-        starts_on=row.starts_on,
-        stale_after_days=stale_after_days,
-        now=now,
-        today=today,
-    )
+def _counts(plans: list[Plan], *, now: datetime.datetime, today: datetime.date) -> dict[str, Any]:
+    """The aggregates of one (plan, dimension) group, by name."""
+    open_items = ~Q(status=Status.DONE)
+    aggregates: dict[str, Any] = {
+        "items": Count("id"),
+        "done": Count("id", filter=Q(status=Status.DONE)),
+        "progress_total": Coalesce(Sum("progress"), 0),
+        "updated_recently": Count("id", filter=Q(last_update_at__gte=now - datetime.timedelta(days=RECENT_DAYS))),
+        "disagreements": Count("id", filter=disagreement_q()),
+        "last_update_at": Max("last_update_at"),
+    }
+    for value in Status.values:
+        aggregates[f"status_{value}"] = Count("id", filter=Q(status=value))
+    cadences = sorted({plan.stale_after_days for plan in plans})
+    for office in OFFICES:
+        mine = open_items & Q(side__in=[office, sides.Side.JOINT])
+        aggregates[f"{office}_open"] = Count("id", filter=mine)
+        for state in (Freshness.LATE, Freshness.NEVER):
+            per_cadence = [
+                Q(plan__stale_after_days=days) & freshness_q(office, state, stale_after_days=days, now=now, today=today)
+                for days in cadences
+            ]
+            aggregates[f"{office}_{state.value}"] = Count(
+                "id", filter=mine & functools.reduce(operator.or_, per_cadence)
+            )
+    return aggregates
 
 
 def by_plan_and_dimension(
-    plans: Iterable[Plan],
-    *,
-    now: datetime.datetime,
-    today: datetime.date,
-    rows: Iterable[ItemRow] | None = None,
+    plans: Iterable[Plan], *, now: datetime.datetime, today: datetime.date
 ) -> dict[tuple[int, int], Figures]:
-    """Figures for every (plan id, dimension id) that has current items: from `rows` when the
-    caller has read them (read_items), else in one query."""
+    """Figures for every (plan id, dimension id) that has current items, in one query."""
     plans = list(plans)
-    cadence = {plan.pk: plan.stale_after_days for plan in plans}
-    recent = now - datetime.timedelta(days=RECENT_DAYS)
+    if not plans:
+        return {}
+    rows = (
+        Item.objects.current()
+        .filter(plan__in=plans)
+        .values("plan_id", "dimension_id")
+        .annotate(**_counts(plans, now=now, today=today))
+        .order_by()
+    )
     cells: dict[tuple[int, int], Figures] = {}
-    for row in read_items(plans) if rows is None else rows:
-        cell = cells.get((row.plan_id, row.dimension_id))
-        if cell is None:
-            cell = cells[(row.plan_id, row.dimension_id)] = Figures()
-        cell.items += 1
-        cell.progress_total += row.progress
-        cell.statuses[row.status] += 1
-        if row.last_update_at is not None and row.last_update_at >= recent:
-            cell.updated_recently += 1
-        if row.side == sides.Side.JOINT and statuses_disagree(row.cio_status, row.cpo_status):
-            cell.disagreements += 1
-        if row.status == Status.DONE:
-            cell.done += 1
-            continue
-        for office in sides.offices_of(row.side):
-            cell.freshness[office][
-                freshness_of(row, office, stale_after_days=cadence[row.plan_id], now=now, today=today)
-            ] += 1
+    # The stubs type a values() row by its grouped fields only; the aggregates are named above.
+    for row in cast("Iterable[dict[str, Any]]", rows):
+        cell = Figures(
+            items=row["items"],
+            done=row["done"],
+            progress_total=row["progress_total"],
+            updated_recently=row["updated_recently"],
+            disagreements=row["disagreements"],
+            last_update_at=row["last_update_at"],
+        )
+        for value in Status.values:
+            if row[f"status_{value}"]:
+                cell.statuses[value] = row[f"status_{value}"]
+        for office in OFFICES:
+            late, never = row[f"{office}_late"], row[f"{office}_never"]
+            counts = {
+                Freshness.FRESH: row[f"{office}_open"] - late - never,
+                Freshness.LATE: late,
+                Freshness.NEVER: never,
+            }
+            cell.freshness[office].update({state: n for state, n in counts.items() if n})
+        cells[(row["plan_id"], row["dimension_id"])] = cell
     return cells
 
 

@@ -12,25 +12,33 @@ A fixed number of queries, whatever the number of plans and items (pinned in the
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from actionplan import rules
-from actionplan.models import Plan, Sharing, SignOff, Status, standing_plans, statuses_disagree
+from actionplan.models import Item, Plan, Sharing, SignOff, Status, disagreement_q, standing_plans, statuses_disagree
 from actionplan.rules import Freshness
 from directory import sides
 from directory.models import Jurisdiction, Membership
 from library.models import Dimension
 from notifications.nudges import LastNudge, last_nudges
 from outbox import queries as outbox_queries
+from outbox.models import OutgoingEmail
 from reports import figures
-from reports.figures import Figures, ItemRow
+from reports.figures import Figures
 
+OFFICE_LABELS = {office: sides.Side(office).label for office in sides.OFFICES}
+FRESHNESS_WORDS = {state: state.label.lower() for state in Freshness}
 # An owner who has posted nothing on any item they own for this long is listed as quiet.
 OWNER_QUIET_DAYS = 60
 LIST_LIMIT = 50
@@ -50,6 +58,9 @@ class NationalFilter(forms.Form):
     )
 
 
+# The query parameters the view reads (anything else is ignored).
+PARAMETERS = ("kind", "sharing", "has_plan", "sort")
+
 SORTS = {
     "name": ("Jurisdiction", lambda row: (row.jurisdiction.name,)),
     "done": ("% done", lambda row: (row.total.percent_done or -1, row.jurisdiction.name)),
@@ -58,6 +69,23 @@ SORTS = {
     "cio_fresh": ("CIO side fresh", lambda row: (_fresh_key(row, "cio"), row.jurisdiction.name)),
     "cpo_fresh": ("CPO side fresh", lambda row: (_fresh_key(row, "cpo"), row.jurisdiction.name)),
 }
+
+
+def _linker(name: str, *placeholders: int | str) -> Callable[..., str]:
+    """A route reversed once, its arguments filled in per link: the table has hundreds of links,
+    and reverse() per link would cost more than everything else on the page."""
+    pattern = reverse(name, args=placeholders)
+
+    def link(*values: int | str) -> str:
+        url = pattern
+        for placeholder, value in zip(placeholders, values, strict=True):
+            url = url.replace(str(placeholder), str(value), 1)
+        return url
+
+    return link
+
+
+PLAN_ID = 987654321  # stands for a plan's id in a route reversed once
 
 
 def _fresh_key(row: Row, office: str) -> int:
@@ -76,25 +104,50 @@ class Cell:
     def link(self, office: str, state: Freshness) -> str:
         return f"{self.url}?{urlencode({'freshness': f'{office}_{state.value}'})}"
 
-    def freshness(self) -> list[dict[str, object]]:
-        """Per office: its counts of fresh, late and never updated, each with its drill-down link."""
-        if self.figures is None:
-            return []
-        shown: list[dict[str, object]] = []
+    def html(self) -> SafeString:
+        """The cell's content: % done (linking to the dimension's items), the count and status mix,
+        and per office its fresh, late and never-updated counts, each non-zero one a link to
+        those items. Built here rather than in the template: the table has 224 of these, and the
+        template engine took ten times as long over them. format_html escapes every value."""
+        figures = self.figures
+        if figures is None:
+            return format_html('<span class="jp-muted">{}</span>', "No items")
+        mix = "".join(f"; {count} {label.lower()}" for value, label, count in figures.status_mix() if value != "done")
+        lines = [
+            format_html('<a class="usa-link" href="{}"><strong>{}% done</strong></a>', self.url, figures.percent_done),
+            format_html(
+                '<span class="jp-muted display-block">{} item{}{}</span>',
+                figures.items,
+                "" if figures.items == 1 else "s",
+                mix,
+            ),
+        ]
         for office in sides.OFFICES:
-            if not self.figures.open_items(office):
+            if not figures.open_items(office):
                 continue
-            shown.append(
-                {
-                    "office": office,
-                    "label": sides.Side(office).label,
-                    "states": [
-                        {"state": state, "count": self.figures.count(office, state), "url": self.link(office, state)}
-                        for state in Freshness
-                    ],
-                }
+            counts = []
+            for state in Freshness:
+                count = figures.count(office, state)
+                text = f"{count} {FRESHNESS_WORDS[state]}"
+                if count:
+                    counts.append(
+                        format_html(
+                            '<a class="jp-fresh jp-fresh--{}" href="{}">{}</a>',
+                            state.value,
+                            self.link(office, state),
+                            text,
+                        )
+                    )
+                else:
+                    counts.append(format_html('<span class="jp-fresh jp-fresh--zero">{}</span>', text))
+            lines.append(
+                format_html(
+                    '<span class="display-block">{}: {}</span>',
+                    OFFICE_LABELS[office],
+                    format_html_join(" ", "{}", ((count,) for count in counts)),
+                )
             )
-        return shown
+        return format_html_join("\n", "{}", ((line,) for line in lines))
 
 
 @dataclass
@@ -112,6 +165,8 @@ class Row:
     last_nudge: LastNudge | None = None
     can_nudge: bool = False
     next_nudge_at: datetime.datetime | None = None
+    plan_url: str = ""
+    nudge_url: str = ""
 
 
 @dataclass
@@ -131,6 +186,7 @@ class ItemNote:
     title: str
     jurisdiction: Jurisdiction
     detail: str
+    url: str = ""
 
 
 @dataclass
@@ -191,7 +247,6 @@ def build(
     now: datetime.datetime,
     today: datetime.date,
     sort: str = "name",
-    can_nudge: Callable[[Jurisdiction], bool] | None = None,
 ) -> NationalView:
     """The whole national view for the query string `data`."""
     form, clean, notes = _filters(data)
@@ -215,20 +270,23 @@ def build(
     elif clean.get("has_plan") == "no":
         places = [j for j in places if j.pk not in standing]
     plans = [standing[j.pk] for j in places if j.pk in standing]
-    plan_of = {plan.pk: plan for plan in plans}
 
-    items = figures.read_items(plans)
-    cells = figures.by_plan_and_dimension(plans, now=now, today=today, rows=items)
+    cells = figures.by_plan_and_dimension(plans, now=now, today=today)
     memberships = list(
         Membership.objects.active(today)
         .filter(jurisdiction__in=places, role__in=list(sides.ROLE_SIDE))
+        .annotate(last_delivery=outbox_queries.last_delivery_status(OuterRef("user")))
         .select_related("user")
         .order_by("started_on", "pk")
     )
     leaders = {(m.jurisdiction_id, m.role): m for m in memberships if m.role in sides.PRINCIPAL_ROLES}
-    acting = {(m.user_id, m.jurisdiction_id, sides.ROLE_SIDE[m.role]): str(m.user) for m in memberships}
+    names = {m.user_id: str(m.user) for m in memberships}
+    bouncing = {m.user_id for m in memberships if m.last_delivery == OutgoingEmail.Status.FAILED}
     nudges = last_nudges([j.pk for j in places])
 
+    dimension_url = {d.pk: _linker("actionplan:dimension", PLAN_ID, d.slug) for d in dimensions}
+    plan_url = _linker("actionplan:plan", PLAN_ID)
+    nudge_url = _linker("reports:nudge", "XX")
     rows: list[Row] = []
     national: list[Figures | None] = []
     for place in places:
@@ -236,7 +294,7 @@ def build(
         row_cells = []
         for dimension in dimensions:
             found = cells.get((plan.pk, dimension.pk)) if plan else None
-            url = reverse("actionplan:dimension", args=[plan.pk, dimension.slug]) if plan else ""
+            url = dimension_url[dimension.pk](plan.pk, dimension.slug) if plan else ""
             row_cells.append(Cell(dimension=dimension, figures=found, url=url))
         row = Row(
             jurisdiction=place,
@@ -246,18 +304,18 @@ def build(
             cio=leaders.get((place.pk, "cio")),
             cpo=leaders.get((place.pk, "cpo")),
             last_nudge=nudges.get(place.pk),
+            plan_url=plan_url(plan.pk) if plan else "",
+            nudge_url=nudge_url(place.code),
         )
         if row.last_nudge is not None:
             row.next_nudge_at = row.last_nudge.next_at
         row.can_nudge = plan is not None and (row.next_nudge_at is None or row.next_nudge_at <= now)
-        if can_nudge is not None and not can_nudge(place):
-            row.can_nudge = False
         rows.append(row)
     for index, _ in enumerate(dimensions):
         in_dimension = [cell.figures for cell in (row.cells[index] for row in rows) if cell.figures is not None]
         national.append(figures.total(in_dimension) if in_dimension else None)
 
-    health = _health(rows, plan_of, items, acting, now=now)
+    health = _health(rows, plans, names, bouncing, now=now, today=today)
     rows.sort(key=SORTS[sort_key][1], reverse=descending)
     return NationalView(
         rows=rows,
@@ -274,101 +332,119 @@ def build(
     )
 
 
+def _acting_for(office: str, today: datetime.date) -> Exists:
+    """An item's owner for this office acts for it today, in the item's jurisdiction."""
+    return Exists(
+        Membership.objects.active(today).filter(
+            user=OuterRef(f"{office}_owner"),
+            jurisdiction=OuterRef("plan__jurisdiction"),
+            role__in=sides.SIDE_ROLES[office],
+        )
+    )
+
+
 def _health(
     rows: list[Row],
-    plan_of: dict[int, Plan],
-    items: list[ItemRow],
-    acting: dict[tuple[int, int, str], str],
+    plans: list[Plan],
+    names: dict[int, str],
+    bouncing: set[int],
     *,
     now: datetime.datetime,
+    today: datetime.date,
 ) -> Health:
-    """The lists beside the table; `acting` is everyone acting for an office today, by
-    (user, jurisdiction, office), with their name."""
+    """The lists beside the table, in two queries: the open items something is the matter with,
+    and the owners gone quiet. `names` are everyone acting for an office today; `bouncing`, those
+    of them whose mail is not getting through."""
     health = Health()
+    item_url = _linker("actionplan:item", PLAN_ID)
+    turnover = _linker("actionplan:turnover", PLAN_ID)
     place_of = {row.plan.pk: row.jurisdiction for row in rows if row.plan}
-    last_by_plan: dict[int, datetime.datetime] = {}
-    # (owner, plan, office) -> their latest post on any open item they own for that office there
-    owners: dict[tuple[int, int, str], datetime.datetime | None] = {}
-    began: dict[tuple[int, int, str], datetime.datetime] = {}
-    owner_ids: set[int] = set()
-    for item in items:
-        previous = last_by_plan.get(item.plan_id)
-        if item.last_update_at and (previous is None or item.last_update_at > previous):
-            last_by_plan[item.plan_id] = item.last_update_at
-        if item.status == Status.DONE:
-            continue
-        if item.side == sides.Side.JOINT and statuses_disagree(item.cio_status, item.cpo_status):
-            health.disagreements.append(
-                ItemNote(
-                    item.pk,
-                    item.title,
-                    place_of[item.plan_id],
-                    f"CIO side: {Status(item.cio_status).label}; CPO side: {Status(item.cpo_status).label}",
-                )
-            )
-        for office in sides.offices_of(item.side):
-            owner = item.owner_id(office)
-            if owner is None:
-                continue
-            owner_ids.add(owner)
-            key = (owner, item.plan_id, office)
-            latest = item.last_update_by(office)
-            known = owners.get(key)
-            owners[key] = max(filter(None, [known, latest]), default=None)
-            began[key] = min(began.get(key, item.created_at), item.created_at)
-
-    names = {user_id: name for (user_id, _, _), name in acting.items()}
-    undeliverable = outbox_queries.undeliverable(owner_ids)
-    quiet_since = now - datetime.timedelta(days=OWNER_QUIET_DAYS)
-    for (owner, plan_id, office), latest in sorted(owners.items(), key=lambda kv: (kv[1] is not None, kv[1] or now)):
-        place = place_of[plan_id]
-        turnover = reverse("actionplan:turnover", args=[plan_id])
-        if (owner, place.pk, office) not in acting:
-            continue  # listed below as needing an owner
-        if (latest is None and began[(owner, plan_id, office)] < quiet_since) or (latest and latest < quiet_since):
-            health.quiet_owners.append(QuietOwner(names[owner], place, office, latest, turnover))
-    for item in items:
-        if item.status == Status.DONE:
-            continue
-        place = place_of[item.plan_id]
-        for office in sides.offices_of(item.side):
-            owner = item.owner_id(office)
-            label = sides.Side(office).label
-            if owner is None:
-                reason = f"{label}: no owner"
-            elif (owner, place.pk, office) not in acting:
-                reason = f"{label}: its owner no longer acts for this office"
-            elif owner in undeliverable:
-                reason = f"{label}: email to {names[owner]} is bouncing"
-            else:
-                continue
-            health.owner_needed.append(ItemNote(item.pk, item.title, place, reason))
+    status_label = dict(Status.choices)
 
     for row in rows:
         if row.plan is None:
             continue
-        row.last_update_at = last_by_plan.get(row.plan.pk)
+        row.last_update_at = row.total.last_update_at
         row.silent = rules.is_silent(last_update_at=row.last_update_at, plan_created_at=row.plan.created_at, now=now)
         if row.silent:
             health.silent.append(row)
 
-    waiting = (
-        SignOff.objects.standing()
-        .filter(item__plan__in=list(plan_of), item__side=sides.Side.JOINT, item__archived_at__isnull=True)
-        .exclude(item__status=Status.DONE)
-        .values("item_id", "item__title", "item__plan_id")
-        .annotate(signed=Count("id"), side=Max("side"))
-        .filter(signed=1)
-        .order_by("item__due_on", "item_id")
-    )
-    for one in waiting:
-        signed = sides.Side(one["side"])
-        health.waiting_sign_off.append(
-            ItemNote(
-                one["item_id"],
-                one["item__title"],
-                place_of[one["item__plan_id"]],
-                f"The {signed.label} side signed; waiting on the {sides.Side(sides.other(signed)).label} side",
-            )
+    standing = SignOff.objects.standing().filter(item=OuterRef("pk")).order_by()
+    signatures = standing.values("item").annotate(n=Count("id")).values("n")[:1]
+    owner_missing = Q()
+    for office in sides.OFFICES:
+        owner_missing |= Q(side__in=[office, sides.Side.JOINT]) & (
+            ~_acting_for(office, today) | Q(**{f"{office}_owner__in": bouncing})
         )
+    problems = (
+        Item.objects.open()
+        .filter(plan__in=plans)
+        .annotate(
+            cio_acting=_acting_for("cio", today),
+            cpo_acting=_acting_for("cpo", today),
+            signatures=Coalesce(Subquery(signatures), 0),
+            signed_side=Subquery(standing.values("side")[:1]),
+        )
+        .filter(disagreement_q() | owner_missing | Q(side=sides.Side.JOINT, signatures=1))
+        .order_by("due_on", "id")
+        .values(
+            "pk",
+            "title",
+            "plan_id",
+            "side",
+            "cio_status",
+            "cpo_status",
+            "cio_owner_id",
+            "cpo_owner_id",
+            "cio_acting",
+            "cpo_acting",
+            "signatures",
+            "signed_side",
+        )  # fmt: skip
+    )
+    # The stubs cannot follow the f-string keys below (f"{office}_owner_id"): rows as plain dicts.
+    for item in cast("Iterable[dict[str, Any]]", problems):
+        place, url = place_of[item["plan_id"]], item_url(item["pk"])
+        note = functools.partial(ItemNote, item["pk"], item["title"], place, url=url)
+        if statuses_disagree(item["cio_status"], item["cpo_status"]) and item["side"] == sides.Side.JOINT:
+            cio, cpo = status_label[item["cio_status"]], status_label[item["cpo_status"]]
+            health.disagreements.append(note(f"CIO side: {cio}; CPO side: {cpo}"))
+        if item["side"] == sides.Side.JOINT and item["signatures"] == 1:
+            signed = sides.Side(item["signed_side"])
+            waiting = sides.Side(sides.other(signed))
+            health.waiting_sign_off.append(note(f"The {signed.label} side signed; waiting on the {waiting.label} side"))
+        for office in sides.offices_of(item["side"]):
+            owner = item[f"{office}_owner_id"]
+            if owner is None:
+                reason = f"{OFFICE_LABELS[office]}: no owner"
+            elif not item[f"{office}_acting"]:
+                reason = f"{OFFICE_LABELS[office]}: its owner no longer acts for this office"
+            elif owner in bouncing:
+                reason = f"{OFFICE_LABELS[office]}: email to {names[owner]} is bouncing"
+            else:
+                continue
+            health.owner_needed.append(note(reason))
+
+    quiet_since = now - datetime.timedelta(days=OWNER_QUIET_DAYS)
+
+    def quiet_for(office: str) -> Any:
+        """(owner, plan, office, their latest post) for each owner acting for `office` whose latest
+        post on the open items they own for it is older than OWNER_QUIET_DAYS (or who never
+        posted, on items added before then)."""
+        return (
+            Item.objects.open()
+            .filter(plan__in=plans, side__in=[office, sides.Side.JOINT], **{f"{office}_owner__isnull": False})
+            .filter(_acting_for(office, today))
+            .values(owner=F(f"{office}_owner"), plan_ref=F("plan_id"))
+            .annotate(office=Value(office), latest=Max(f"{office}_last_update_at"), began=Min("created_at"))
+            .filter(Q(latest__lt=quiet_since) | Q(latest__isnull=True, began__lt=quiet_since))
+            .values_list("owner", "plan_ref", "office", "latest")
+            .order_by()
+        )
+
+    quiet = sorted(
+        quiet_for("cio").union(quiet_for("cpo")).order_by(), key=lambda q: (q[3] is not None, q[3] or now, q[0])
+    )
+    for owner, plan_id, office, latest in quiet:
+        health.quiet_owners.append(QuietOwner(names[owner], place_of[plan_id], office, latest, turnover(plan_id)))
     return health

@@ -3,16 +3,14 @@ and this answers with the national view for association staff, nothing for anyon
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from actionplan import hooks
 from directory import permissions
-from reports import national
+from reports.views.national import national_fragment
 
 
 def national_view_on_home(parts: hooks.HomePage) -> None:
     if permissions.can_view_national_dashboard(parts.request.user):
-        parts.context["national_view"] = national.build({}, now=timezone.now(), today=timezone.localdate())
+        parts.context |= national_fragment(parts.request)
 
 
 def register() -> None:

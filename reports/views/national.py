@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,15 +28,45 @@ def _staff_only(request: AuthenticatedHttpRequest) -> None:
         raise Http404("No such page")
 
 
+# The national view is the same for every staff member: its rendered table and lists are kept for a
+# minute per filter, sort and time zone (and dropped when a nudge changes them), so staff moving
+# between it and a state's pages do not recount the country each time. The page says how old it is.
+CACHE_SECONDS = 60
+VERSION_KEY = "reports:national:version"
+
+
+def national_fragment(request: HttpRequest) -> dict[str, object]:
+    """The context for the national view's part of a page: `national_html` (the filters, table and
+    lists, rendered), `national_as_of`, and `view` when it was computed for this request."""
+    params = [(key, request.GET[key]) for key in national.PARAMETERS if key in request.GET]
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    key = "reports:national:" + urlencode([*params, ("tz", timezone.get_current_timezone_name()), ("v", version)])
+    cached = cache.get(key)
+    if cached is not None:
+        html, as_of = cached
+        return {"national_html": html, "national_as_of": as_of}
+    now = timezone.now()
+    data = dict(params)
+    view = national.build(data, now=now, today=timezone.localdate(now), sort=data.get("sort", "name"))
+    html = render_to_string("reports/national/_view.html", {"view": view})
+    cache.set(key, (html, now), CACHE_SECONDS)
+    return {"national_html": html, "national_as_of": now, "view": view}
+
+
+def forget_national_view() -> None:
+    """Drop every kept rendering (all keys carry the version)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
 @require_safe
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """56 jurisdictions × the four dimensions, and the health of the update loop beside them."""
     _staff_only(request)
-    view = national.build(
-        request.GET.dict(), now=timezone.now(), today=timezone.localdate(), sort=request.GET.get("sort", "name")
-    )
-    return render(request, "reports/national/dashboard.html", {"view": view})
+    return render(request, "reports/national/dashboard.html", national_fragment(request))
 
 
 @require_POST
@@ -46,6 +80,7 @@ def nudge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
+        forget_national_view()
         names = ", ".join(str(user) for user in sent.recipients.all())
         messages.success(request, f"Nudged {jurisdiction.name}: one email each to {names}.")
     back = request.POST.get("next", "")
