@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
-from pytest_django.fixtures import Settings
 
 from actionplan.models import Adoption
 from directory.models import User
 from tests import access, matrix
-from tests.actionplan.adoption_builders import make_adoption, make_recommendations, pdf
+from tests.factories import make_adoption, make_recommendations, pdf
 from tests.matrix import Row
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +32,8 @@ ROWS = [
 
 
 @pytest.fixture
-def idaho_record(settings: Settings, tmp_path: Path, people: dict[str, User | None]) -> Adoption:
+def idaho_record(media: Path, people: dict[str, User | None]) -> Adoption:
     """Idaho's adopted record of R1, with a link and a stored document."""
-    settings.MEDIA_ROOT = tmp_path
     rec = make_recommendations(2)[0]
     adoption = make_adoption(
         "ID",

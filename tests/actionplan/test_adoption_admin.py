@@ -7,16 +7,10 @@ import pytest
 from django.test import Client
 
 from actionplan.models import Adoption, AdoptionChange
-from tests import access, factories
-from tests.actionplan.adoption_builders import make_adoption, make_recommendations
+from tests import access
+from tests.factories import make_adoption, make_recommendations
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-
-
-@pytest.fixture
-def root(client: Client) -> Client:
-    client.force_login(factories.make_user(email="root@example.org", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.mark.parametrize("model", [Adoption, AdoptionChange], ids=lambda m: m._meta.model_name)

@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 
 from actionplan import adoption as services
 from actionplan.models import Adoption, AdoptionChange
 from directory.models import User
 from library.models import Recommendation
 from tests import factories
-from tests.actionplan import builders
 from tests.actionplan import evidence_files as files
-from tests.actionplan.adoption_builders import make_recommendations, pdf
+from tests.factories import make_recommendations, pdf
 from tests.notifications.helpers import while_another_transaction_holds
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 Status = Adoption.Status
 Kind = Adoption.EvidenceKind
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -148,15 +139,15 @@ def test_a_disguised_document_is_refused_on_the_file_field(
 
 
 def test_items_from_another_state_are_refused(people: dict, rec: Recommendation) -> None:
-    maine_item = builders.make_item(builders.make_plan("ME"))
+    maine_item = factories.make_item(factories.make_plan("ME"))
     with pytest.raises(ValidationError) as excinfo:
         record(people["cio_A"], rec, items=[maine_item])
     assert "Idaho's own plans" in errors_of(excinfo)["items"][0]
 
 
 def test_the_state_s_own_items_are_linked_and_unlinked_in_the_history(people: dict, rec: Recommendation) -> None:
-    plan = builders.make_plan("ID")
-    first, second = builders.make_item(plan, title="Revise terms"), builders.make_item(plan, title="Train buyers")
+    plan = factories.make_plan("ID")
+    first, second = factories.make_item(plan, title="Revise terms"), factories.make_item(plan, title="Train buyers")
     adoption = record(people["cio_A"], rec, items=[first, second])
     assert set(adoption.items.all()) == {first, second}
     adoption = record(people["cio_A"], rec, items=[second])
@@ -165,10 +156,10 @@ def test_the_state_s_own_items_are_linked_and_unlinked_in_the_history(people: di
 
 
 def test_an_archived_item_is_refused_unless_already_linked(people: dict, rec: Recommendation) -> None:
-    plan = builders.make_plan("ID")
-    item = builders.make_item(plan)
+    plan = factories.make_plan("ID")
+    item = factories.make_item(plan)
     record(people["cio_A"], rec, items=[item])
-    archived = builders.make_item(plan, archived_at=timezone.now())
+    archived = factories.make_item(plan, archived_at=timezone.now())
     with pytest.raises(ValidationError):
         record(people["cio_A"], rec, items=[item, archived])
     item.archived_at = timezone.now()

@@ -3,18 +3,15 @@ the evidence download, and the national matrix with a query count that does not 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from pytest_django.fixtures import Settings
 
 from actionplan.models import Adoption, AdoptionChange
 from directory.models import Jurisdiction, User
 from library.models import Recommendation
-from tests.actionplan import builders
-from tests.actionplan.adoption_builders import (
+from tests import factories
+from tests.factories import (
     empty_library,
     make_adoption,
     make_publication,
@@ -22,15 +19,9 @@ from tests.actionplan.adoption_builders import (
     pdf,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 Status = Adoption.Status
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -54,7 +45,7 @@ def edit_url(code: str, rec: Recommendation) -> str:
 def test_the_state_page_shows_every_recommendation_with_counts_evidence_and_items(
     client: Client, people: dict, recs: list[Recommendation]
 ) -> None:
-    item = builders.make_item(builders.make_plan("ID"), title="Revise the IT terms and conditions")
+    item = factories.make_item(factories.make_plan("ID"), title="Revise the IT terms and conditions")
     adopted = make_adoption("ID", recs[0], status=Status.ADOPTED, evidence_kind="statute")
     adopted.items.add(item)
     make_adoption("ID", recs[1], status=Status.IN_PROGRESS)
@@ -82,14 +73,14 @@ def test_the_state_page_query_count_does_not_grow_with_recommendations(
 ) -> None:
     client = signed_in(client, people["cio_A"])
     url = reverse("actionplan:adoption", args=["ID"])
-    plan = builders.make_plan("ID")
+    plan = factories.make_plan("ID")
     for rec in recs:
-        make_adoption("ID", rec).items.add(builders.make_item(plan))
+        make_adoption("ID", rec).items.add(factories.make_item(plan))
     client.get(url)  # warm the session
     with django_assert_num_queries(8) as small:
         client.get(url)
     for rec in make_recommendations(12):
-        make_adoption("ID", rec, status=Status.ADOPTED).items.add(builders.make_item(plan), builders.make_item(plan))
+        make_adoption("ID", rec, status=Status.ADOPTED).items.add(factories.make_item(plan), factories.make_item(plan))
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
 
@@ -119,7 +110,7 @@ def test_adopted_without_evidence_comes_back_with_the_error_on_the_field_and_inp
 def test_a_member_records_with_a_document_and_returns_to_the_state_page(
     client: Client, people: dict, recs: list[Recommendation]
 ) -> None:
-    item = builders.make_item(builders.make_plan("ID"))
+    item = factories.make_item(factories.make_plan("ID"))
     response = signed_in(client, people["cio_delegate_A"]).post(
         edit_url("ID", recs[0]),
         {
@@ -143,10 +134,10 @@ def test_a_member_records_with_a_document_and_returns_to_the_state_page(
 def test_the_item_picker_lists_only_the_state_s_current_items(
     client: Client, people: dict, recs: list[Recommendation]
 ) -> None:
-    plan = builders.make_plan("ID")
-    current = builders.make_item(plan, title="Current Idaho item")
-    builders.make_item(plan, title="Archived Idaho item", archived_at="2026-01-01T00:00Z")
-    builders.make_item(builders.make_plan("ME"), title="A Maine item")
+    plan = factories.make_plan("ID")
+    current = factories.make_item(plan, title="Current Idaho item")
+    factories.make_item(plan, title="Archived Idaho item", archived_at="2026-01-01T00:00Z")
+    factories.make_item(factories.make_plan("ME"), title="A Maine item")
     response = signed_in(client, people["cpo_A"]).get(edit_url("ID", recs[0]))
     choices = list(response.context["form"].fields["items"].queryset)
     assert choices == [current]
@@ -155,8 +146,8 @@ def test_the_item_picker_lists_only_the_state_s_current_items(
 def test_posting_another_state_s_item_is_refused_on_the_field(
     client: Client, people: dict, recs: list[Recommendation]
 ) -> None:
-    builders.make_item(builders.make_plan("ID"))
-    maine_item = builders.make_item(builders.make_plan("ME"))
+    factories.make_item(factories.make_plan("ID"))
+    maine_item = factories.make_item(factories.make_plan("ME"))
     response = signed_in(client, people["cio_A"]).post(
         edit_url("ID", recs[0]), {"status": "exploring", "items": [maine_item.pk], "seen_change": 0}
     )

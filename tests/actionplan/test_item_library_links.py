@@ -12,21 +12,21 @@ from actionplan.models import Activity, Item, SignOff
 from directory.models import Membership
 from library.models import CaseStudy, Recommendation
 from tests import factories
-from tests.actionplan.builders import edit_data, make_item, make_plan
-from tests.actionplan.test_item_views import Idaho, item_data, signed_in, url
+from tests.actionplan.test_item_views import item_data, signed_in, url
+from tests.factories import StateWithItem, edit_data, make_item, make_plan
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def idaho(reference_data: None) -> Idaho:
+def idaho(reference_data: None) -> StateWithItem:
     """Idaho's CIO, CPO and a viewer, its plan and a joint item both principals own."""
     cio = factories.make_member("ID", Membership.Role.CIO, full_name="Avery Quinn")
     cpo = factories.make_member("ID", Membership.Role.CPO, full_name="Blake Rivera")
     viewer = factories.make_member("ID", Membership.Role.VIEWER)
     plan = make_plan("ID")
     item = make_item(plan, title="Joint cloud procurement playbook", cio_owner=cio, cpo_owner=cpo)
-    return Idaho(cio=cio, cpo=cpo, cio_delegate=cio, viewer=viewer, plan=plan, item=item)
+    return StateWithItem(cio=cio, cpo=cpo, cio_delegate=cio, viewer=viewer, plan=plan, item=item)
 
 
 def rec(publication: str, number: str) -> Recommendation:
@@ -42,7 +42,9 @@ R7 = ("it-procurement-negotiations-2017", "R7")
 CALL_5 = ("nascio-2016-call-for-reform", "5")
 
 
-def test_the_form_offers_recommendations_grouped_by_publication_and_case_studies(client: Client, idaho: Idaho) -> None:
+def test_the_form_offers_recommendations_grouped_by_publication_and_case_studies(
+    client: Client, idaho: StateWithItem
+) -> None:
     html = signed_in(client, idaho.cio).get(url("item_create", idaho.plan.pk)).content.decode()
 
     assert '<legend class="usa-legend">Recommendations this item carries out</legend>' in html
@@ -53,7 +55,7 @@ def test_the_form_offers_recommendations_grouped_by_publication_and_case_studies
     assert "Ohio: consolidating agency data centers into a state private cloud" in html
 
 
-def test_an_item_is_added_with_what_it_cites(client: Client, idaho: Idaho) -> None:
+def test_an_item_is_added_with_what_it_cites(client: Client, idaho: StateWithItem) -> None:
     data = item_data(
         idaho, recommendations=[rec(*R3).pk, rec(*CALL_5).pk], case_studies=[study("idaho-terms-and-conditions").pk]
     )
@@ -66,13 +68,13 @@ def test_an_item_is_added_with_what_it_cites(client: Client, idaho: Idaho) -> No
     assert [c.slug for c in item.case_studies.all()] == ["idaho-terms-and-conditions"]
 
 
-def test_citing_nothing_is_fine(client: Client, idaho: Idaho) -> None:
+def test_citing_nothing_is_fine(client: Client, idaho: StateWithItem) -> None:
     response = signed_in(client, idaho.cio).post(url("item_create", idaho.plan.pk), item_data(idaho))
     assert response.status_code == 302
     assert not Item.objects.get(title=item_data(idaho)["title"]).recommendations.exists()
 
 
-def test_a_recommendation_that_does_not_exist_is_refused_on_its_field(client: Client, idaho: Idaho) -> None:
+def test_a_recommendation_that_does_not_exist_is_refused_on_its_field(client: Client, idaho: StateWithItem) -> None:
     response = signed_in(client, idaho.cio).post(
         url("item_create", idaho.plan.pk), item_data(idaho, recommendations=[999_999])
     )
@@ -81,7 +83,7 @@ def test_a_recommendation_that_does_not_exist_is_refused_on_its_field(client: Cl
 
 
 def test_changing_what_an_item_cites_is_logged_as_a_field_change_and_keeps_signatures(
-    client: Client, idaho: Idaho
+    client: Client, idaho: StateWithItem
 ) -> None:
     item = idaho.item
     item.recommendations.add(rec(*R3))
@@ -107,7 +109,7 @@ def test_changing_what_an_item_cites_is_logged_as_a_field_change_and_keeps_signa
     assert SignOff.objects.standing().filter(item=item).count() == 1  # citing is not the signed scope
 
 
-def test_saving_the_same_links_again_changes_nothing(client: Client, idaho: Idaho) -> None:
+def test_saving_the_same_links_again_changes_nothing(client: Client, idaho: StateWithItem) -> None:
     item = idaho.item
     item.recommendations.add(rec(*R3))
     form = signed_in(client, idaho.cio).get(url("item_edit", item.pk)).context["form"]
@@ -120,7 +122,7 @@ def test_saving_the_same_links_again_changes_nothing(client: Client, idaho: Idah
     assert not Activity.objects.filter(item=item, verb=Activity.Verb.FIELD_CHANGED).exists()
 
 
-def test_a_stale_form_cannot_overwrite_links_changed_since(client: Client, idaho: Idaho) -> None:
+def test_a_stale_form_cannot_overwrite_links_changed_since(client: Client, idaho: StateWithItem) -> None:
     item = idaho.item
     opened_at = item.version
     services.edit_item(item, by=idaho.cpo, expected_version=opened_at, recommendations=[rec(*R7)])
@@ -132,7 +134,7 @@ def test_a_stale_form_cannot_overwrite_links_changed_since(client: Client, idaho
     assert [r.number for r in Item.objects.get(pk=item.pk).recommendations.all()] == ["R7"]
 
 
-def test_the_item_page_lists_what_it_cites_with_links(client: Client, idaho: Idaho) -> None:
+def test_the_item_page_lists_what_it_cites_with_links(client: Client, idaho: StateWithItem) -> None:
     r3, ohio = rec(*R3), study("ohio-data-center-consolidation")
     idaho.item.recommendations.add(r3)
     idaho.item.case_studies.add(ohio)
@@ -143,12 +145,12 @@ def test_the_item_page_lists_what_it_cites_with_links(client: Client, idaho: Ida
     assert f'href="/case-studies/{ohio.slug}/">{ohio.title}</a>' in html
 
 
-def test_an_item_that_cites_nothing_shows_no_library_section(client: Client, idaho: Idaho) -> None:
+def test_an_item_that_cites_nothing_shows_no_library_section(client: Client, idaho: StateWithItem) -> None:
     html = signed_in(client, idaho.cio).get(url("item", idaho.item.pk)).content.decode()
     assert 'data-testid="library-links"' not in html
 
 
-def test_citations_cost_a_query_each_whatever_their_number(client: Client, idaho: Idaho) -> None:
+def test_citations_cost_a_query_each_whatever_their_number(client: Client, idaho: StateWithItem) -> None:
     """An item citing nothing (most items) costs no query for the library; citing recommendations
     costs one, case studies one more, and that stays so however many are cited."""
     from django.db import connection

@@ -4,14 +4,13 @@ that refused input comes back on its field with what was typed."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from pytest_django.fixtures import DjangoAssertNumQueries, Settings
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from actionplan import services
 from actionplan.forms import CommentForm
@@ -19,35 +18,23 @@ from actionplan.models import Activity, Attachment, Comment, Item, ItemSide, Pla
 from actionplan.views.items import TIMELINE_LIMIT
 from directory.models import Membership, User
 from tests import factories
-from tests.actionplan.builders import edit_data, first_dimension, make_framework, make_item, make_plan
+from tests.factories import StateWithItem, edit_data, first_dimension, make_framework, make_item, make_plan, pdf
 
 pytestmark = pytest.mark.django_db
 
 Role = Membership.Role
 
 
-@dataclass
-class Idaho:
-    """Idaho's people, its FY2027 plan and one joint item both principals own."""
-
-    cio: User
-    cpo: User
-    cio_delegate: User
-    viewer: User
-    plan: Plan
-    item: Item
-
-
 @pytest.fixture
-def idaho(reference_data: None, settings: Settings, tmp_path: Path) -> Idaho:
-    settings.MEDIA_ROOT = tmp_path
+def idaho(reference_data: None, media: Path) -> StateWithItem:
+    """Idaho's people, its FY2027 plan and one joint item both principals own."""
     cio = factories.make_member("ID", Role.CIO, full_name="Avery Quinn", email="avery.quinn@idaho.example")
     cpo = factories.make_member("ID", Role.CPO, full_name="Blake Rivera", email="blake.rivera@idaho.example")
     delegate = factories.make_member("ID", Role.CIO_DELEGATE, full_name="Casey Shaw", email="casey.shaw@idaho.example")
     viewer = factories.make_member("ID", Role.VIEWER, full_name="Devon Ames")
     plan = make_plan("ID")
     item = make_item(plan, title="Joint cloud procurement playbook", cio_owner=cio, cpo_owner=cpo)
-    return Idaho(cio=cio, cpo=cpo, cio_delegate=delegate, viewer=viewer, plan=plan, item=item)
+    return StateWithItem(cio=cio, cpo=cpo, cio_delegate=delegate, viewer=viewer, plan=plan, item=item)
 
 
 def url(name: str, *args: object) -> str:
@@ -65,7 +52,7 @@ def update(
     return services.post_update(item, author=author, side=side, status=status, progress=progress, narrative=narrative)
 
 
-def item_data(idaho: Idaho, **overrides: object) -> dict[str, object]:
+def item_data(idaho: StateWithItem, **overrides: object) -> dict[str, object]:
     """A valid add/edit form for Idaho's plan; override the field under test."""
     return {
         "title": "Shared vendor risk reviews",
@@ -79,10 +66,6 @@ def item_data(idaho: Idaho, **overrides: object) -> dict[str, object]:
     } | overrides
 
 
-def pdf(name: str = "charter.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n", content_type="application/pdf")
-
-
 # --- Reading and who may see what -------------------------------------------------------------
 
 
@@ -90,7 +73,7 @@ def pdf(name: str = "charter.pdf") -> SimpleUploadedFile:
 # SQLite) with a subquery per side. Both are run here.
 @pytest.mark.parametrize("distinct_on", [True, False], ids=["distinct-on", "subquery-per-side"])
 def test_detail_shows_both_sides_latest_updates_and_their_disagreement(
-    client: Client, idaho: Idaho, monkeypatch: pytest.MonkeyPatch, distinct_on: bool
+    client: Client, idaho: StateWithItem, monkeypatch: pytest.MonkeyPatch, distinct_on: bool
 ) -> None:
     from django.db import connection
 
@@ -113,7 +96,7 @@ def test_detail_shows_both_sides_latest_updates_and_their_disagreement(
     assert "A joint item is done only when both the CIO side and the CPO side have signed off." in body
 
 
-def test_detail_says_owner_needed_when_the_owner_has_left_their_role(client: Client, idaho: Idaho) -> None:
+def test_detail_says_owner_needed_when_the_owner_has_left_their_role(client: Client, idaho: StateWithItem) -> None:
     Membership.objects.filter(user=idaho.cpo).update(ended_on=datetime.date(2025, 6, 1))
     idaho.item.refresh_from_db()
 
@@ -124,7 +107,7 @@ def test_detail_says_owner_needed_when_the_owner_has_left_their_role(client: Cli
     assert "Blake Rivera no longer holds a CPO-side role in Idaho" in response.content.decode()
 
 
-def test_detail_shows_where_the_item_came_from(client: Client, idaho: Idaho) -> None:
+def test_detail_shows_where_the_item_came_from(client: Client, idaho: StateWithItem) -> None:
     framework = make_framework(title="2016 National Action Plan")
     from_framework = make_item(idaho.plan, framework_item=framework.items.get(), cio_owner=idaho.cio)
     client = signed_in(client, idaho.cio)
@@ -138,7 +121,7 @@ def test_detail_shows_where_the_item_came_from(client: Client, idaho: Idaho) -> 
     assert "Added by Idaho" in own
 
 
-def test_times_are_shown_in_the_viewers_time_zone(client: Client, idaho: Idaho) -> None:
+def test_times_are_shown_in_the_viewers_time_zone(client: Client, idaho: StateWithItem) -> None:
     services.add_comment(idaho.item, author=idaho.cio, body="Kick-off done.")
     Comment.objects.update(created_at=datetime.datetime(2026, 11, 21, 20, 5, tzinfo=datetime.UTC))
     idaho.cpo.tz = "America/Boise"
@@ -149,7 +132,9 @@ def test_times_are_shown_in_the_viewers_time_zone(client: Client, idaho: Idaho) 
     assert '<time datetime="2026-11-21T13:05:00-07:00">Nov 21, 2026, 1:05 p.m.</time>' in body
 
 
-def test_anyone_reads_an_item_of_a_public_plan_but_a_private_one_asks_to_sign_in(client: Client, idaho: Idaho) -> None:
+def test_anyone_reads_an_item_of_a_public_plan_but_a_private_one_asks_to_sign_in(
+    client: Client, idaho: StateWithItem
+) -> None:
     assert client.get(url("item", idaho.item.pk))["Location"] == f"/sign-in/?next={url('item', idaho.item.pk)}"
     Plan.objects.filter(pk=idaho.plan.pk).update(sharing=Sharing.PUBLIC)
 
@@ -164,7 +149,7 @@ def test_anyone_reads_an_item_of_a_public_plan_but_a_private_one_asks_to_sign_in
 
 
 def test_a_member_of_another_state_gets_404_on_a_private_plan_and_403_on_a_shared_one(
-    client: Client, idaho: Idaho
+    client: Client, idaho: StateWithItem
 ) -> None:
     outsider = factories.make_member("ME", Role.CIO)
     client = signed_in(client, outsider)
@@ -182,7 +167,7 @@ def test_a_member_of_another_state_gets_404_on_a_private_plan_and_403_on_a_share
     assert client.get(url("item_create", idaho.plan.pk)).status_code == 403
 
 
-def test_a_viewer_reads_but_cannot_act(client: Client, idaho: Idaho) -> None:
+def test_a_viewer_reads_but_cannot_act(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.viewer)
 
     page = client.get(url("item", idaho.item.pk))
@@ -197,7 +182,7 @@ def test_a_viewer_reads_but_cannot_act(client: Client, idaho: Idaho) -> None:
     assert not Update.objects.exists() and not Comment.objects.exists() and not SignOff.objects.exists()
 
 
-def test_association_staff_may_comment_but_not_change_the_item(client: Client, idaho: Idaho) -> None:
+def test_association_staff_may_comment_but_not_change_the_item(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, factories.make_staff("NASPO"))
 
     assert client.post(url("item_comment", idaho.item.pk), {"body": "Nice work, Idaho."}).status_code == 302
@@ -205,7 +190,7 @@ def test_association_staff_may_comment_but_not_change_the_item(client: Client, i
     assert Comment.objects.get().body == "Nice work, Idaho."
 
 
-def test_a_cpo_side_item_is_closed_to_the_cio_side(client: Client, idaho: Idaho) -> None:
+def test_a_cpo_side_item_is_closed_to_the_cio_side(client: Client, idaho: StateWithItem) -> None:
     cpo_item = make_item(idaho.plan, side=ItemSide.CPO, cpo_owner=idaho.cpo)
     client = signed_in(client, idaho.cio)
 
@@ -217,7 +202,7 @@ def test_a_cpo_side_item_is_closed_to_the_cio_side(client: Client, idaho: Idaho)
 # --- Adding and editing -----------------------------------------------------------------------
 
 
-def test_the_add_form_offers_only_my_side_or_joint_and_current_owners(client: Client, idaho: Idaho) -> None:
+def test_the_add_form_offers_only_my_side_or_joint_and_current_owners(client: Client, idaho: StateWithItem) -> None:
     factories.make_member("ID", Role.CPO_DELEGATE, full_name="Former Delegate", ended_on=datetime.date(2025, 6, 1))
 
     form = signed_in(client, idaho.cio).get(url("item_create", idaho.plan.pk)).context["form"]
@@ -229,7 +214,7 @@ def test_the_add_form_offers_only_my_side_or_joint_and_current_owners(client: Cl
     assert form.initial["cio_owner"] == idaho.cio.pk and form.initial["cpo_owner"] == idaho.cpo.pk
 
 
-def test_adding_an_item_creates_it_and_leads_to_it(client: Client, idaho: Idaho) -> None:
+def test_adding_an_item_creates_it_and_leads_to_it(client: Client, idaho: StateWithItem) -> None:
     response = signed_in(client, idaho.cio_delegate).post(url("item_create", idaho.plan.pk), item_data(idaho))
 
     item = Item.objects.get(title="Shared vendor risk reviews")
@@ -238,7 +223,9 @@ def test_adding_an_item_creates_it_and_leads_to_it(client: Client, idaho: Idaho)
     assert Activity.objects.filter(item=item, verb=Activity.Verb.CREATED).exists()
 
 
-def test_a_due_date_before_the_start_is_refused_on_its_field_with_the_input_kept(client: Client, idaho: Idaho) -> None:
+def test_a_due_date_before_the_start_is_refused_on_its_field_with_the_input_kept(
+    client: Client, idaho: StateWithItem
+) -> None:
     response = signed_in(client, idaho.cio).post(
         url("item_create", idaho.plan.pk), item_data(idaho, starts_on="2027-01-10", due_on="2026-12-01")
     )
@@ -253,7 +240,7 @@ def test_a_due_date_before_the_start_is_refused_on_its_field_with_the_input_kept
     assert not Item.objects.filter(title="Shared vendor risk reviews").exists()
 
 
-def test_an_owner_who_is_not_on_that_side_is_refused(client: Client, idaho: Idaho) -> None:
+def test_an_owner_who_is_not_on_that_side_is_refused(client: Client, idaho: StateWithItem) -> None:
     response = signed_in(client, idaho.cio).post(
         url("item_create", idaho.plan.pk), item_data(idaho, cio_owner=idaho.cpo.pk)
     )
@@ -262,7 +249,9 @@ def test_an_owner_who_is_not_on_that_side_is_refused(client: Client, idaho: Idah
     assert not Item.objects.filter(title="Shared vendor risk reviews").exists()
 
 
-def test_an_owner_who_left_after_the_form_was_opened_is_refused_by_the_service(client: Client, idaho: Idaho) -> None:
+def test_an_owner_who_left_after_the_form_was_opened_is_refused_by_the_service(
+    client: Client, idaho: StateWithItem
+) -> None:
     client = signed_in(client, idaho.cio)
     client.get(url("item_create", idaho.plan.pk))
     # The form's choices are made per request; the service checks again at the moment of saving.
@@ -273,7 +262,7 @@ def test_an_owner_who_left_after_the_form_was_opened_is_refused_by_the_service(c
     assert "cio_owner" in response.context["form"].errors
 
 
-def test_editing_saves_through_the_service_and_logs_each_field(client: Client, idaho: Idaho) -> None:
+def test_editing_saves_through_the_service_and_logs_each_field(client: Client, idaho: StateWithItem) -> None:
     data = item_data(idaho, title="Cloud playbook, second edition", version=idaho.item.version)
 
     response = signed_in(client, idaho.cpo).post(url("item_edit", idaho.item.pk), data)
@@ -285,7 +274,9 @@ def test_editing_saves_through_the_service_and_logs_each_field(client: Client, i
     assert Activity.objects.filter(item=idaho.item, verb=Activity.Verb.FIELD_CHANGED, field="title").exists()
 
 
-def test_a_stale_edit_is_stopped_shows_what_changed_and_keeps_what_was_typed(client: Client, idaho: Idaho) -> None:
+def test_a_stale_edit_is_stopped_shows_what_changed_and_keeps_what_was_typed(
+    client: Client, idaho: StateWithItem
+) -> None:
     opened_at = idaho.item.version
     first = signed_in(Client(), idaho.cio).post(
         url("item_edit", idaho.item.pk), edit_data(idaho.item, title="Title from the CIO")
@@ -318,7 +309,7 @@ def test_a_stale_edit_is_stopped_shows_what_changed_and_keeps_what_was_typed(cli
     assert idaho.item.title == "Title from the CPO"
 
 
-def test_saving_an_untouched_description_keeps_the_signatures(client: Client, idaho: Idaho) -> None:
+def test_saving_an_untouched_description_keeps_the_signatures(client: Client, idaho: StateWithItem) -> None:
     Item.objects.filter(pk=idaho.item.pk).update(description="Steps:\n\n- intake\n- award")
     idaho.item.refresh_from_db()
     services.sign_off(idaho.item, by=idaho.cpo, side="cpo")
@@ -333,7 +324,7 @@ def test_saving_an_untouched_description_keeps_the_signatures(client: Client, id
     ]
 
 
-def test_archiving_asks_first_then_archives_and_returns_to_the_item_list(client: Client, idaho: Idaho) -> None:
+def test_archiving_asks_first_then_archives_and_returns_to_the_item_list(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.cio)
 
     confirm = client.get(url("item_archive", idaho.item.pk))
@@ -354,7 +345,7 @@ def test_archiving_asks_first_then_archives_and_returns_to_the_item_list(client:
 # --- The update loop --------------------------------------------------------------------------
 
 
-def test_posting_an_update_without_javascript_redirects_to_the_item(client: Client, idaho: Idaho) -> None:
+def test_posting_an_update_without_javascript_redirects_to_the_item(client: Client, idaho: StateWithItem) -> None:
     response = signed_in(client, idaho.cio).post(
         url("item_update", idaho.item.pk),
         {"status": "on_track", "progress": "35", "narrative": "Vendors briefed.", "confidence": "high"},
@@ -368,7 +359,7 @@ def test_posting_an_update_without_javascript_redirects_to_the_item(client: Clie
     assert (idaho.item.cio_status, idaho.item.progress) == ("on_track", 35)
 
 
-def test_posting_an_update_with_htmx_answers_with_the_refreshed_panel(client: Client, idaho: Idaho) -> None:
+def test_posting_an_update_with_htmx_answers_with_the_refreshed_panel(client: Client, idaho: StateWithItem) -> None:
     update(idaho.item, idaho.cpo, "cpo", Status.AT_RISK)
 
     response = signed_in(client, idaho.cio).post(
@@ -386,7 +377,7 @@ def test_posting_an_update_with_htmx_answers_with_the_refreshed_panel(client: Cl
     assert "The CIO side reports On track; the CPO side reports At risk." in body
 
 
-def test_an_invalid_update_keeps_what_was_typed_on_both_paths(client: Client, idaho: Idaho) -> None:
+def test_an_invalid_update_keeps_what_was_typed_on_both_paths(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.cio)
     data = {"status": "on_track", "progress": "150", "narrative": "Halfway, roughly."}
 
@@ -402,7 +393,7 @@ def test_an_invalid_update_keeps_what_was_typed_on_both_paths(client: Client, id
     assert not Update.objects.exists()
 
 
-def test_a_joint_item_is_not_offered_done_in_an_update(client: Client, idaho: Idaho) -> None:
+def test_a_joint_item_is_not_offered_done_in_an_update(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.cio)
     form = client.get(url("item_update", idaho.item.pk)).context["form"]
     assert "done" not in [value for value, _ in form.fields["status"].choices]
@@ -414,7 +405,7 @@ def test_a_joint_item_is_not_offered_done_in_an_update(client: Client, idaho: Id
     assert not Update.objects.exists()
 
 
-def test_someone_acting_for_both_sides_chooses_which_one_they_report_for(client: Client, idaho: Idaho) -> None:
+def test_someone_acting_for_both_sides_chooses_which_one_they_report_for(client: Client, idaho: StateWithItem) -> None:
     both = factories.make_member("ID", Role.CPO_DELEGATE, user=idaho.cio_delegate)
     client = signed_in(client, both)
     form = client.get(url("item_update", idaho.item.pk)).context["form"]
@@ -429,7 +420,7 @@ def test_someone_acting_for_both_sides_chooses_which_one_they_report_for(client:
 
 @pytest.mark.parametrize("side", ["cpo", "joint", "ceo"])
 def test_an_update_posted_for_a_side_the_author_does_not_report_for_is_refused_not_recorded_as_theirs(
-    client: Client, idaho: Idaho, side: str
+    client: Client, idaho: StateWithItem, side: str
 ) -> None:
     """Was: a CIO-side author's side=cpo was silently recorded as a CIO update."""
     data = {"side": side, "status": "blocked", "progress": "10", "narrative": "Vendor protest filed."}
@@ -444,7 +435,7 @@ def test_an_update_posted_for_a_side_the_author_does_not_report_for_is_refused_n
 
 @pytest.mark.parametrize("side", ["cpo", "ceo"])
 def test_a_sign_off_posted_for_a_side_the_signer_does_not_act_for_is_refused(
-    client: Client, idaho: Idaho, side: str
+    client: Client, idaho: StateWithItem, side: str
 ) -> None:
     response = signed_in(client, idaho.cio).post(url("item_sign_off", idaho.item.pk), {"side": side}, follow=True)
 
@@ -452,7 +443,7 @@ def test_a_sign_off_posted_for_a_side_the_signer_does_not_act_for_is_refused(
     assert not SignOff.objects.exists()
 
 
-def test_the_update_page_works_on_its_own(client: Client, idaho: Idaho) -> None:
+def test_the_update_page_works_on_its_own(client: Client, idaho: StateWithItem) -> None:
     response = signed_in(client, idaho.cio).get(url("item_update", idaho.item.pk))
 
     assert response.status_code == 200
@@ -463,7 +454,7 @@ def test_the_update_page_works_on_its_own(client: Client, idaho: Idaho) -> None:
 # --- Sign-off ---------------------------------------------------------------------------------
 
 
-def test_a_joint_item_is_done_only_after_both_sides_sign(client: Client, idaho: Idaho) -> None:
+def test_a_joint_item_is_done_only_after_both_sides_sign(client: Client, idaho: StateWithItem) -> None:
     cpo_client = signed_in(Client(), idaho.cpo)
     cio_client = signed_in(client, idaho.cio)
 
@@ -481,7 +472,7 @@ def test_a_joint_item_is_done_only_after_both_sides_sign(client: Client, idaho: 
     assert "Done: both sides signed off" in page
 
 
-def test_signing_twice_comes_back_as_an_error_message(client: Client, idaho: Idaho) -> None:
+def test_signing_twice_comes_back_as_an_error_message(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.cio)
     client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"})
 
@@ -491,14 +482,14 @@ def test_signing_twice_comes_back_as_an_error_message(client: Client, idaho: Ida
     assert SignOff.objects.count() == 1
 
 
-def test_signing_for_the_other_side_is_refused_with_a_message(client: Client, idaho: Idaho) -> None:
+def test_signing_for_the_other_side_is_refused_with_a_message(client: Client, idaho: StateWithItem) -> None:
     response = signed_in(client, idaho.cio).post(url("item_sign_off", idaho.item.pk), {"side": "cpo"}, follow=True)
 
     assert "You cannot sign for that side of this item." in response.content.decode()
     assert not SignOff.objects.exists()
 
 
-def test_a_signature_can_be_withdrawn_until_the_other_side_signs(client: Client, idaho: Idaho) -> None:
+def test_a_signature_can_be_withdrawn_until_the_other_side_signs(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.cio)
     client.post(url("item_sign_off", idaho.item.pk), {"side": "cio"})
 
@@ -513,7 +504,7 @@ def test_a_signature_can_be_withdrawn_until_the_other_side_signs(client: Client,
 
 
 def test_a_withdrawal_reason_too_long_is_refused_with_the_text_kept_and_the_signature_standing(
-    client: Client, idaho: Idaho
+    client: Client, idaho: StateWithItem
 ) -> None:
     """Was: the reason was dropped and the signature withdrawn with no reason."""
     client = signed_in(client, idaho.cio)
@@ -530,7 +521,7 @@ def test_a_withdrawal_reason_too_long_is_refused_with_the_text_kept_and_the_sign
     assert SignOff.objects.get().withdrawn_at is None
 
 
-def test_sign_off_buttons_show_only_what_the_viewer_may_do(client: Client, idaho: Idaho) -> None:
+def test_sign_off_buttons_show_only_what_the_viewer_may_do(client: Client, idaho: StateWithItem) -> None:
     services.sign_off(idaho.item, by=idaho.cpo, side="cpo")
 
     sides = {s.side: s for s in signed_in(client, idaho.cio).get(url("item", idaho.item.pk)).context["sides"]}
@@ -543,7 +534,7 @@ def test_sign_off_buttons_show_only_what_the_viewer_may_do(client: Client, idaho
 # --- Comments and evidence --------------------------------------------------------------------
 
 
-def test_a_comment_with_a_mention_is_posted_and_rendered_as_markdown(client: Client, idaho: Idaho) -> None:
+def test_a_comment_with_a_mention_is_posted_and_rendered_as_markdown(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.cio)
     page = client.get(url("item", idaho.item.pk)).content.decode()
     assert "@blake.rivera (Blake Rivera)" in page
@@ -555,7 +546,9 @@ def test_a_comment_with_a_mention_is_posted_and_rendered_as_markdown(client: Cli
     assert "<strong>Thanks</strong> @blake.rivera" in response.content.decode()
 
 
-def test_the_page_offers_for_mentions_exactly_the_members_a_comment_may_mention(client: Client, idaho: Idaho) -> None:
+def test_the_page_offers_for_mentions_exactly_the_members_a_comment_may_mention(
+    client: Client, idaho: StateWithItem
+) -> None:
     factories.make_member("ID", Role.VIEWER, user=idaho.cio_delegate)  # two roles, offered once
     factories.make_member("ID", Role.VIEWER, full_name="Former Member", ended_on=datetime.date(2025, 6, 1))
     factories.make_member("ID", Role.VIEWER, full_name="Disabled Account", is_active=False)
@@ -570,7 +563,9 @@ def test_the_page_offers_for_mentions_exactly_the_members_a_comment_may_mention(
         assert outsider not in form.fields["body"].help_text
 
 
-def test_mentioning_someone_outside_the_plan_is_refused_with_the_text_kept(client: Client, idaho: Idaho) -> None:
+def test_mentioning_someone_outside_the_plan_is_refused_with_the_text_kept(
+    client: Client, idaho: StateWithItem
+) -> None:
     factories.make_member("ME", Role.CIO, email="morgan@maine.example")
 
     response = signed_in(client, idaho.cio).post(url("item_comment", idaho.item.pk), {"body": "Ask @morgan about it"})
@@ -583,7 +578,7 @@ def test_mentioning_someone_outside_the_plan_is_refused_with_the_text_kept(clien
     assert not Comment.objects.exists()
 
 
-def test_evidence_is_uploaded_and_downloaded_only_as_an_attachment(client: Client, idaho: Idaho) -> None:
+def test_evidence_is_uploaded_and_downloaded_only_as_an_attachment(client: Client, idaho: StateWithItem) -> None:
     client = signed_in(client, idaho.cpo)
 
     response = client.post(url("item_attach", idaho.item.pk), {"file": pdf("Signed charter.pdf")})
@@ -602,7 +597,7 @@ def test_evidence_is_uploaded_and_downloaded_only_as_an_attachment(client: Clien
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
-def test_a_web_page_renamed_to_pdf_is_refused_on_the_file_field(client: Client, idaho: Idaho) -> None:
+def test_a_web_page_renamed_to_pdf_is_refused_on_the_file_field(client: Client, idaho: StateWithItem) -> None:
     disguised = SimpleUploadedFile(
         "minutes.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
     )
@@ -617,8 +612,10 @@ def test_a_web_page_renamed_to_pdf_is_refused_on_the_file_field(client: Client, 
     assert not Attachment.objects.exists()
 
 
-def test_evidence_of_a_hidden_plan_is_not_found_and_a_public_plan_publishes_none(client: Client, idaho: Idaho) -> None:
-    attachment = services.attach_evidence(idaho.item, by=idaho.cio, upload=pdf())
+def test_evidence_of_a_hidden_plan_is_not_found_and_a_public_plan_publishes_none(
+    client: Client, idaho: StateWithItem
+) -> None:
+    attachment = services.attach_evidence(idaho.item, by=idaho.cio, upload=pdf("charter.pdf"))
     path = url("attachment", attachment.pk)
     assert client.get(path)["Location"] == f"/sign-in/?next={path}"
     outsider = signed_in(Client(), factories.make_member("ME", Role.CIO))
@@ -636,7 +633,7 @@ def test_evidence_of_a_hidden_plan_is_not_found_and_a_public_plan_publishes_none
 # --- What the page costs ----------------------------------------------------------------------
 
 
-def _busy_item(idaho: Idaho, n: int) -> Item:
+def _busy_item(idaho: StateWithItem, n: int) -> Item:
     """An item with `n` updates from each side, `n` comments and `n` files (and their activity)."""
     item = make_item(idaho.plan, cio_owner=idaho.cio, cpo_owner=idaho.cpo)
     for i in range(n):
@@ -659,7 +656,7 @@ DETAIL_QUERIES = 11
 
 @pytest.mark.parametrize("size", [2, 20])
 def test_the_detail_page_costs_the_same_queries_whatever_its_history(
-    client: Client, idaho: Idaho, size: int, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, idaho: StateWithItem, size: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     item = _busy_item(idaho, size)
     client = signed_in(client, idaho.cio)
@@ -674,7 +671,7 @@ def test_the_detail_page_costs_the_same_queries_whatever_its_history(
 
 
 def test_a_framework_item_reads_its_provenance_at_one_query_more(
-    client: Client, idaho: Idaho, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, idaho: StateWithItem, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     framework = make_framework(title="2016 National Action Plan")
     from_framework = make_item(idaho.plan, framework_item=framework.items.get(), cio_owner=idaho.cio)
@@ -689,7 +686,7 @@ def test_a_framework_item_reads_its_provenance_at_one_query_more(
 
 
 def test_people_who_are_not_members_today_are_named_at_the_cost_of_one_query(
-    client: Client, idaho: Idaho, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, idaho: StateWithItem, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     """Updates, comments, files and events name their people from the state's members; whoever is
     not one today (a CPO who has left, staff who commented) comes from a single query more."""
@@ -714,7 +711,7 @@ def test_people_who_are_not_members_today_are_named_at_the_cost_of_one_query(
 
 
 def test_an_owner_who_has_left_is_named_at_the_cost_of_one_more_query(
-    client: Client, idaho: Idaho, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, idaho: StateWithItem, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     Membership.objects.filter(user=idaho.cpo).update(ended_on=datetime.date(2025, 6, 1))
     client = signed_in(client, idaho.cio)
@@ -726,7 +723,9 @@ def test_an_owner_who_has_left_is_named_at_the_cost_of_one_more_query(
     assert {s.side: s.owner for s in response.context["sides"]} == {"cio": idaho.cio, "cpo": idaho.cpo}
 
 
-def test_the_timeline_shows_the_latest_events_says_so_and_can_show_them_all(client: Client, idaho: Idaho) -> None:
+def test_the_timeline_shows_the_latest_events_says_so_and_can_show_them_all(
+    client: Client, idaho: StateWithItem
+) -> None:
     for i in range(TIMELINE_LIMIT + 1):
         services.add_comment(idaho.item, author=idaho.cio, body=f"Note {i}")
 

@@ -14,7 +14,6 @@ from directory.models import Membership
 from directory.models import User as UserModel
 from library.services import current_framework
 from tests import factories
-from tests.actionplan import builders
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -164,7 +163,7 @@ def test_htmx_gets_only_the_results(client: Client, idaho: dict, plan: Plan) -> 
 
 def test_the_item_list_is_paginated_at_50(client: Client, idaho: dict, plan: Plan) -> None:
     for n in range(40):
-        builders.make_item(plan, title=f"Extra {n:02}", cio_owner=idaho["cio"], cpo_owner=idaho["cpo"])
+        factories.make_item(plan, title=f"Extra {n:02}", cio_owner=idaho["cio"], cpo_owner=idaho["cpo"])
     signed_in(client, idaho["cio"])
     first = client.get(f"/plans/{plan.pk}/items/", {"sort": "title"})
     second = client.get(f"/plans/{plan.pk}/items/", {"sort": "title", "page": 2})
@@ -177,7 +176,7 @@ def test_the_item_list_is_paginated_at_50(client: Client, idaho: dict, plan: Pla
 
 
 def test_my_updates_lists_what_i_owe(client: Client, idaho: dict, plan: Plan) -> None:
-    overdue = builders.make_item(
+    overdue = factories.make_item(
         plan,
         title="Overdue one",
         side="cio",
@@ -185,10 +184,10 @@ def test_my_updates_lists_what_i_owe(client: Client, idaho: dict, plan: Plan) ->
         due_on=datetime.date(2026, 10, 1),
         created_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),  # long before TODAY
     )
-    soon = builders.make_item(
+    soon = factories.make_item(
         plan, title="Due soon", side="cio", cio_owner=idaho["cio"], due_on=datetime.date(2026, 11, 10)
     )
-    builders.make_item(
+    factories.make_item(
         plan, title="Someone else's", side="cpo", cpo_owner=idaho["cpo"], due_on=datetime.date(2026, 10, 1)
     )
     t1 = Item.objects.get(plan=plan, framework_item__code="T1")
@@ -259,7 +258,7 @@ def test_turnover_refuses_a_successor_from_the_other_side(client: Client, idaho:
 def grow(plan: Plan, idaho: dict, factor: int) -> None:
     """Add items, updates, sign-offs and activity in proportion to `factor`."""
     for n in range(20 * factor):
-        item = builders.make_item(
+        item = factories.make_item(
             plan,
             title=f"Grown {n}",
             cio_owner=idaho["cio"],

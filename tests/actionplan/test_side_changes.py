@@ -18,7 +18,7 @@ from actionplan import services
 from actionplan.models import Activity, Item, ItemSide, Plan, SignOff, Status
 from directory.models import Membership, User
 from tests import factories
-from tests.actionplan.builders import edit_data, make_item, make_plan
+from tests.factories import edit_data, make_item, make_plan, owners_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,23 +59,17 @@ EXPECTED = {
 
 @dataclass
 class Idaho:
+    """Idaho's plan and someone in each role of EXPECTED, by role (not only Idaho's people: staff and
+    Maine's CIO try too)."""
+
     people: dict[str, User]
     plan: Plan
 
     def item(self, side: str) -> Item:
-        cio, cpo = self.people["cio"], self.people["cpo"]
-        return make_item(
-            self.plan,
-            side=side,
-            cio_owner=cio if side != ItemSide.CPO else None,
-            cpo_owner=cpo if side != ItemSide.CIO else None,
-        )
+        return make_item(self.plan, side=side, **self.owners_for(side))
 
     def owners_for(self, side: str) -> dict[str, User | None]:
-        return {
-            "cio_owner": self.people["cio"] if side != ItemSide.CPO else None,
-            "cpo_owner": self.people["cpo"] if side != ItemSide.CIO else None,
-        }
+        return owners_for(side, cio=self.people["cio"], cpo=self.people["cpo"])
 
 
 @pytest.fixture

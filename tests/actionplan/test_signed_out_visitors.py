@@ -9,21 +9,19 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from pytest_django.fixtures import DjangoAssertNumQueries, Settings
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from actionplan import services
 from actionplan.models import Attachment, Item, Plan, Sharing, Status
 from directory.models import Membership, User
 from tests import factories
-from tests.actionplan.builders import make_item, make_plan
+from tests.factories import make_item, make_plan, pdf
 
 pytestmark = pytest.mark.django_db
 
 Role = Membership.Role
-PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 COMMENT = "The vendor shortlist is still confidential."
 FILE_NAME = "draft-budget-memo.pdf"
 NARRATIVE = "Both offices agreed the intake form."
@@ -39,9 +37,9 @@ def sent_to_sign_in(response: object, path: str) -> bool:
 
 
 @pytest.fixture
-def cio(reference_data: None, settings: Settings, tmp_path: Path) -> User:
-    settings.MEDIA_ROOT = tmp_path
-    return factories.make_member("ID", Role.CIO, email="cio@id.example", full_name="Dana Whitfield")
+def cio(reference_data: None, media: Path) -> User:
+    """Idaho's CIO, Dana Whitfield."""
+    return factories.idaho_people("cio")["cio"]
 
 
 @pytest.fixture
@@ -51,7 +49,7 @@ def item(cio: User) -> Item:
     item = make_item(make_plan("ID"), title="Joint intake form", cio_owner=cio, cpo_owner=cpo)
     services.post_update(item, author=cio, side="cio", status=Status.ON_TRACK, progress=40, narrative=NARRATIVE)
     services.add_comment(item, author=cpo, body=COMMENT)
-    upload = SimpleUploadedFile(FILE_NAME, PDF, content_type="application/pdf")
+    upload = pdf(FILE_NAME)
     services.attach_evidence(item, by=cio, upload=upload)
     return item
 

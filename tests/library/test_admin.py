@@ -10,17 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from library.models import FrameworkItem, Publication, Recommendation
-from tests import access, factories
+from tests import access
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 LIBRARY_MODELS = [model for model in admin.site._registry if model._meta.app_label == "library"]
-
-
-@pytest.fixture
-def root(client: Client) -> Client:
-    client.force_login(factories.make_user(email="root@example.org", is_staff=True, is_superuser=True))
-    return client
 
 
 def test_every_library_model_is_in_the_admin() -> None:

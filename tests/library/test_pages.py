@@ -17,8 +17,7 @@ from directory.models import Jurisdiction, Membership, User
 from library.models import Dimension, Publication, Recommendation, RecommendationArea
 from roundtables.models import Outcome, Roundtable
 from tests import factories
-from tests.actionplan.adoption_builders import make_adoption
-from tests.actionplan.builders import make_item, make_plan
+from tests.factories import make_adoption, make_item, make_plan
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -100,7 +100,7 @@ def test_rows_staff_edited_are_kept_and_counted_even_when_the_seed_changes(monke
 
 
 def test_an_edit_in_the_admin_survives_load_reference(client: Client) -> None:
-    client.force_login(factories.make_user(email="root@example.org", is_staff=True, is_superuser=True))
+    client.force_login(factories.make_superuser())
     teaming = Dimension.objects.get(slug="teaming")
     response = client.post(
         reverse("admin:library_dimension_change", args=[teaming.pk]),
