@@ -14,7 +14,7 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from actionplan import services
-from actionplan.models import Activity, ItemSide, Plan, Status
+from actionplan.models import Activity, Item, ItemSide, Plan, Status
 from reports import demo, figures, snapshots
 from reports.models import SUMMED_FIELDS, Snapshot
 from tests import factories
@@ -77,12 +77,17 @@ def test_a_replayed_week_is_the_snapshot_the_task_recorded_that_week(history: Pl
     assert len(live) == 4 * 4
 
 
-def test_the_replay_as_of_now_reads_the_items_as_they_are(history: Plan) -> None:
+def test_the_replay_as_of_now_is_todays_figures_and_leaves_the_items_as_they_are(history: Plan) -> None:
     now = _week(4, hour=60)
+    before = list(Item.objects.filter(plan=history).order_by("id").values())
 
-    replayed = demo.rows_as_of(demo.histories(history), now)
+    replayed = demo.figures_as_of([history], demo.histories([history]), now)
 
-    assert sorted(replayed) == sorted(figures.read_items([history]))
+    today = figures.by_plan_and_dimension([history], now=now, today=now.date())
+    assert {key: Snapshot.counts_from(cell) for key, cell in replayed.items()} == {
+        key: Snapshot.counts_from(cell) for key, cell in today.items()
+    }
+    assert list(Item.objects.filter(plan=history).order_by("id").values()) == before
 
 
 def test_weeks_already_recorded_are_left_as_they_are(history: Plan) -> None:
