@@ -296,7 +296,7 @@ def line_chart(
 # --- Ranges: where one value sits in a spread (lowest, quartiles, median, highest) ----------------
 
 RANGE_ROW_HEIGHT = 44
-RANGE_LABEL_WIDTH = 200
+RANGE_LABEL_WIDTH = 300  # room for a dimension's full name
 RANGE_TOP = 28
 RANGE_BOTTOM = 16
 
