@@ -53,6 +53,19 @@ def national_fragment(request: HttpRequest) -> dict[str, object]:
     return {"national_html": html, "national_as_of": now, "view": view}
 
 
+def loop_health_counts() -> dict[str, int]:
+    """How many entries each of the update loop's health lists has today (the admin's home shows
+    them), kept as the view is."""
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    key = f"reports:national:health:{version}"
+    counts = cache.get(key)
+    if counts is None:
+        now = timezone.now()
+        counts = national.build({}, now=now, today=timezone.localdate(now)).health.counts()
+        cache.set(key, counts, CACHE_SECONDS)
+    return counts
+
+
 def forget_national_view() -> None:
     """Drop every kept rendering (all keys carry the version)."""
     try:
