@@ -144,7 +144,7 @@ class Cell:
                 format_html(
                     '<span class="display-block">{}: {}</span>',
                     OFFICE_LABELS[office],
-                    format_html_join(" ", "{}", ((count,) for count in counts)),
+                    format_html_join(" · ", "{}", ((count,) for count in counts)),
                 )
             )
         return format_html_join("\n", "{}", ((line,) for line in lines))
