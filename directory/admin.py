@@ -1,11 +1,48 @@
-"""The Django admin for association staff: people, jurisdictions and roles."""
+"""The Django admin for association staff: people, jurisdictions and roles.
+
+Staff read every account and record who holds which role; accounts themselves and staff
+memberships (which open this admin) are the site administrators' (directory/permissions.py,
+STAFF_ADMIN_PERMISSIONS). What `load_reference` last wrote is shown read-only.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from directory.models import Association, Jurisdiction, Membership, StaffMembership, User
+from config.admin import ReadOnlyAdmin
+from directory.models import (
+    Association,
+    Jurisdiction,
+    Membership,
+    MembershipQuerySet,
+    SeededRow,
+    StaffMembership,
+    User,
+)
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    """Roles held today, or ended: the rule of MembershipQuerySet.active, as a filter."""
+
+    title = "held today"
+    parameter_name = "current"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Held today"), ("no", "Not held today")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not isinstance(queryset, MembershipQuerySet):
+            return queryset
+        if self.value() == "yes":
+            return queryset.active()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.active().values("pk"))
+        return queryset
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,9 +59,10 @@ class StaffMembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["full_name"]
-    list_display = ["email", "full_name", "title", "tz", "is_active", "is_staff"]
-    list_filter = ["is_active", "is_staff", "is_superuser"]
+    list_display = ["email", "full_name", "title", "tz", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "staff_memberships__association"]
     search_fields = ["email", "full_name"]
+    date_hierarchy = "date_joined"
     inlines = [MembershipInline, StaffMembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -38,26 +76,44 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "tz", "fiscal_year_start_month"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "fiscal_year_start_month"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Association)
 class AssociationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "members_are"]
+    list_display = ["code", "name", "members_are", "website"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Turnover is history: a role that ends gets an end date, and its row stays."""
+
     list_display = ["user", "jurisdiction", "role", "started_on", "ended_on"]
-    list_filter = ["role", "jurisdiction"]
-    search_fields = ["user__email", "user__full_name", "jurisdiction__name"]
+    list_filter = [CurrentFilter, "role", "jurisdiction"]
+    search_fields = ["user__email", "user__full_name", "jurisdiction__name", "=jurisdiction__code"]
     autocomplete_fields = ["user", "jurisdiction"]
     list_select_related = ["user", "jurisdiction"]
+    date_hierarchy = "started_on"
 
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(admin.ModelAdmin):
+    """A staff membership opens the admin for as long as it lasts (directory/admin_access.py)."""
+
     list_display = ["user", "association", "title", "started_on", "ended_on"]
-    list_filter = ["association"]
+    list_filter = [CurrentFilter, "association"]
+    search_fields = ["user__email", "user__full_name", "title"]
+    autocomplete_fields = ["user"]
     list_select_related = ["user", "association"]
+
+
+@admin.register(SeededRow)
+class SeededRowAdmin(ReadOnlyAdmin):
+    """What `load_reference` last wrote into each reference row (directory/reference.py)."""
+
+    list_display = ["__str__", "content_type", "object_id", "written_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["content_type"]
+    date_hierarchy = "written_at"

@@ -15,4 +15,5 @@ def viewer(request: HttpRequest) -> dict[str, object]:
     return {
         "viewer_memberships": lambda: permissions.current_memberships(user),
         "viewer_staff_of": lambda: permissions.staff_associations(user),
+        "viewer_uses_admin": lambda: permissions.can_use_admin(user),
     }

@@ -61,7 +61,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Times on pages and in emails are shown in this zone.",
     )
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField("admin access", default=False, help_text="May sign in to the Django admin.")
+    is_staff = models.BooleanField(
+        "admin access by hand",
+        default=False,
+        help_text="May sign in to the Django admin whatever their roles: for the site's administrators. "
+        "Association staff need not have it: their staff membership lets them in while it lasts.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -70,6 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # length of the request; absent until first asked.
     _current_memberships: list[Membership]
     _current_staff_memberships: list[StaffMembership]
+    # Set by directory.admin_access.StaffMembershipBackend: the staff group's permissions, while
+    # this person holds a staff membership.
+    _staff_group_perm_cache: set[str]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -247,3 +247,77 @@ def can_verify_adoption(user: User | AnonymousUser) -> bool:
 def can_view_adoption_matrix(user: User | AnonymousUser) -> bool:
     """Recommendations × jurisdictions, by name: association staff."""
     return is_association_staff(user)
+
+
+# --- The Django admin, the staff's back office -------------------------------------------------
+# Association staff sign in to the admin through their staff membership, for as long as it lasts,
+# and hold there exactly the model permissions below: the "Association staff" group, which
+# directory/admin_access.py makes equal to this list after every migrate. Never a superuser's
+# powers: no account or permission to change (changing an account can make it a superuser), no
+# staff membership to grant (one opens this admin), nothing deleted that is history. Anyone else
+# gets in only with `is_staff`, set by hand for the site's administrators.
+
+STAFF_GROUP = "Association staff"
+
+_VIEW = ("view",)
+_WRITE = ("view", "add", "change", "delete")
+
+# Model label -> what staff may do with its rows in the admin ("view", "add", "change", "delete").
+STAFF_ADMIN_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    # Who is who: staff read every account, keep the jurisdictions' facts right and record who
+    # holds which role (a role that ends gets an end date; turnover is history, not deletion).
+    "directory.user": _VIEW,
+    "directory.jurisdiction": ("view", "change"),
+    "directory.association": _VIEW,
+    "directory.membership": ("view", "add", "change"),
+    "directory.staffmembership": _VIEW,
+    "directory.seededrow": _VIEW,
+    # What the associations publish is theirs to write; the four dimensions are fixed.
+    "library.dimension": _VIEW,
+    "library.framework": _WRITE,
+    "library.frameworkitem": _WRITE,
+    "library.publication": _WRITE,
+    "library.recommendationarea": _WRITE,
+    "library.recommendation": _WRITE,
+    "library.milestone": _WRITE,
+    "library.casestudy": _WRITE,
+    # What the associations convene: staff run the events; the states decide on proposals.
+    "roundtables.roundtable": _WRITE,
+    "roundtables.agendasession": _WRITE,
+    "roundtables.attendance": _WRITE,
+    "roundtables.outcome": _WRITE,
+    "roundtables.outcomeproposal": _VIEW,
+    # What states commit to and do, and the mail they get: read here, changed through the app,
+    # where every change is checked and recorded.
+    "actionplan.plan": _VIEW,
+    "actionplan.item": _VIEW,
+    "actionplan.update": _VIEW,
+    "actionplan.signoff": _VIEW,
+    "actionplan.comment": _VIEW,
+    "actionplan.attachment": _VIEW,
+    "actionplan.activity": _VIEW,
+    "actionplan.adoption": _VIEW,
+    "actionplan.adoptionchange": _VIEW,
+    "notifications.preference": _VIEW,
+    "notifications.remindersent": _VIEW,
+    "notifications.nudge": _VIEW,
+    "outbox.outgoingemail": _VIEW,
+    "reports.snapshot": _VIEW,
+}
+
+
+def staff_admin_permission_names() -> set[str]:
+    """STAFF_ADMIN_PERMISSIONS as Django names them: {"library.add_publication", ...}."""
+    return {
+        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+        for label, actions in STAFF_ADMIN_PERMISSIONS.items()
+        for action in actions
+    }
+
+
+def can_use_admin(user: User | AnonymousUser) -> bool:
+    """The Django admin: association staff while their staff membership lasts (what they may do
+    there is STAFF_ADMIN_PERMISSIONS), and accounts given admin access by hand (`is_staff`)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or _current_staff_memberships(user) != []

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 @admin.register(Dimension)
 class DimensionAdmin(admin.ModelAdmin):
     list_display = ["position", "name", "slug"]
+    search_fields = ["name"]
     ordering = ["position"]
 
 
@@ -63,6 +64,8 @@ class FrameworkItemInline(admin.TabularInline):
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["title", "edition", "state", "published_at"]
+    list_filter = ["state"]
+    search_fields = ["title", "edition"]
     readonly_fields = ["state", "published_at"]
     inlines = [FrameworkItemInline]
     actions = ["publish"]
@@ -73,7 +76,7 @@ class FrameworkAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Framework | None = None) -> bool:
         return (obj is None or obj.is_editable) and super().has_delete_permission(request, obj)
 
-    @admin.action(description="Publish the selected draft editions")
+    @admin.action(description="Publish the selected draft editions", permissions=["change"])
     def publish(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Framework]) -> None:
         for framework in queryset:
             try:
@@ -107,6 +110,7 @@ class PublicationAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["associations"]
+    date_hierarchy = "published_on"
     inlines = [RecommendationAreaInline, RecommendationInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Publication]:

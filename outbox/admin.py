@@ -1,21 +1,18 @@
-from typing import Any
+"""The outbox in the Django admin: every email and its delivery state, read-only for everyone (staff
+resend from the delivery log, which keeps the status machine honest)."""
+
+from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from config.admin import ReadOnlyAdmin
 from outbox.models import OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    """Read-only here: staff resend from the delivery log, which keeps the status machine honest."""
-
-    list_display = ["created_at", "kind", "to_address", "status", "attempts", "sent_at", "last_error"]
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "to_address", "subject", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["kind", "status"]
     search_fields = ["to_address", "dedupe_key", "subject"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    date_hierarchy = "created_at"
+    show_full_result_count = False

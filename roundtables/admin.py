@@ -106,3 +106,4 @@ class OutcomeProposalAdmin(ReadOnlyAdmin):
     list_filter = ["status", "jurisdiction"]
     search_fields = ["outcome__title", "jurisdiction__name"]
     list_select_related = ["outcome", "jurisdiction", "item"]
+    date_hierarchy = "proposed_at"

@@ -392,11 +392,12 @@ ROWS: list[Row] = [
 ]
 
 # Pages outside the action plan that matter (their labels are not URL names).
-# The Django admin is for is_staff accounts only: everyone else is sent to the admin's own sign-in.
+# The Django admin is the back office of association staff (through their staff membership) and
+# of accounts given admin access by hand: everyone else is sent to the admin's own sign-in.
 #                                                   anon  cio_A cpo_A deleg viewr cio_B staff super
 SITE_ROWS: list[Row] = [
     Row("site_root",    "GET", _path("/"),         "login 200   200   200   200   200   200   200"),
-    Row("django_admin", "GET", _path("/admin/"),   "admin admin admin admin admin admin admin 200"),
+    Row("django_admin", "GET", _path("/admin/"),   "admin admin admin admin admin admin 200   200"),
     Row("healthz",      "GET", _path("/healthz"),  "200   200   200   200   200   200   200   200"),
 ]
 # fmt: on
