@@ -170,6 +170,28 @@ def can_transfer_items(user: User | AnonymousUser, plan: Plan) -> bool:
     return can_write_plan(user, plan) or is_association_staff(user)
 
 
+# --- Trends (reports) -----------------------------------------------------------------------------
+# A plan's figures over time go exactly as far as the plan's own pages, and so never to the public:
+# the trends pages are not public pages. The national trends are for association staff.
+
+
+def can_view_national_trends(user: User | AnonymousUser) -> bool:
+    """The whole country's weekly figures, and each state's beside the others: association staff."""
+    return is_association_staff(user)
+
+
+def can_view_plan_trends(user: User | AnonymousUser, plan: Plan) -> bool:
+    """One plan's weekly figures: whoever is signed in and reads the plan (Plan.objects.visible_to)."""
+    return user.is_authenticated and can_view_plan(user, plan)
+
+
+def can_view_state_trends(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    """A state's trends page even before any of its plans has something to show (it then says what
+    comes next): the state's own members and association staff. Anyone else finds the page only
+    when one of the state's plans is theirs to read (can_view_plan_trends)."""
+    return is_association_staff(user) or is_jurisdiction_member(user, jurisdiction)
+
+
 # --- Roundtables, the recommendation library and adoption ----------------------------------------
 # Events, publications, recommendations, case studies and the timeline are national and read by
 # every signed-in person. Association staff run events (create, invite, record attendance and

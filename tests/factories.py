@@ -29,6 +29,7 @@ from library.models import Dimension, Framework, FrameworkItem, Publication, Rec
 from library.services import current_framework
 from notifications import services as notifications
 from notifications.models import Preference
+from reports.models import Snapshot
 from roundtables.models import Attendance, Outcome, OutcomeProposal, Roundtable
 
 PASSWORD = "correct-horse-battery-staple"
@@ -471,3 +472,28 @@ def make_outcome(
 def make_proposal(outcome: Outcome, code: str = "ID") -> OutcomeProposal:
     """`outcome` proposed to the jurisdiction with USPS code `code`, awaiting its decision."""
     return OutcomeProposal.objects.create(outcome=outcome, jurisdiction=jurisdiction(code))
+
+
+# --- Weekly snapshots --------------------------------------------------------------------------------
+
+
+def make_snapshot(
+    plan: Plan, monday: datetime.date, *, items: int = 10, done: int = 0, progress: int = 0, **counts: int
+) -> list[Snapshot]:
+    """A recorded week of `plan`, written directly: `items` in the first dimension (`done` of them
+    done, average `progress`), each office's open items all fresh unless `counts` says otherwise
+    (`cio_late=2`, ...); zeros in the other dimensions, as the task records them."""
+    fresh = {"cio_fresh": items - done, "cpo_fresh": items - done} | counts
+    taken_at = datetime.datetime.combine(monday, datetime.time(0, 5), tzinfo=datetime.UTC)
+    return Snapshot.objects.bulk_create(
+        [
+            Snapshot(
+                plan=plan,
+                dimension=dimension,
+                week_starts_on=monday,
+                taken_at=taken_at,
+                **({"items": items, "done": done, "progress_total": progress * items} | fresh if index == 0 else {}),
+            )
+            for index, dimension in enumerate(Dimension.objects.order_by("position"))
+        ]
+    )
