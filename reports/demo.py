@@ -125,7 +125,9 @@ def _write_back(items: list[Item]) -> None:
         Item.objects.bulk_update(items, REPLAYED_FIELDS, batch_size=500)
         return
     table = connection.ops.quote_name(Item._meta.db_table)
-    columns = {name: connection.ops.quote_name(Item._meta.get_field(name).column) for name in REPLAYED_FIELDS}
+    # A concrete field always has a column (the stubs allow None for the abstract case).
+    column_of = {field.name: field.column for field in Item._meta.concrete_fields if field.column}
+    columns = {name: connection.ops.quote_name(column_of[name]) for name in REPLAYED_FIELDS}
     placeholders = ", ".join(["%s::bigint[]", *(f"%s::{PG_TYPES[name]}[]" for name in REPLAYED_FIELDS)])
     # Identifiers come from the model's own metadata and the constants above; every value is a parameter.
     sql = (
