@@ -69,6 +69,7 @@ class Page:
     trivial: bool = False
     reference: bool = False  # shown for context, no target
     who: str = "member"  # who asks: "member" (the subject's CIO), "staff" or "anonymous"
+    cold: bool = False  # in-process only, with the cache emptied before each request
     skipped: str = ""  # why it was not measured, if it was not
 
 
@@ -389,6 +390,7 @@ def measure_http(
 ) -> None:
     """Every page in turn, in `--rounds` rounds: a burst of work elsewhere on the machine then
     slows all pages alike instead of only the one being measured, and the ratios stay fair."""
+    pages = [page for page in pages if not page.cold]  # the server's own cache cannot be emptied from here
     for page in pages:
         status, _ = fetch(port, page.path, cookie=cookies[page.who])
         if status != 200:
@@ -424,6 +426,7 @@ def in_process(
     The issue states its latency target in-process. In rounds, like the HTTP pass; also counts
     each page's queries.
     """
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
 
@@ -446,6 +449,8 @@ def in_process(
         for _ in range(warmup):
             clients[page.who].get(page.path)
         queries[0] = 0
+        if page.cold:
+            cache.clear()
         with connection.execute_wrapper(count):
             response = clients[page.who].get(page.path)
         if response.status_code != 200:
@@ -459,6 +464,8 @@ def in_process(
             if page.skipped:
                 continue
             for _ in range(count_this_round):
+                if page.cold:
+                    cache.clear()
                 started = time.perf_counter()
                 clients[page.who].get(page.path)
                 timings[page.name].in_process_ms.append((time.perf_counter() - started) * 1000)
@@ -547,6 +554,12 @@ def report(pages: list[Page], timings: dict[str, Timing]) -> tuple[list[str], in
             lines.append(f"{label:<{width}}  not measured: {page.skipped}")
             continue
         t = timings[page.name]
+        if page.cold:
+            lines.append(
+                f"{label:<{width}}  {'(in-process only, cache emptied before each request)':<61}"
+                f"{percentile(t.in_process_ms, 0.95):>14.1f}  {t.queries if t.queries is not None else '-':>7}"
+            )
+            continue
         ratio = t.per_second / baseline if baseline else float("nan")
         lines.append(
             f"{label:<{width}}  {t.requests:>8}  {sum(t.errors.values()):>6}  {percentile(t.latencies_ms, 0.50):>7.1f}  "
@@ -653,6 +666,7 @@ def main(argv: list[str] | None = None) -> int:
             Page("item detail", f"/items/{subject.item.pk}/"),
             Page("my updates", "/my-updates/"),
             Page("national", "/national/", who="staff"),
+            Page("national, cold", "/national/", who="staff", cold=True, reference=True),
         ]
         timings = {page.name: Timing() for page in pages}
         intro = [
