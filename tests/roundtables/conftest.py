@@ -1,7 +1,15 @@
-"""Fixtures for the roundtables tests. The matrix personas (`people`) are shared by every app's
-authorization matrix and live in tests/conftest.py; this module still offers them to the modules
-that import them from here."""
+"""Fixtures for the roundtables tests (the matrix personas, `people`, live in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from tests.conftest import people  # noqa: F401
+import pytest
+
+from actionplan.models import Plan
+from directory.models import User
+from tests import factories
+
+
+@pytest.fixture
+def idaho_plan(people: dict[str, User | None]) -> Plan:
+    """Idaho's FY2027 plan, with no items: where an accepted outcome lands."""
+    return factories.make_plan("ID")

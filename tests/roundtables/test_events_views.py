@@ -17,7 +17,7 @@ from directory.models import Jurisdiction, User
 from library.models import Dimension
 from roundtables.models import AgendaSession, Attendance, Roundtable
 from roundtables.services import events
-from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event
+from tests.factories import DAY_AFTER_DST, local, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,8 @@ def frozen(time_machine: TimeMachineFixture, settings: Settings) -> TimeMachineF
 @pytest.fixture
 def event(people: dict[str, User | None]) -> Roundtable:
     """March 15, 2027 in New York; Idaho invited (rows only, no email), its CIO office registered."""
-    roundtable = make_event(people["staff"])
+    roundtable = make_event(created_by=people["staff"], invited=["ID"])
     idaho = Jurisdiction.objects.get(code="ID")
-    Attendance.objects.bulk_create(
-        [Attendance(roundtable=roundtable, jurisdiction=idaho, side=s) for s in ("cio", "cpo")]
-    )
     events.register(roundtable, jurisdiction=idaho, side="cio", by=people["cio_A"], attendee=people["cio_delegate_A"])
     return roundtable
 
