@@ -20,18 +20,9 @@ from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
 from tests.factories import DAY_AFTER_DST, event_fields, local, make_event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 Status = Attendance.Status
-# A Monday two weeks before the event, 10:00 in New York (EST).
-NOW = local(datetime.date(2027, 3, 1), 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen(time_machine: TimeMachineFixture, settings: Settings) -> TimeMachineFixture:
-    settings.SITE_URL = "https://jointplan.example.org"
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
 
 
 @pytest.fixture

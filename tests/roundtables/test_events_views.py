@@ -10,7 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import Jurisdiction, User
@@ -19,17 +18,9 @@ from roundtables.models import AgendaSession, Attendance, Roundtable
 from roundtables.services import events
 from tests.factories import DAY_AFTER_DST, local, make_event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-NOW = local(datetime.date(2027, 3, 1), 10)
 Status = Attendance.Status
-
-
-@pytest.fixture(autouse=True)
-def frozen(time_machine: TimeMachineFixture, settings: Settings) -> TimeMachineFixture:
-    settings.SITE_URL = "https://jointplan.example.org"
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
 
 
 @pytest.fixture
