@@ -3,7 +3,8 @@
 The home page tells a state's CIO and CPO how many roundtable outcomes await their decision, and
 an item that came from a roundtable outcome says which one: both are for the events app to know,
 and it sits above the action plan. The pages call these hooks; the events app's receivers.py
-answers them.
+answers them. Where a public plan's public page is, is for the reports app to say
+(reports/public_receivers.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.http import HttpRequest
 from config.hooks import Hook
 
 if TYPE_CHECKING:
-    from actionplan.models import Item
+    from actionplan.models import Item, Plan
 
 
 @dataclass
@@ -36,5 +37,18 @@ class ItemOrigin:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class PublicPage:
+    """Where anyone reads a public plan without signing in: receivers set `url` (the plan's public
+    page, at the item's or the dimension's place on it when one is given), or leave it "" when
+    the plan has none. The plan's own pages send the public there, and link to it."""
+
+    plan: Plan
+    item: Item | None = None
+    dimension: str = ""  # a dimension's slug
+    url: str = ""
+
+
 home_page: Hook[HomePage] = Hook("actionplan.home_page")
 item_origin: Hook[ItemOrigin] = Hook("actionplan.item_origin")
+public_page: Hook[PublicPage] = Hook("actionplan.public_page")

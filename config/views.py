@@ -94,11 +94,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": status, "checks": checks}, status=503 if status == "unavailable" else 200)
 
 
+# Crawlers may read the public pages (reports/public_urls.py: the public plans and the adoption of
+# the recommendations) and nothing else: everything else is a private workspace behind sign-in.
+ROBOTS_TXT = "User-agent: *\nAllow: /public/\nDisallow: /\n"
+
+
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """A private workspace: ask crawlers to stay out. (Also the benchmarks' trivial view: a plain
-    view through the whole middleware stack, with no template and no query of its own.)"""
-    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+    """Crawlers read the public pages only. (Also the benchmarks' trivial view: a plain view through
+    the whole middleware stack, with no template and no query of its own.)"""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain")
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

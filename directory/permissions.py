@@ -76,9 +76,12 @@ def can_view_national_dashboard(user: User | AnonymousUser) -> bool:
     return is_association_staff(user)
 
 
-# --- Plans ------------------------------------------------------------------------------------
-# Reading: a state's own members (every role) and association staff read its plan; members of
-# other states read it when it is shared with peers; anyone reads a public plan.
+# --- Plans ---------------------------------------------------------------------------------------
+# Reading a plan's pages (dashboard, items, updates, comments, evidence files): a state's own members
+# (every role) and association staff; members of other states once it is shared with peers or made
+# public. The public (signed out, or signed in with no role in any state) never reads those pages:
+# a public plan has a public page for them (reports/public_urls.py), which shows what the state
+# published and never comments, evidence files or who did what.
 # Writing: the CIO, the CPO and their delegates, each for their own side; viewers only read.
 
 
@@ -86,36 +89,44 @@ def _memberships_in(user: User | AnonymousUser, jurisdiction_id: int) -> list[Me
     return [m for m in current_memberships(user) if m.jurisdiction_id == jurisdiction_id]
 
 
+SHARED_WITH_OTHER_STATES = ("peers", "public")
+
+
 def plan_visibility_q(user: User | AnonymousUser) -> Q:
-    """A filter over Plan rows for the plans this person may read (used by Plan.objects.visible_to)."""
+    """A filter over Plan rows for the plans whose pages this person may read (Plan.objects.visible_to)."""
     if is_association_staff(user):
         return Q()
-    visible = Q(sharing="public")
     own = {m.jurisdiction_id for m in current_memberships(user)}
-    if own:
-        visible |= Q(jurisdiction_id__in=own) | Q(sharing="peers")
-    return visible
+    if not own:
+        return Q(pk__in=[])
+    return Q(jurisdiction_id__in=own) | Q(sharing__in=SHARED_WITH_OTHER_STATES)
 
 
 def can_view_plan(user: User | AnonymousUser, plan: Plan) -> bool:
-    if plan.sharing == "public" or is_association_staff(user):
-        return True
-    memberships = current_memberships(user)
-    if any(m.jurisdiction_id == plan.jurisdiction_id for m in memberships):
-        return True
-    return plan.sharing == "peers" and bool(memberships)
-
-
-def can_view_comments_and_evidence(user: User | AnonymousUser, plan: Plan) -> bool:
-    """A plan's comments and evidence files go no wider than peers, whatever its sharing: the
-    state's own members, association staff, and, once shared, members of other states. The
-    public (signed out, or signed in with no role in any state) reads a public plan without them."""
+    """A plan's own pages, comments and evidence files included (see above)."""
     if is_association_staff(user):
         return True
     memberships = current_memberships(user)
     if any(m.jurisdiction_id == plan.jurisdiction_id for m in memberships):
         return True
-    return plan.sharing in ("peers", "public") and bool(memberships)
+    return plan.sharing in SHARED_WITH_OTHER_STATES and bool(memberships)
+
+
+def can_view_comments_and_evidence(user: User | AnonymousUser, plan: Plan) -> bool:
+    """A plan's comments and evidence files: whoever reads its pages (can_view_plan), and so never
+    the public, whatever the sharing. Its own rule so that the evidence download and the pages ask
+    the question they mean, should reading a plan ever widen again."""
+    return can_view_plan(user, plan)
+
+
+def can_view_public_page(plan: Plan) -> bool:
+    """A plan's public page: anyone, signed in or not, once its CIO and CPO have both made it public."""
+    return plan.sharing == "public"
+
+
+def public_plans_q() -> Q:
+    """A filter over Plan rows for the plans that have a public page (can_view_public_page)."""
+    return Q(sharing="public")
 
 
 def sides_for(user: User | AnonymousUser, plan: Plan) -> set[str]:
@@ -198,7 +209,8 @@ def can_view_state_trends(user: User | AnonymousUser, jurisdiction: Jurisdiction
 # outcomes) and verify adoption evidence. A state's members who act for a side register their own
 # side for an event, decide on outcomes proposed to their state, and record their state's adoption;
 # nobody edits another state's. A state's adoption detail is read by its members and by staff; other
-# states see only national counts, never who.
+# states see only national counts, never who, except what a state chose to publish: anyone reads
+# those statuses, with their evidence links, on the public adoption page.
 
 
 def can_view_library(user: User | AnonymousUser) -> bool:
@@ -269,6 +281,13 @@ def can_verify_adoption(user: User | AnonymousUser) -> bool:
 def can_view_adoption_matrix(user: User | AnonymousUser) -> bool:
     """Recommendations × jurisdictions, by name: association staff."""
     return is_association_staff(user)
+
+
+def published_adoptions_q() -> Q:
+    """A filter over Adoption rows for what anyone may read on the public adoption page: the records
+    a state's members chose to publish (`is_public`), and of those only the status and the evidence
+    link, never the note or an uploaded document."""
+    return Q(is_public=True)
 
 
 # --- The Django admin, the staff's back office -------------------------------------------------

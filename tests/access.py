@@ -16,7 +16,7 @@ from django.urls.converters import IntConverter, SlugConverter
 
 # The column order of every expectation string in the matrices: A is the state under test, B another state.
 PERSONAS = ["anonymous", "cio_A", "cpo_A", "cio_delegate_A", "viewer_A", "cio_B", "staff", "superuser"]
-OUTCOMES = {"200", "403", "404", "login", "admin", "done"}
+OUTCOMES = {"200", "403", "404", "login", "admin", "done", "public"}
 
 
 def url_names(namespace: str) -> set[str]:
@@ -72,8 +72,9 @@ def error_messages(response: HttpResponse) -> list[str]:
 
 
 def check(response: HttpResponse, expected: str, path: str) -> None:
-    """Judge one cell: "login" (sent to sign in, and back), "admin", "done" (a POST accepted and
-    redirected without an error message), or an exact status code."""
+    """Judge one cell: "login" (sent to sign in, and back), "admin", "public" (sent to a public
+    page instead), "done" (a POST accepted and redirected without an error message), or an exact
+    status code."""
     status, location = response.status_code, response.get("Location", "")
     seen = f"got {status}" + (f" to {location}" if location else "")
     if expected == "login":
@@ -83,6 +84,9 @@ def check(response: HttpResponse, expected: str, path: str) -> None:
     elif expected == "admin":
         where = urlsplit(location)
         assert status == 302 and where.path == "/admin/login/", f"expected the admin's sign-in, {seen}"
+    elif expected == "public":
+        where = urlsplit(location)
+        assert status == 302 and where.path.startswith("/public/"), f"expected a public page, {seen}"
     elif expected == "done":
         assert status == 302, f"expected the action to be accepted (302), {seen}"
         assert urlsplit(location).path not in ("/sign-in/", "/admin/login/"), f"expected no sign-in, {seen}"

@@ -21,7 +21,7 @@ from actionplan import rules, services
 from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Item, Plan, Sharing, Status, overdue_q
-from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, require
+from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, public_page_url, require
 from actionplan.views.naming import attach_users
 from config.web import AuthenticatedHttpRequest
 from directory import permissions, sides
@@ -155,6 +155,7 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
             "can_share": permissions.can_change_sharing(user, plan),
             "sharing_request_for_me": sharing_request_for_me,
             "sharing_requested_label": Sharing(plan.sharing_requested).label if plan.sharing_requested else "",
+            "public_url": public_page_url(plan),
         },
     )
 
@@ -313,7 +314,8 @@ def adopt(request: AuthenticatedHttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class SharingLevel:
     """What one sharing level lets whom read, as the sharing page states it before anyone chooses.
-    It spells out directory.permissions (can_view_plan, can_view_comments_and_evidence)."""
+    It spells out directory.permissions (can_view_plan, can_view_public_page) and what the public
+    page shows (reports/public.py)."""
 
     level: str
     name: str
@@ -338,15 +340,15 @@ SHARING_LEVELS = [
     SharingLevel(
         Sharing.PUBLIC,
         "Public",
-        "Also anyone with the link, without signing in. They read:",
+        "Also anyone, without signing in, on the plan's public page (listed among the public plans). They read:",
         [
-            "the plan's items, with their descriptions, dimensions and sides",
-            "each item's status, progress, start and due dates",
-            "the narratives of updates, sign-offs, and the reasons given for withdrawing one",
-            "the names of the items' owners and of whoever posted, signed or changed something",
-            "the history of those changes, and of the plan's sharing",
+            "the plan's items, by dimension, and which office owns each: the Office of the CIO, the Office "
+            "of the CPO, or both",
+            "each item's status, progress and due date, and the plan's progress overall and by dimension",
+            "each office's latest update on each item: its status, progress and narrative",
         ],
-        withheld="comments and evidence files, or who commented or uploaded what",
+        withheld="comments, evidence files, item descriptions, the history of changes, or anyone's name "
+        "(owners, authors, signers)",
     ),
 ]
 

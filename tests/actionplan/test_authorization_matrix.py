@@ -7,12 +7,14 @@ The rules (directory/permissions.py and the views' docstrings), which the table 
   themselves start a plan or change who may read it;
 - association staff (and superusers) read every plan, comment, and hand on a departed owner's
   items, but do not edit;
-- members of other states read a plan only when it is shared with peers (or public);
-- anyone, signed in or not, reads a public plan's pages (dashboard, item lists, items), but only
-  signed-in people with a role in some state, and staff, see its comments and evidence files;
+- members of other states read a plan only when it is shared with peers (or public), comments and
+  evidence files included;
+- the public (signed out, or signed in with no role in any state) never reads a plan's pages: for
+  a public plan's dashboard, item lists and items they are sent to its public page ("public"; what
+  that page shows, and that only a public plan has one: tests/reports/);
 - whatever a signed-in person may not read answers 404, never 403; read-but-not-allowed answers 403;
-- a signed-out visitor of anything but a public plan's pages is sent to sign in, whether or not
-  it exists (what they may read is decided after they sign in).
+- a signed-out visitor of anything else is sent to sign in, whether or not it exists (what they
+  may read is decided after they sign in).
 
 Each cell (URL × persona × plan) is its own test, on fresh data: people, plans, items and evidence
 are built for every cell; only the read-only reference data (jurisdictions, dimensions, the
@@ -321,7 +323,7 @@ class Row:
 #                      anon  cio_A cpo_A deleg viewr cio_B staff super
 READ_A     =          "login 200   200   200   200   404   200   200"
 READ_B     =          "login 200   200   200   200   200   200   200"
-READ_C     =          "200   200   200   200   200   200   200   200"
+READ_C     =          "public 200  200   200   200   200   200   200"
 FILES_C    =          "login 200   200   200   200   200   200   200"
 ACT_A      =          "login 200   200   200   403   404   403   403"
 ACT_B      =          "login 403   403   403   403   200   403   403"
@@ -339,7 +341,7 @@ ROWS: list[Row] = [
     Row("adopt.POST", "POST", _name("adopt"),      "login done  done  403   403   done  403   403",
         data=adopt_data),
 
-    # -- Reading a plan: whoever may read it; anonymous only a public one, and never its evidence
+    # -- Reading a plan: whoever may read it; anonymous is sent to a public plan's public page, never its evidence
     Row("plan",       "GET",  _name("plan", "plan_id"),             a_private=READ_A, b_peers=READ_B, c_public=READ_C),
     Row("items",      "GET",  _name("items", "plan_id"),            a_private=READ_A, b_peers=READ_B, c_public=READ_C),
     Row("dimension",  "GET",  _dimension,                           a_private=READ_A, b_peers=READ_B, c_public=READ_C),

@@ -91,11 +91,12 @@ def test_a_member_of_another_state_gets_404_for_a_private_plan_and_reads_a_share
     assert client.get(f"/plans/{plan.pk}/").status_code == 200
 
 
-def test_anyone_reads_a_public_plan(client: Client, plan: Plan) -> None:
+def test_anyone_reads_a_public_plan_on_its_public_page(client: Client, plan: Plan) -> None:
     # Not public yet: a signed-out visitor is asked to sign in (and brought back).
     assert client.get(f"/plans/{plan.pk}/")["Location"] == f"/sign-in/?next=/plans/{plan.pk}/"
     Plan.objects.filter(pk=plan.pk).update(sharing=Sharing.PUBLIC)
-    assert client.get(f"/plans/{plan.pk}/").status_code == 200
+    assert client.get(f"/plans/{plan.pk}/")["Location"] == f"/public/plans/{plan.pk}/"
+    assert client.get(f"/public/plans/{plan.pk}/").status_code == 200
 
 
 # --- Item lists ----------------------------------------------------------------------------------------

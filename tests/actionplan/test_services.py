@@ -438,6 +438,8 @@ def test_widening_sharing_needs_both_offices_and_narrowing_needs_either(plan: Pl
 
 
 def test_who_sees_a_plan_follows_its_sharing_level(plan: Plan, idaho: dict) -> None:
+    """Who reads the plan's own pages. The public ("nobody": signed in with no role anywhere, and
+    anonymous) reads none, whatever the level: a public plan's public page is theirs."""
     other_state = factories.make_member("ME", Role.CIO)
     staff = factories.make_staff("NASCIO")
     nobody = factories.make_user()
@@ -445,7 +447,7 @@ def test_who_sees_a_plan_follows_its_sharing_level(plan: Plan, idaho: dict) -> N
     expected = {
         Sharing.PRIVATE: {"viewer": True, "other_state": False, "staff": True, "nobody": False, "anonymous": False},
         Sharing.PEERS: {"viewer": True, "other_state": True, "staff": True, "nobody": False, "anonymous": False},
-        Sharing.PUBLIC: {"viewer": True, "other_state": True, "staff": True, "nobody": True, "anonymous": True},
+        Sharing.PUBLIC: {"viewer": True, "other_state": True, "staff": True, "nobody": False, "anonymous": False},
     }
     people = {
         "viewer": idaho["viewer"],

@@ -1,10 +1,12 @@
 """What someone who is not signed in meets: a link from an email to a private plan asks them to sign
-in (and brings them back); a public plan shows its items and their progress, never its comments or
-evidence files; and the sharing page says exactly that before anyone chooses Public."""
+in (and brings them back); a public plan's pages send them to its public page, which shows its items
+and their progress, never its comments, evidence files or people (tests/reports/test_public_pages.py);
+and the sharing page says exactly that before anyone chooses Public."""
 
 from __future__ import annotations
 
 import datetime
+import html
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -89,34 +91,38 @@ def test_an_address_that_names_nothing_asks_to_sign_in_like_one_that_is_hidden(c
     assert sent_to_sign_in(client.get(dimension), dimension)
 
 
-# --- A public plan, read without signing in --------------------------------------------------------
+# --- A public plan: the public reads its public page ------------------------------------------------
 
 
-def test_a_public_item_shows_its_progress_but_no_comments_and_no_evidence(client: Client, item: Item) -> None:
+def public_page(item: Item) -> str:
+    return reverse("reports:public_plan", args=[item.plan_id])
+
+
+def test_a_signed_out_visitor_of_a_public_item_reads_it_on_the_public_page_without_comments_or_evidence(
+    client: Client, item: Item
+) -> None:
     share(item, Sharing.PUBLIC)
 
     response = client.get(url("item", item.pk))
 
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Joint intake form" in page and NARRATIVE in page and "40%" in page and "Dana Whitfield" in page
-    assert COMMENT not in page and 'id="comments"' not in page
-    assert FILE_NAME not in page and 'id="evidence"' not in page
+    assert (response.status_code, response["Location"]) == (302, f"{public_page(item)}#item-{item.pk}")
+    page = client.get(response["Location"]).content.decode()
+    assert "Joint intake form" in page and NARRATIVE in page and "40%" in page
+    assert "Dana Whitfield" not in page and "Marcus Oyelaran" not in page
+    assert COMMENT not in page and FILE_NAME not in page
     assert url("attachment", Attachment.objects.get().pk) not in page
-    assert response.context["comments"] == [] and response.context["attachments"] == []
-    # Nor does the timeline say who commented or what was uploaded.
-    assert {a.verb for a in response.context["activities"]}.isdisjoint({"commented", "attached"})
 
 
-def test_the_public_dashboard_lists_no_comment_or_evidence_event(client: Client, item: Item) -> None:
+def test_the_dashboard_of_a_public_plan_sends_a_signed_out_visitor_to_its_public_page(
+    client: Client, item: Item
+) -> None:
     share(item, Sharing.PUBLIC)
 
     response = client.get(url("plan", item.plan_id))
 
-    assert response.status_code == 200
-    assert {a.verb for a in response.context["recent"]}.isdisjoint({"commented", "attached"})
-    assert FILE_NAME not in response.content.decode()
-    assert "posted an update" in response.content.decode()
+    assert (response.status_code, response["Location"]) == (302, public_page(item))
+    page = client.get(public_page(item)).content.decode()
+    assert FILE_NAME not in page and "posted an update" not in page  # no activity, no evidence
 
 
 def test_evidence_of_a_public_plan_asks_a_signed_out_visitor_to_sign_in(client: Client, item: Item) -> None:
@@ -125,36 +131,33 @@ def test_evidence_of_a_public_plan_asks_a_signed_out_visitor_to_sign_in(client: 
     assert sent_to_sign_in(client.get(path), path)
 
 
-# Item, then the latest update of each side, standing signatures, the jurisdiction's members and the
-# timeline: no session, no user, no roles, and neither comments nor files, which are not shown.
-PUBLIC_DETAIL_QUERIES = 5
+# The item with its plan, to know where its public page is: no session, no user, no roles, and
+# nothing of what the item's own page shows.
+PUBLIC_REDIRECT_QUERIES = 1
 
 
 @pytest.mark.parametrize("size", [1, 10])
-def test_the_public_item_page_loads_no_comments_or_files(
+def test_sending_the_public_to_the_public_page_loads_no_comments_or_files(
     client: Client, item: Item, cio: User, size: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     for i in range(size):
         services.add_comment(item, author=cio, body=f"Note {i}")
     share(item, Sharing.PUBLIC)
-    with django_assert_num_queries(PUBLIC_DETAIL_QUERIES):
-        assert client.get(url("item", item.pk)).status_code == 200
+    with django_assert_num_queries(PUBLIC_REDIRECT_QUERIES):
+        assert client.get(url("item", item.pk)).status_code == 302
 
 
-def test_someone_signed_in_with_no_role_anywhere_reads_a_public_plan_as_the_public_does(
-    client: Client, item: Item
-) -> None:
-    """A deputy whose role has ended is, for a public plan, one of the public."""
+def test_someone_signed_in_with_no_role_anywhere_is_one_of_the_public(client: Client, item: Item) -> None:
+    """A deputy whose role has ended reads a public plan on its public page, as anyone does."""
     departed = factories.make_member(
         "ME", Role.CIO_DELEGATE, started_on=datetime.date(2024, 1, 1), ended_on=datetime.date(2025, 1, 1)
     )
     share(item, Sharing.PUBLIC)
     client.force_login(departed)
 
-    page = client.get(url("item", item.pk)).content.decode()
+    response = client.get(url("item", item.pk))
 
-    assert NARRATIVE in page
-    assert COMMENT not in page and FILE_NAME not in page
+    assert (response.status_code, response["Location"]) == (302, f"{public_page(item)}#item-{item.pk}")
     assert client.get(url("attachment", Attachment.objects.get().pk)).status_code == 404
 
 
@@ -189,13 +192,15 @@ def test_the_sharing_page_says_exactly_what_each_level_shows_and_to_whom(client:
     assert list(levels) == [Sharing.PRIVATE, Sharing.PEERS, Sharing.PUBLIC]
     public = levels[Sharing.PUBLIC]
     assert public.shows == [
-        "the plan's items, with their descriptions, dimensions and sides",
-        "each item's status, progress, start and due dates",
-        "the narratives of updates, sign-offs, and the reasons given for withdrawing one",
-        "the names of the items' owners and of whoever posted, signed or changed something",
-        "the history of those changes, and of the plan's sharing",
+        "the plan's items, by dimension, and which office owns each: the Office of the CIO, the Office of "
+        "the CPO, or both",
+        "each item's status, progress and due date, and the plan's progress overall and by dimension",
+        "each office's latest update on each item: its status, progress and narrative",
     ]
-    page = response.content.decode()
-    assert "Also anyone with the link, without signing in." in page
-    assert "Never shown to them: comments and evidence files, or who commented or uploaded what." in page
+    page = html.unescape(response.content.decode())
+    assert "Also anyone, without signing in, on the plan's public page (listed among the public plans)." in page
+    assert (
+        "Never shown to them: comments, evidence files, item descriptions, the history of changes, or anyone's "
+        "name (owners, authors, signers)." in page
+    )
     assert "Still nobody who is not signed in." in page

@@ -43,8 +43,8 @@ def test_pages_carry_a_strict_content_security_policy(client: Client) -> None:
     assert "unsafe-eval" not in policy
 
 
-def test_robots_txt_keeps_crawlers_out_of_a_private_workspace(client: Client) -> None:
+def test_robots_txt_lets_crawlers_read_the_public_pages_and_nothing_else(client: Client) -> None:
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert response.content.decode() == "User-agent: *\nDisallow: /\n"
+    assert response.content.decode() == "User-agent: *\nAllow: /public/\nDisallow: /\n"

@@ -135,7 +135,7 @@ def test_the_page_that_signs_someone_in_is_not_stored(client: Client, cio: User)
 
 def test_a_public_plan_read_by_an_anonymous_visitor_is_left_alone(client: Client, item: Item) -> None:
     Plan.objects.filter(pk=item.plan_id).update(sharing=Sharing.PUBLIC)
-    response = client.get(reverse("actionplan:item", args=[item.pk]))
+    response = client.get(reverse("reports:public_plan", args=[item.plan_id]))
     assert response.status_code == 200
     assert_left_alone(response)
 

@@ -1,6 +1,7 @@
 """A signed-out visitor of any page that is not public is sent to sign in and brought back, whether
-or not what the address names exists: the answer says nothing about what is there. (Pages of a
-public plan are read without signing in: tests/actionplan/test_authorization_matrix.py.)"""
+or not what the address names exists: the answer says nothing about what is there. (The public pages
+are read without signing in, and a public plan's own pages send the public there:
+tests/reports/test_public_pages.py, tests/actionplan/test_authorization_matrix.py.)"""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ OPEN_TO_ANYONE = {
     "logout": 405,  # POST only: a link cannot sign anyone out
     "robots_txt": 200,
     "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid
+    "reports:public_plans": 200,
+    "reports:public_adoption": 200,
+    "reports:public_plan": 404,  # only a public plan has a public page; this one names no plan
 }
 PATHS = access.every_path()
 
