@@ -82,8 +82,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/national/dashboard.html", national_fragment(request))
 
 
-@require_POST
 @login_required
+@require_POST
 def nudge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Send one jurisdiction's late owners one reminder each (at most once a week)."""
     _staff_only(request)

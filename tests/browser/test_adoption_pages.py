@@ -19,8 +19,8 @@ from actionplan.models import Adoption, Item
 from directory.models import Jurisdiction, Membership, User
 from library.models import Recommendation
 from tests import factories
-from tests.actionplan.builders import make_item, make_plan
 from tests.browser.helpers import CheckPage, login
+from tests.factories import make_item, make_plan
 
 Role = Membership.Role
 

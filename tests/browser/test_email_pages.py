@@ -21,9 +21,9 @@ from notifications.models import Preference
 from outbox import delivery, emails, tokens
 from outbox.models import OutgoingEmail
 from tests import factories
-from tests.actionplan.builders import make_item, make_plan
 from tests.browser.conftest import AXE_JS, AXE_TAGS, HtmlChecker
 from tests.browser.helpers import CheckPage, PageWatch, login
+from tests.factories import make_item, make_plan
 
 Role = Membership.Role
 PLAN_END = datetime.date(2027, 6, 30)

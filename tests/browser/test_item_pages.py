@@ -5,37 +5,26 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from actionplan import services
 from actionplan.models import Item, Plan, Status
-from directory.models import Membership, User
+from directory.models import Membership
 from tests import factories
-from tests.actionplan.builders import make_framework, make_item, make_plan
 from tests.browser.helpers import CheckPage, login
+from tests.factories import StateWithItem, make_framework, make_item, make_plan
 
 Role = Membership.Role
 
 
-@dataclass
-class Idaho:
-    cio: User
-    cpo: User
-    plan: Plan
-    item: Item
-
-
 @pytest.fixture
-def idaho(settings: Settings, tmp_path: Path) -> Idaho:
+def idaho(media: Path) -> StateWithItem:
     """Idaho's CIO and CPO and a joint item from the national framework that they both own."""
-    settings.MEDIA_ROOT = tmp_path
     cio = factories.make_member("ID", Role.CIO, full_name="Avery Quinn", email="avery.quinn@idaho.example")
     cpo = factories.make_member("ID", Role.CPO, full_name="Blake Rivera", email="blake.rivera@idaho.example")
     framework = make_framework(title="2016 National Action Plan")
@@ -48,7 +37,7 @@ def idaho(settings: Settings, tmp_path: Path) -> Idaho:
         cpo_owner=cpo,
         framework_item=framework.items.get(),
     )
-    return Idaho(cio=cio, cpo=cpo, plan=plan, item=item)
+    return StateWithItem(cio=cio, cpo=cpo, plan=plan, item=item)
 
 
 def item_url(live_server: LiveServer, item: Item, suffix: str = "") -> str:
@@ -61,7 +50,7 @@ def sign_out(page: Page) -> None:
 
 
 def test_item_detail_with_disagreement_sign_offs_comments_and_evidence_is_accessible(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
     item = idaho.item
     services.post_update(
@@ -92,7 +81,7 @@ def test_item_detail_with_disagreement_sign_offs_comments_and_evidence_is_access
 
 
 def test_an_item_of_a_public_plan_read_signed_out_leads_to_its_public_page_without_comments_or_evidence(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
     item = idaho.item
     services.post_update(
@@ -117,7 +106,7 @@ def test_an_item_of_a_public_plan_read_signed_out_leads_to_its_public_page_witho
 
 
 def test_the_add_form_with_errors_is_accessible_and_keeps_what_was_typed(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
     login(page, live_server, idaho.cpo.email, factories.PASSWORD)
     page.goto(f"{live_server.url}/plans/{idaho.plan.pk}/items/new/")
@@ -137,7 +126,7 @@ def test_the_add_form_with_errors_is_accessible_and_keeps_what_was_typed(
 
 
 def test_the_edit_form_after_a_stale_edit_shows_what_changed_and_is_accessible(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
     login(page, live_server, idaho.cpo.email, factories.PASSWORD)
     page.goto(item_url(live_server, idaho.item, "edit/"))
@@ -157,7 +146,7 @@ def test_the_edit_form_after_a_stale_edit_shows_what_changed_and_is_accessible(
 
 
 def test_the_full_page_update_form_is_accessible(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
     services.post_update(
         idaho.item, author=idaho.cpo, side="cpo", status=Status.BLOCKED, progress=10, narrative="Waiting on legal."
@@ -182,7 +171,7 @@ def test_the_full_page_update_form_is_accessible(
 
 
 def test_someone_acting_for_both_sides_chooses_one_with_radio_buttons(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
     both = factories.make_member("ID", Role.CIO_DELEGATE, full_name="Robin Both")
     factories.make_member("ID", Role.CPO_DELEGATE, user=both)
@@ -197,7 +186,7 @@ def test_someone_acting_for_both_sides_chooses_one_with_radio_buttons(
 
 
 def test_a_joint_item_is_updated_inline_then_signed_by_both_sides_and_done(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: Idaho
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
     login(page, live_server, idaho.cio.email, factories.PASSWORD)
     page.goto(item_url(live_server, idaho.item))

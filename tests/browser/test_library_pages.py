@@ -14,9 +14,8 @@ from actionplan.models import Adoption
 from directory.models import Membership, User
 from library.models import CaseStudy, Recommendation
 from tests import factories
-from tests.actionplan.adoption_builders import make_adoption
-from tests.actionplan.builders import make_item, make_plan
 from tests.browser.helpers import CheckPage, login
+from tests.factories import make_adoption, make_item, make_plan
 
 Role = Membership.Role
 

@@ -12,9 +12,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from actionplan import services
 from actionplan.models import Item, Plan, Status
-from directory.models import Jurisdiction, Membership
+from directory.models import Membership
 from directory.models import User as UserModel
-from library.services import current_framework
 from tests import factories
 from tests.browser.helpers import CheckPage, login
 
@@ -22,35 +21,32 @@ Role = Membership.Role
 
 
 @pytest.fixture
-def idaho(transactional_db: None) -> dict[str, UserModel]:
+def idaho_people(transactional_db: None) -> dict[str, UserModel]:
+    """Idaho's CIO (Dana Whitfield) and CPO (Marcus Oyelaran), by role."""
     factories.load_reference()
-    return {
-        "cio": factories.make_member("ID", Role.CIO, full_name="Dana Whitfield"),
-        "cpo": factories.make_member("ID", Role.CPO, full_name="Marcus Oyelaran"),
-    }
+    return factories.idaho_people("cio", "cpo")
 
 
 @pytest.fixture
-def plan(idaho: dict[str, UserModel]) -> Plan:
-    plan = services.adopt_framework(
-        current_framework(),
-        jurisdiction=Jurisdiction.objects.get(code="ID"),
-        fiscal_year=2027,
-        by=idaho["cio"],
-    )
+def plan(idaho_people: dict[str, UserModel]) -> Plan:
+    """Idaho's FY2027 plan adopted from the framework, one item with both offices' updates, another
+    signed by the CIO's office."""
+    plan = factories.adopt_plan(idaho_people["cio"])
     i1 = Item.objects.get(plan=plan, framework_item__code="I1")
     services.post_update(
-        i1, author=idaho["cio"], side="cio", status=Status.ON_TRACK, progress=40, narrative="Meeting held."
+        i1, author=idaho_people["cio"], side="cio", status=Status.ON_TRACK, progress=40, narrative="Meeting held."
     )
-    services.post_update(i1, author=idaho["cpo"], side="cpo", status=Status.AT_RISK, progress=20, narrative="Slipping.")
-    services.sign_off(Item.objects.get(plan=plan, framework_item__code="T1"), by=idaho["cio"], side="cio")
+    services.post_update(
+        i1, author=idaho_people["cpo"], side="cpo", status=Status.AT_RISK, progress=20, narrative="Slipping."
+    )
+    services.sign_off(Item.objects.get(plan=plan, framework_item__code="T1"), by=idaho_people["cio"], side="cio")
     return plan
 
 
 def test_a_cio_starts_a_plan_and_lands_on_its_dashboard(
-    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: dict
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho_people: dict
 ) -> None:
-    login(page, live_server, idaho["cio"].email, factories.PASSWORD)
+    login(page, live_server, idaho_people["cio"].email, factories.PASSWORD)
     page.goto(f"{live_server.url}/plans/")
     expect(page.get_by_text("Your state has no plan yet")).to_be_visible()
     check_page(page)
@@ -64,9 +60,9 @@ def test_a_cio_starts_a_plan_and_lands_on_its_dashboard(
 
 
 def test_the_dashboard_shows_the_four_dimensions_and_recent_activity(
-    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho: dict
+    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho_people: dict
 ) -> None:
-    login(page, live_server, idaho["cpo"].email, factories.PASSWORD)
+    login(page, live_server, idaho_people["cpo"].email, factories.PASSWORD)
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     for name in [
         "Governance and organizational structure",
@@ -81,9 +77,9 @@ def test_the_dashboard_shows_the_four_dimensions_and_recent_activity(
 
 
 def test_filtering_the_item_list_works_with_htmx_and_without_javascript(
-    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho: dict
+    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho_people: dict
 ) -> None:
-    login(page, live_server, idaho["cio"].email, factories.PASSWORD)
+    login(page, live_server, idaho_people["cio"].email, factories.PASSWORD)
     page.goto(f"{live_server.url}/plans/{plan.pk}/items/")
     expect(page.get_by_role("status").filter(has_text="items")).to_have_text("21 items")
     check_page(page)
@@ -105,12 +101,12 @@ def test_filtering_the_item_list_works_with_htmx_and_without_javascript(
 
 
 def test_my_updates_shows_what_is_owed_with_empty_sections_explained(
-    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho: dict
+    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho_people: dict
 ) -> None:
     Item.objects.filter(plan=plan, framework_item__code="B2").update(
         due_on=timezone.localdate() - datetime.timedelta(days=3)
     )
-    login(page, live_server, idaho["cpo"].email, factories.PASSWORD)
+    login(page, live_server, idaho_people["cpo"].email, factories.PASSWORD)
     page.goto(f"{live_server.url}/my-updates/")
     expect(page.get_by_role("heading", name="Overdue")).to_be_visible()
     expect(page.get_by_role("heading", name="Awaiting your sign-off")).to_be_visible()
@@ -120,11 +116,11 @@ def test_my_updates_shows_what_is_owed_with_empty_sections_explained(
 
 
 def test_sharing_and_owner_pages_are_accessible(
-    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho: dict
+    page: Page, live_server: LiveServer, check_page: CheckPage, plan: Plan, idaho_people: dict
 ) -> None:
-    Membership.objects.filter(user=idaho["cio"]).update(ended_on=datetime.date(2026, 1, 31))
+    Membership.objects.filter(user=idaho_people["cio"]).update(ended_on=datetime.date(2026, 1, 31))
     factories.make_member("ID", Role.CIO, full_name="New Cio", started_on=datetime.date(2026, 2, 1))
-    login(page, live_server, idaho["cpo"].email, factories.PASSWORD)
+    login(page, live_server, idaho_people["cpo"].email, factories.PASSWORD)
     page.goto(f"{live_server.url}/plans/{plan.pk}/sharing/")
     check_page(page)
     page.goto(f"{live_server.url}/plans/{plan.pk}/owners/")

@@ -13,9 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from directory.models import Association, Jurisdiction, Membership, User
+from directory.models import Jurisdiction, Membership, User
 from library.models import Dimension
-from roundtables.models import Attendance, Roundtable
+from roundtables.models import Roundtable
 from roundtables.services import events
 from tests import factories
 from tests.browser.helpers import CheckPage, login
@@ -32,30 +32,9 @@ class World:
     under_way: Roundtable
 
 
-def _event(staff: User, title: str, starts_at: datetime.datetime, hours: int) -> Roundtable:
-    return events.create_roundtable(
-        by=staff,
-        kind=Roundtable.Kind.ROUNDTABLE,
-        title=title,
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=hours),
-        tz="America/New_York",
-        place="Charlotte, North Carolina",
-        video_url="https://meet.example.org/roundtable",
-        hosts=Association.objects.all(),
-        description="A day on **teaming** and *budgeting*.\n\n- one\n- two",
-    )
-
-
-def _invite_rows(roundtable: Roundtable, *codes: str) -> None:
-    """Invited without emails: the browser tests are about pages, the email tests about emails."""
-    Attendance.objects.bulk_create(
-        [
-            Attendance(roundtable=roundtable, jurisdiction=Jurisdiction.objects.get(code=code), side=side)
-            for code in codes
-            for side in ("cio", "cpo")
-        ]
-    )
+# What staff wrote about both events: Markdown, shown on the event's page.
+DESCRIPTION = "A day on **teaming** and *budgeting*.\n\n- one\n- two"
+VIDEO_URL = "https://meet.example.org/roundtable"
 
 
 @pytest.fixture
@@ -68,7 +47,15 @@ def world(transactional_db: None) -> World:
     factories.make_member("ME", Role.CIO, full_name="Elena Brooks")
     staff = factories.make_staff("NASPO", full_name="Alex Rivera")
     soon = (timezone.now() + datetime.timedelta(days=21)).replace(hour=14, minute=0, second=0, microsecond=0)
-    upcoming = _event(staff, "Spring CIO and CPO roundtable", soon, hours=7)
+    upcoming = factories.make_event(
+        created_by=staff,
+        title="Spring CIO and CPO roundtable",
+        starts_at=soon,
+        ends_at=soon + datetime.timedelta(hours=7),
+        video_url=VIDEO_URL,
+        description=DESCRIPTION,
+        invited=["ID"],
+    )
     for n, dimension in enumerate(Dimension.objects.order_by("position")):
         events.add_session(
             upcoming,
@@ -78,10 +65,16 @@ def world(transactional_db: None) -> World:
             ends_at=soon + datetime.timedelta(hours=n, minutes=50),
             dimensions=[dimension],
         )
-    _invite_rows(upcoming, "ID")
     started = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
-    under_way = _event(staff, "Budgeting workshop", started, hours=6)
-    _invite_rows(under_way, "ID", "ME")
+    under_way = factories.make_event(
+        created_by=staff,
+        title="Budgeting workshop",
+        starts_at=started,
+        ends_at=started + datetime.timedelta(hours=6),
+        video_url=VIDEO_URL,
+        description=DESCRIPTION,
+        invited=["ID", "ME"],
+    )
     events.register(under_way, jurisdiction=Jurisdiction.objects.get(code="ID"), side="cio", by=cio, attendee=delegate)
     return World(cio=cio, delegate=delegate, staff=staff, upcoming=upcoming, under_way=under_way)
 

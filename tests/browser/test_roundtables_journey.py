@@ -17,8 +17,8 @@ from directory.models import Membership
 from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, OutcomeProposal, Roundtable
 from tests import factories
-from tests.actionplan.builders import make_plan
 from tests.browser.helpers import CheckPage, login
+from tests.factories import make_plan
 
 Role = Membership.Role
 
@@ -30,8 +30,7 @@ def people(transactional_db: None) -> dict[str, object]:
     make_plan("ID", starts_on=today - datetime.timedelta(days=100), ends_on=today + datetime.timedelta(days=265))
     return {
         "staff": factories.make_staff("NASCIO", full_name="Morgan Lee", email="morgan@nascio.example"),
-        "cio": factories.make_member("ID", Role.CIO, full_name="Dana Whitfield", email="dana@idaho.example"),
-        "cpo": factories.make_member("ID", Role.CPO, full_name="Marcus Oyelaran", email="marcus@idaho.example"),
+        **factories.idaho_people("cio", "cpo", personal=True),
         "cio_maine": factories.make_member("ME", Role.CIO, full_name="Elena Brooks", email="elena@maine.example"),
     }
 

@@ -18,9 +18,8 @@ from directory.models import Membership, User
 from roundtables.models import Outcome, OutcomeProposal, Roundtable
 from roundtables.services import outcomes as services
 from tests import factories
-from tests.actionplan.builders import make_plan
 from tests.browser.helpers import CheckPage, login
-from tests.roundtables.outcome_builders import make_event, make_outcome
+from tests.factories import make_outcome, make_past_event, make_plan
 
 Role = Membership.Role
 
@@ -39,12 +38,11 @@ def world(transactional_db: None) -> World:
     """A roundtable that ended ten days ago, attended by Idaho and Maine; Idaho has a plan running now."""
     factories.load_reference()
     today = timezone.localdate()
-    cio = factories.make_member("ID", Role.CIO, full_name="Dana Whitfield", email="dana@idaho.example")
-    factories.make_member("ID", Role.CPO, full_name="Marcus Oyelaran", email="marcus@idaho.example")
+    cio = factories.idaho_people("cio", "cpo", personal=True)["cio"]
     cpo_maine = factories.make_member("ME", Role.CPO, full_name="Tom Kessler", email="tom@maine.example")
     staff = factories.make_staff("NASPO", full_name="Alex Rivera", email="alex@naspo.example")
     plan = make_plan("ID", starts_on=today - datetime.timedelta(days=100), ends_on=today + datetime.timedelta(days=265))
-    event = make_event(last_day=today - datetime.timedelta(days=10), title="Fall CIO–CPO Roundtable")
+    event = make_past_event(day=today - datetime.timedelta(days=10), title="Fall CIO–CPO Roundtable")
     return World(cio=cio, cpo_maine=cpo_maine, staff=staff, plan=plan, event=event)
 
 

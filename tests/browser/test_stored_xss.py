@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page
 from pytest_django.fixtures import Settings
@@ -29,12 +28,10 @@ from actionplan.models import Attachment, Comment, Item, Plan, Sharing, Status
 from directory.models import Jurisdiction, Membership, User
 from library.services import current_framework
 from tests import factories
-from tests.actionplan.builders import first_dimension
 from tests.browser.helpers import login
+from tests.factories import first_dimension
 
 Role = Membership.Role
-
-PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @dataclass(frozen=True)
@@ -165,7 +162,7 @@ def hostile(settings: Settings, tmp_path: Path) -> Hostile:
         services.add_comment(item, author=owner, body=f"Comment {n}.\n\n{payload.text}")
         # A file name cannot hold "/" (browsers send only the last part of a path): drop it.
         name = f"{_fit(payload.text.replace('/', ''), 140)}.pdf"
-        upload = SimpleUploadedFile(name, PDF, content_type="application/pdf")
+        upload = factories.pdf(name)
         services.attach_evidence(item, by=owner, upload=upload)
         services.sign_off(item, by=owner, side="cio")  # awaiting the CPO's signature
         world.items.append((payload, item))

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from config.celery import app as celery_app
-from tests.integration.builders import Idaho, make_idaho
+from tests import factories
+from tests.factories import State
 from tests.integration.harness import LoggedProcess, RedisServer, SmtpSink, Worker, manage, process_env
 
 
@@ -110,6 +112,11 @@ def celery_worker(start_worker: Callable[[str], Worker]) -> Worker:
 
 
 @pytest.fixture
-def idaho(transactional_db: None) -> Idaho:
-    """Idaho's CIO, CPO, a CIO delegate, a viewer and a plan (committed rows)."""
-    return make_idaho()
+def idaho(transactional_db: None) -> State:
+    """Idaho's CIO, CPO, a CIO delegate and a viewer (cio@id.example, ...) and a plan adopted from the
+    national framework by its CIO, as committed rows. The plan is for the fiscal year after next, so
+    none of its items is due, overdue or stale whenever the suite runs: the only reminders are the
+    ones a test causes."""
+    factories.load_reference()
+    people = factories.idaho_people()
+    return State(plan=factories.adopt_plan(people["cio"], fiscal_year=timezone.now().year + 2), **people)

@@ -27,7 +27,7 @@ from notifications import tasks
 from notifications.models import Preference, ReminderSent
 from outbox.models import OutgoingEmail
 from tests import factories
-from tests.integration.builders import Idaho, make_digests_due, working_hours_from, zone_at_local_hour
+from tests.factories import State, make_digests_due
 from tests.integration.harness import (
     Beat,
     LoggedProcess,
@@ -39,6 +39,7 @@ from tests.integration.harness import (
     table_barrier,
     wait_until,
 )
+from tests.integration.moments import working_hours_from, zone_at_local_hour
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 Kind, Status = OutgoingEmail.Kind, OutgoingEmail.Status
@@ -64,7 +65,7 @@ def assert_each_message_accepted_once(sink: SmtpSink) -> None:
 
 
 def test_send_digests_and_send_reminders_run_twice_at_once_send_each_thing_once(
-    idaho: Idaho, smtp_sink: SmtpSink, manage_py: Callable[..., LoggedProcess]
+    idaho: State, smtp_sink: SmtpSink, manage_py: Callable[..., LoggedProcess]
 ) -> None:
     staff = factories.make_staff("NASCIO", email="staff@nascio.example")
     at = working_hours_from(timezone.now(), idaho.cio.tz)
@@ -109,7 +110,7 @@ def test_send_digests_and_send_reminders_run_twice_at_once_send_each_thing_once(
 
 
 def test_scan_tasks_sent_twice_at_once_to_two_workers_queue_each_thing_once(
-    idaho: Idaho, smtp_sink: SmtpSink, broker: RedisServer, start_worker: Callable[[str], Worker]
+    idaho: State, smtp_sink: SmtpSink, broker: RedisServer, start_worker: Callable[[str], Worker]
 ) -> None:
     now = timezone.now()
     # Real time drives the tasks: put everyone where it is midday now, inside mention hours.
@@ -176,7 +177,7 @@ def test_a_second_redbeat_beat_on_the_same_redis_waits_for_the_lock(
 
 
 def test_two_digest_runs_at_once_both_finish_when_people_have_no_preferences_yet(
-    idaho: Idaho, manage_py: Callable[..., LoggedProcess]
+    idaho: State, manage_py: Callable[..., LoggedProcess]
 ) -> None:
     """Both runs give newcomers their Preference row at the same moment (ensure_preferences)."""
     for n in range(20):
@@ -190,7 +191,7 @@ def test_two_digest_runs_at_once_both_finish_when_people_have_no_preferences_yet
 
 
 def test_two_reminder_runs_at_once_with_overlapping_facts_both_finish_and_tell_each_fact_once(
-    idaho: Idaho, smtp_sink: SmtpSink, manage_py: Callable[..., LoggedProcess]
+    idaho: State, smtp_sink: SmtpSink, manage_py: Callable[..., LoggedProcess]
 ) -> None:
     now = timezone.now()
     User.objects.filter(pk=idaho.cpo.pk).update(tz=zone_at_local_hour(now, 12))

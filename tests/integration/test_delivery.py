@@ -19,8 +19,9 @@ from notifications import services
 from outbox import delivery, emails, tasks
 from outbox.models import OutgoingEmail
 from tests import factories
-from tests.integration.builders import Idaho, make_digests_due, working_hours_from
+from tests.factories import State, make_digests_due
 from tests.integration.harness import RedisServer, SmtpSink, Worker, wait_until
+from tests.integration.moments import working_hours_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 Status = OutgoingEmail.Status
@@ -36,7 +37,7 @@ def all_sent(expected: int) -> bool:
 
 
 def test_worker_delivers_each_queued_reminder_and_digest_exactly_once(
-    idaho: Idaho, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
+    idaho: State, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
 ) -> None:
     staff = factories.make_staff("NASCIO", email="staff@nascio.example")
     item = idaho.plan.items.order_by("pk").first()
@@ -77,7 +78,7 @@ ONE_ITEM = {"sections": [{"title": "Due in 7 days", "entries": []}], "count": 1}
 
 
 def test_an_invitation_arrives_with_its_calendar_attached_also_when_resent(
-    idaho: Idaho, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
+    idaho: State, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
 ) -> None:
     invitation = emails.queue(
         OutgoingEmail.Kind.EVENT,
@@ -188,7 +189,7 @@ def test_worker_killed_mid_digest_batch_leaves_no_recipient_with_two_digests(
 
 
 def test_refused_then_deferred_mail_waits_in_the_outbox_and_is_delivered_once(
-    idaho: Idaho, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
+    idaho: State, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
 ) -> None:
     now = timezone.now()
     make_digests_due(idaho.people, at=now)
@@ -234,7 +235,7 @@ def test_refused_then_deferred_mail_waits_in_the_outbox_and_is_delivered_once(
 
 @pytest.mark.parametrize("stage", ["rcpt", "data"])
 def test_permanent_rejection_fails_the_row_for_good_and_shows_it_to_staff(
-    stage: str, idaho: Idaho, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker, client: Client
+    stage: str, idaho: State, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker, client: Client
 ) -> None:
     staff = factories.make_staff("NASPO", email="staff@naspo.example")
     moved = factories.make_member("ID", Role.VIEWER, email="moved@id.example", full_name="Lee Moved")

@@ -19,9 +19,9 @@ from notifications import services
 from notifications.models import ReminderSent
 from outbox import tasks
 from outbox.models import OutgoingEmail
-from tests.factories import PASSWORD
-from tests.integration.builders import Idaho, working_hours_from
+from tests.factories import PASSWORD, State
 from tests.integration.harness import RedisServer, SmtpSink, Worker, wait_until
+from tests.integration.moments import working_hours_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 REQUEST_BUDGET_SECONDS = 5.0
@@ -55,7 +55,7 @@ class TimedClient:
 
 
 def test_people_post_updates_and_mentions_while_redis_is_down_and_each_email_arrives_once_after(
-    idaho: Idaho, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
+    idaho: State, smtp_sink: SmtpSink, broker: RedisServer, celery_worker: Worker
 ) -> None:
     cio_items = list(idaho.plan.items.filter(side=ItemSide.CIO).order_by("pk")[:3])
     cpo_item = idaho.plan.items.filter(side=ItemSide.CPO).order_by("pk").first()

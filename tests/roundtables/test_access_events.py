@@ -27,8 +27,8 @@ from directory.models import Jurisdiction, User
 from library.models import Dimension
 from roundtables.models import AgendaSession, Attendance, Roundtable
 from tests import matrix
+from tests.factories import make_event
 from tests.matrix import Row
-from tests.roundtables.event_builders import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +65,12 @@ SIDE = {"cpo_A": "cpo"}  # everyone else posts for the CIO office
 def event(people: dict[str, User | None], settings: Settings) -> Roundtable:
     """An event under way, Idaho invited (rows written directly: no invitation email)."""
     now = timezone.now().replace(microsecond=0)
-    roundtable = make_event(
-        people["staff"], starts_at=now - datetime.timedelta(hours=1), ends_at=now + datetime.timedelta(hours=6)
+    return make_event(
+        created_by=people["staff"],
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=6),
+        invited=["ID"],
     )
-    idaho = Jurisdiction.objects.get(code="ID")
-    Attendance.objects.bulk_create(
-        [Attendance(roundtable=roundtable, jurisdiction=idaho, side=s) for s in ("cio", "cpo")]
-    )
-    return roundtable
 
 
 def _path(row: Row, roundtable: Roundtable) -> str:

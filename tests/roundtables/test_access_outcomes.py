@@ -16,9 +16,8 @@ from directory.models import User
 from library.models import Dimension
 from roundtables.models import OutcomeProposal
 from tests import matrix
-from tests.actionplan.builders import make_plan
+from tests.factories import make_outcome, make_past_event, make_plan, make_proposal
 from tests.matrix import Row
-from tests.roundtables.outcome_builders import make_event, make_outcome, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def idaho_proposal(people: dict[str, User | None], time_machine: TimeMachineFixt
     """An outcome of a past event that Idaho and Maine attended, proposed to Idaho, which has a plan."""
     time_machine.move_to(NOW, tick=False)
     make_plan("ID")
-    return make_proposal(make_outcome(make_event()), "ID")
+    return make_proposal(make_outcome(make_past_event()), "ID")
 
 
 def _path(row: Row, proposal: OutcomeProposal) -> str:

@@ -7,17 +7,11 @@ from django.apps import apps
 from django.contrib import admin
 from django.test import Client
 
-from tests import access, factories
+from tests import access
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 ROUNDTABLES_MODELS = [model for model in admin.site._registry if model._meta.app_label == "roundtables"]
-
-
-@pytest.fixture
-def root(client: Client) -> Client:
-    client.force_login(factories.make_user(email="root@example.org", is_staff=True, is_superuser=True))
-    return client
 
 
 def test_every_roundtables_model_is_in_the_admin() -> None:

@@ -18,25 +18,16 @@ from outbox import delivery
 from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Roundtable
 from roundtables.services import events
-from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event
+from tests.factories import DAY_AFTER_DST, event_fields, local, make_event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 Status = Attendance.Status
-# A Monday two weeks before the event, 10:00 in New York (EST).
-NOW = local(datetime.date(2027, 3, 1), 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen(time_machine: TimeMachineFixture, settings: Settings) -> TimeMachineFixture:
-    settings.SITE_URL = "https://jointplan.example.org"
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
 
 
 @pytest.fixture
 def event(people: dict[str, User | None]) -> Roundtable:
-    return make_event(people["staff"])
+    return make_event(created_by=people["staff"])
 
 
 def idaho() -> Jurisdiction:
@@ -60,7 +51,7 @@ def field_errors(error: pytest.ExceptionInfo[ValidationError]) -> dict[str, list
 
 def test_an_event_that_ends_before_it_starts_is_refused(people: dict) -> None:
     with pytest.raises(ValidationError) as error:
-        make_event(people["staff"], starts=(16, 0), ends=(9, 0))
+        events.create_roundtable(by=people["staff"], **event_fields(starts=(16, 0), ends=(9, 0)))
     assert "cannot end before it starts" in field_errors(error)["ends_at"][0]
     assert not Roundtable.objects.filter(title="Spring roundtable").exists()
 
@@ -87,14 +78,14 @@ def test_an_edit_that_makes_the_event_end_before_it_starts_is_refused(people: di
 
 def test_only_association_staff_create_events(people: dict) -> None:
     with pytest.raises(PermissionDenied):
-        make_event(people["cio_A"])
+        events.create_roundtable(by=people["cio_A"], **event_fields())
 
 
 def test_an_event_needs_a_host_and_cannot_be_part_of_its_own_part(people: dict, event: Roundtable) -> None:
     with pytest.raises(ValidationError) as error:
-        make_event(people["staff"], hosts=[])
+        events.create_roundtable(by=people["staff"], **event_fields(hosts=[]))
     assert "hosts" in field_errors(error)
-    workshop = make_event(people["staff"], title="Workshop", part_of=event)
+    workshop = make_event(created_by=people["staff"], title="Workshop", part_of=event)
     with pytest.raises(ValidationError) as error:
         events.update_roundtable(
             event,
@@ -221,7 +212,7 @@ def test_the_delivered_invitation_has_a_calendar_part_with_its_method(
 
 
 def test_no_invitation_email_for_an_event_that_is_over(people: dict, frozen: TimeMachineFixture) -> None:
-    past = make_event(people["staff"], day=datetime.date(2027, 2, 1))
+    past = make_event(created_by=people["staff"], day=datetime.date(2027, 2, 1))
     assert [j.code for j in events.invite(past, jurisdictions=[idaho()], by=people["staff"])] == ["ID"]
     assert not OutgoingEmail.objects.exists()
 

@@ -10,36 +10,24 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import Jurisdiction, User
 from library.models import Dimension
 from roundtables.models import AgendaSession, Attendance, Roundtable
 from roundtables.services import events
-from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event
+from tests.factories import DAY_AFTER_DST, local, make_event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
-NOW = local(datetime.date(2027, 3, 1), 10)
 Status = Attendance.Status
-
-
-@pytest.fixture(autouse=True)
-def frozen(time_machine: TimeMachineFixture, settings: Settings) -> TimeMachineFixture:
-    settings.SITE_URL = "https://jointplan.example.org"
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
 
 
 @pytest.fixture
 def event(people: dict[str, User | None]) -> Roundtable:
     """March 15, 2027 in New York; Idaho invited (rows only, no email), its CIO office registered."""
-    roundtable = make_event(people["staff"])
+    roundtable = make_event(created_by=people["staff"], invited=["ID"])
     idaho = Jurisdiction.objects.get(code="ID")
-    Attendance.objects.bulk_create(
-        [Attendance(roundtable=roundtable, jurisdiction=idaho, side=s) for s in ("cio", "cpo")]
-    )
     events.register(roundtable, jurisdiction=idaho, side="cio", by=people["cio_A"], attendee=people["cio_delegate_A"])
     return roundtable
 

@@ -16,7 +16,7 @@ from directory.models import User
 from library.models import DatePrecision
 from roundtables import ics
 from roundtables.models import Roundtable
-from tests.roundtables.event_builders import DAY_AFTER_DST, local, make_event
+from tests.factories import DAY_AFTER_DST, local, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def parse(text: str) -> tuple[icalendar.Calendar, icalendar.Event]:
 def test_the_local_start_time_round_trips_across_a_daylight_saving_change(
     people: dict[str, User | None], tz: str, day: datetime.date, utc_hour: int
 ) -> None:
-    roundtable = make_event(people["staff"], tz=tz, day=day, starts=(9, 0), ends=(16, 30))
+    roundtable = make_event(created_by=people["staff"], tz=tz, day=day, starts=(9, 0), ends=(16, 30))
     calendar, event = parse(ics.build(roundtable))
 
     assert calendar["PRODID"] == ics.PRODID
@@ -78,7 +78,7 @@ def test_the_local_start_time_round_trips_across_a_daylight_saving_change(
 
 
 def test_the_event_carries_its_summary_place_link_and_a_stable_uid(people: dict) -> None:
-    roundtable = make_event(people["staff"], place="Charlotte, NC", video_url="https://meet.example.org/rt")
+    roundtable = make_event(created_by=people["staff"], place="Charlotte, NC", video_url="https://meet.example.org/rt")
     first = ics.build(roundtable)
     _, event = parse(first)
     assert event["SUMMARY"] == "Spring roundtable"
@@ -100,7 +100,7 @@ def test_the_event_carries_its_summary_place_link_and_a_stable_uid(people: dict)
 
 
 def test_an_invitation_names_the_organizer_and_the_attendee(people: dict) -> None:
-    roundtable = make_event(people["staff"])
+    roundtable = make_event(created_by=people["staff"])
     calendar, event = parse(ics.build(roundtable, method=ics.REQUEST, attendee=("cio@id.example", "Dana Whitfield")))
     assert calendar["METHOD"] == "REQUEST"
     assert str(event["ORGANIZER"]).startswith("mailto:")
@@ -111,7 +111,7 @@ def test_an_invitation_names_the_organizer_and_the_attendee(people: dict) -> Non
 
 
 def test_an_event_known_only_to_the_month_is_an_all_day_entry(people: dict) -> None:
-    roundtable = make_event(people["staff"], day=datetime.date(2016, 7, 1), starts=(0, 0), ends=(0, 0))
+    roundtable = make_event(created_by=people["staff"], day=datetime.date(2016, 7, 1), starts=(0, 0), ends=(0, 0))
     Roundtable.objects.filter(pk=roundtable.pk).update(date_precision=DatePrecision.MONTH)
     roundtable.refresh_from_db()
     calendar, event = parse(ics.build(roundtable))
@@ -122,7 +122,7 @@ def test_an_event_known_only_to_the_month_is_an_all_day_entry(people: dict) -> N
 
 
 def test_the_download_is_an_attachment_for_anyone_signed_in(people: dict, client: Client) -> None:
-    roundtable = make_event(people["staff"])
+    roundtable = make_event(created_by=people["staff"])
     client.force_login(people["cio_B"])
     response = client.get(f"/roundtables/{roundtable.pk}/event.ics")
     assert response.status_code == 200

@@ -17,31 +17,19 @@ from outbox.models import OutgoingEmail
 from roundtables.models import Attendance, Outcome, OutcomeProposal, Roundtable
 from roundtables.services import outcomes as services
 from tests import factories
-from tests.actionplan.builders import make_plan
+from tests.factories import make_event, make_outcome, make_past_event, make_plan, make_proposal, make_recommendation
 from tests.notifications.helpers import while_another_transaction_holds
-from tests.roundtables.outcome_builders import make_event, make_outcome, make_proposal, make_recommendation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 # Wednesday Dec 9, 2026, 10:00 in Boise. The test event ended on Oct 1.
 NOW = datetime.datetime(2026, 12, 9, 17, 0, tzinfo=datetime.UTC)
 People = dict[str, User | None]
 
 
-@pytest.fixture(autouse=True)
-def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
-
-
 @pytest.fixture
 def event(people: People) -> Roundtable:
-    return make_event(title="2026 Fall CIO–CPO Roundtable")
-
-
-@pytest.fixture
-def idaho_plan(people: People) -> Plan:
-    return make_plan("ID")
+    return make_past_event(title="2026 Fall CIO–CPO Roundtable")
 
 
 def person(people: People, key: str) -> User:
@@ -68,7 +56,7 @@ def test_staff_record_an_outcome_at_the_end_of_the_event_s_list(people: People, 
 
 
 def test_an_outcome_is_not_recorded_before_the_event_starts(people: People) -> None:
-    upcoming = make_event(last_day=datetime.date(2027, 3, 4), attended=())
+    upcoming = make_event(day=datetime.date(2027, 3, 4))
 
     with pytest.raises(ValidationError, match="once the event has started"):
         services.record_outcome(
@@ -150,7 +138,7 @@ def test_proposing_again_reaches_a_state_whose_attendance_was_recorded_later(peo
 
 
 def test_an_outcome_of_an_event_nobody_attended_is_not_proposed(people: People) -> None:
-    outcome = make_outcome(make_event(attended=()))
+    outcome = make_outcome(make_past_event(attended=()))
 
     with pytest.raises(ValidationError, match="record attendance first"):
         services.propose_outcome(outcome, by=person(people, "staff"))
@@ -354,7 +342,7 @@ def test_two_concurrent_acceptances_make_one_item(reference_data: None, time_mac
     cio = factories.make_member("ID", "cio", email="cio@id.example", full_name="Dana Whitfield")
     cpo = factories.make_member("ID", "cpo", email="cpo@id.example")
     make_plan("ID")
-    proposal = make_proposal(make_outcome(make_event()), "ID")
+    proposal = make_proposal(make_outcome(make_past_event()), "ID")
 
     with pytest.raises(ValidationError, match="already accepted by Dana Whitfield"):
         while_another_transaction_holds(

@@ -12,36 +12,30 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from time_machine import TimeMachineFixture
 
 from actionplan.models import Item, Plan
 from directory.models import User
 from library.models import Dimension
 from roundtables.models import Outcome, OutcomeProposal, Roundtable
 from roundtables.services import outcomes as services
-from tests.actionplan.builders import make_item, make_plan
-from tests.roundtables.outcome_builders import make_event, make_outcome, make_proposal, make_recommendation
+from tests.factories import (
+    make_event,
+    make_item,
+    make_outcome,
+    make_past_event,
+    make_proposal,
+    make_recommendation,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 NOW = datetime.datetime(2026, 12, 9, 17, 0, tzinfo=datetime.UTC)
 People = dict[str, User | None]
 
 
-@pytest.fixture(autouse=True)
-def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
-
-
 @pytest.fixture
 def event(people: People) -> Roundtable:
-    return make_event(title="Fall CIO–CPO Roundtable")
-
-
-@pytest.fixture
-def idaho_plan(people: People) -> Plan:
-    return make_plan("ID")
+    return make_past_event(title="Fall CIO–CPO Roundtable")
 
 
 def signed_in(client: Client, user: User | None) -> Client:
@@ -102,7 +96,7 @@ def test_a_refused_outcome_keeps_what_was_typed(client: Client, people: People, 
 
 
 def test_outcomes_of_an_upcoming_event_wait_for_it_to_start(client: Client, people: People) -> None:
-    upcoming = make_event(last_day=datetime.date(2027, 3, 4), attended=())
+    upcoming = make_event(day=datetime.date(2027, 3, 4))
     client = signed_in(client, people["staff"])
 
     page = client.get(outcomes_url(upcoming))
@@ -134,7 +128,7 @@ def test_staff_propose_an_outcome_and_see_the_count_of_answers(
 
 
 def test_proposing_without_attendance_says_what_to_do(client: Client, people: People) -> None:
-    outcome = make_outcome(make_event(attended=()))
+    outcome = make_outcome(make_past_event(attended=()))
 
     response = signed_in(client, people["staff"]).post(reverse("roundtables:outcome_propose", args=[outcome.pk]))
 
