@@ -4,7 +4,8 @@ The home page tells a state's CIO and CPO how many roundtable outcomes await the
 an item that came from a roundtable outcome says which one: both are for the events app to know,
 and it sits above the action plan. The pages call these hooks; the events app's receivers.py
 answers them. Where a public plan's public page is, is for the reports app to say
-(reports/public_receivers.py).
+(reports/public_receivers.py), and so is where a plan stands among its peers, on its dashboard
+(reports/benchmark_receivers.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from config.hooks import Hook
 
 if TYPE_CHECKING:
     from actionplan.models import Item, Plan
+    from library.models import Dimension
 
 
 @dataclass
@@ -49,6 +51,20 @@ class PublicPage:
     url: str = ""
 
 
+@dataclass
+class PlanDashboard:
+    """A plan's dashboard, after its dimension cards: receivers add to `context` and name in
+    `sections` the templates the page includes there, in order (the reports app's peer
+    benchmark), with the queries they make fixed in number."""
+
+    request: HttpRequest
+    plan: Plan
+    dimensions: list[Dimension]
+    context: dict[str, Any] = field(default_factory=dict)
+    sections: list[str] = field(default_factory=list)
+
+
 home_page: Hook[HomePage] = Hook("actionplan.home_page")
 item_origin: Hook[ItemOrigin] = Hook("actionplan.item_origin")
 public_page: Hook[PublicPage] = Hook("actionplan.public_page")
+plan_dashboard: Hook[PlanDashboard] = Hook("actionplan.plan_dashboard")

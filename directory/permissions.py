@@ -203,6 +203,29 @@ def can_view_state_trends(user: User | AnonymousUser, jurisdiction: Jurisdiction
     return is_association_staff(user) or is_jurisdiction_member(user, jurisdiction)
 
 
+# --- Peer benchmarks -------------------------------------------------------------------------------
+# A state's dashboard compares its plan with the anonymized distribution of the plans that members
+# of every state may read anyway; staff, who read every plan, compare states by name
+# (reports/benchmarks.py holds the privacy design).
+
+
+def contributes_to_peer_benchmark(plan: Plan) -> bool:
+    """A plan's figures join the peers' distribution only when it is shared with other states
+    (peers or public); a private plan's never do."""
+    return plan.sharing in SHARED_WITH_OTHER_STATES
+
+
+def can_view_peer_benchmark(user: User | AnonymousUser, plan: Plan) -> bool:
+    """Where a plan stands among its peers, on its dashboard: its own members and association
+    staff. A member of another state reading a shared plan is not shown that state's standing."""
+    return is_plan_member(user, plan) or is_association_staff(user)
+
+
+def can_view_named_benchmarks(user: User | AnonymousUser) -> bool:
+    """Every state's figures by name beside the peers' distribution: association staff."""
+    return is_association_staff(user)
+
+
 # --- Roundtables, the recommendation library and adoption ----------------------------------------
 # Events, publications, recommendations, case studies and the timeline are national and read by
 # every signed-in person. Association staff run events (create, invite, record attendance and

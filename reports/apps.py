@@ -6,9 +6,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports: the national view, trends, benchmarks and public pages"
 
     def ready(self) -> None:
-        """Answer the action plan's hooks: staff's home shows the national dashboard, and a public
-        plan's pages send the public to its public page (reports/public_receivers.py)."""
-        from reports import national_receivers, public_receivers
+        """Answer the action plan's hooks: staff's home shows the national dashboard, a public
+        plan's pages send the public to its public page (reports/public_receivers.py), and a plan's
+        dashboard shows where it stands among its peers (reports/benchmark_receivers.py)."""
+        from reports import benchmark_receivers, national_receivers, public_receivers
 
         national_receivers.register()
         public_receivers.register()
+        benchmark_receivers.register()

@@ -3,7 +3,7 @@ own module, listed here."""
 
 from django.urls import include, path
 
-from reports import national_urls, public_urls, trends_urls
+from reports import benchmark_urls, national_urls, public_urls, trends_urls
 
 app_name = "reports"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include(national_urls)),
     path("", include(trends_urls)),
     path("", include(public_urls)),
+    path("", include(benchmark_urls)),
 ]

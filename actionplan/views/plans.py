@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from actionplan import rules, services
+from actionplan import hooks, rules, services
 from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Item, Plan, Sharing, Status, overdue_q
@@ -134,10 +134,14 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         and plan.sharing_requested_side not in my_side
         and permissions.can_change_sharing(user, plan)
     )
+    # What the apps above add after the cards (the peer benchmark), from the cards' dimensions.
+    extra = hooks.plan_dashboard(hooks.PlanDashboard(request, plan, [card.dimension for card in cards]))
     return render(
         request,
         "actionplan/plan_dashboard.html",
         {
+            **extra.context,
+            "dashboard_sections": extra.sections,
             "plan": plan,
             "cards": cards,
             "totals": {

@@ -278,8 +278,10 @@ def grow(plan: Plan, idaho: dict, factor: int) -> None:
     ("path", "queries"),
     [
         # session, user, memberships, staff memberships, plan, status counts, awaiting sign-off,
-        # dimensions, recent activity, and the vacancy check (one per side)
-        ("/plans/{plan}/", 11),
+        # dimensions, recent activity, the vacancy check (one per side), and the peer benchmark
+        # with the hour's peer group not cached yet: every plan, then the pool's and this plan's
+        # items (tests/reports/test_benchmarks.py: one query once cached)
+        ("/plans/{plan}/", 13),
         # session, user, memberships, staff memberships, plan, dimensions, plan members (the owner
         # filter's choices and the rows' owners), count, page
         ("/plans/{plan}/items/", 9),
