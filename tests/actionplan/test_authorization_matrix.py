@@ -45,7 +45,6 @@ from directory.models import Jurisdiction, Membership, User
 from library.models import Framework
 from library.services import current_framework
 from tests import access, factories
-from tests.actionplan import builders
 from tests.actionplan.test_access_adoption import ROWS as ADOPTION_ROWS
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +231,7 @@ def new_item_data(world: World, persona: str, target: Target | None) -> dict[str
 def edit_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:
     """The edit form as it opens for T1, with a new title."""
     assert target is not None
-    return builders.edit_data(target.item, title=f"{target.item.title} (revised)")
+    return factories.edit_data(target.item, title=f"{target.item.title} (revised)")
 
 
 def update_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:
