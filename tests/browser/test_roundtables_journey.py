@@ -24,7 +24,9 @@ Role = Membership.Role
 
 
 @pytest.fixture
-def people(transactional_db: None) -> dict[str, object]:
+def journey_people(transactional_db: None) -> dict[str, object]:
+    """Who takes part, by role (not the matrix personas of tests/conftest.py): NASCIO staff, Idaho's
+    CIO and CPO, Maine's CIO; and Idaho's plan, running now."""
     factories.load_reference()
     today = timezone.localdate()
     make_plan("ID", starts_on=today - datetime.timedelta(days=100), ends_on=today + datetime.timedelta(days=265))
@@ -48,7 +50,7 @@ def sign_in_as(page: Page, live_server: LiveServer, email: str) -> None:
 
 
 def test_from_a_new_roundtable_to_an_item_in_a_state_plan(
-    page: Page, live_server: LiveServer, check_page: CheckPage, people: dict[str, object]
+    page: Page, live_server: LiveServer, check_page: CheckPage, journey_people: dict[str, object]
 ) -> None:
     # The event runs from yesterday to tomorrow in Boise's zone, so it is under way: staff may
     # record attendance and outcomes while it still accepts registrations.
