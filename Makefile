@@ -57,9 +57,11 @@ test: .venv/.installed node_modules/.installed lint
 	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # National-scale page benchmark against PostgreSQL (bench/README.md): seeds jointplan_bench the
-# first time (a few minutes), then serves with gunicorn and prints the figures. BENCH_ARGS="--reseed".
+# first time (a few minutes), then serves with gunicorn and prints the figures: the plan pages,
+# then the public pages (signed out) on the same data. BENCH_ARGS="--reseed".
 bench: .venv/.installed
 	$(PY) bench/plan_pages.py $(BENCH_ARGS)
+	$(PY) bench/public_pages.py $(filter-out --reseed,$(BENCH_ARGS))
 
 vendor: node_modules/.installed
 	bin/vendor-assets

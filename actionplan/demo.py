@@ -149,16 +149,19 @@ def seed(*, scale: str) -> tuple[list[DemoPerson], int]:
 # --- Demo plans -------------------------------------------------------------------------------
 
 SHOWCASE_FISCAL_YEAR = 2027
+# The showcase state that publishes its plan and its adoption records: what the public pages show.
+PUBLIC_SHOWCASE = "ME"
 
 
 def seed_plans() -> int:
-    """The showcase states adopt the national framework and start using it. Returns plans created.
+    """The showcase states adopt the national framework and start using it; Maine's CIO and CPO make
+    theirs public. Returns plans created.
 
     Idempotent: a state that already has its showcase plan is left alone. Everything goes through
     the services, exactly as if people had clicked.
     """
     from actionplan import services
-    from actionplan.models import Item, Plan, Status
+    from actionplan.models import Item, Plan, Sharing, Status
     from library.services import current_framework
 
     framework = current_framework()
@@ -219,6 +222,9 @@ def seed_plans() -> int:
                 author=cpo,
                 body="@cio could your team share the agency survey results before our next meeting?",
             )
+            if code == PUBLIC_SHOWCASE:
+                for principal in (cio, cpo):  # one asks to make it public, the other agrees
+                    plan = services.change_sharing(plan, by=principal, level=Sharing.PUBLIC)
         created += 1
     return created
 
@@ -724,9 +730,10 @@ def seed_adoption(*, scale: str) -> int:
 
     The showcase states (Idaho, Maine, North Carolina) record theirs through the service, as their
     CIO would, with linked plan items and one record each verified by NASPO staff, so the pages show
-    history. National scale adds every other jurisdiction in bulk, from a random generator seeded
-    per jurisdiction. A (jurisdiction, recommendation) pair that already has a row is left alone,
-    so a second run creates nothing; with no recommendations in the library, nothing is done."""
+    history; Maine publishes its records on the public adoption page. National scale adds every
+    other jurisdiction in bulk, from a random generator seeded per jurisdiction. A (jurisdiction,
+    recommendation) pair that already has a row is left alone, so a second run creates nothing;
+    with no recommendations in the library, nothing is done."""
     from django.db import transaction
 
     from actionplan import adoption as adoption_services
@@ -769,6 +776,7 @@ def seed_adoption(*, scale: str) -> int:
                     evidence_kind=EVIDENCE_KINDS[index % len(EVIDENCE_KINDS)] if has_evidence else "",
                     evidence_url=_demo_evidence_url(code, rec.publication.slug, rec.number) if has_evidence else "",
                     items=[carried] if carried is not None and status in (_A, _P) else [],
+                    is_public=code == PUBLIC_SHOWCASE,
                 )
                 created += 1
                 if status == _A and staff is not None and not verified_one:
