@@ -47,14 +47,13 @@ def world(transactional_db: None) -> World:
     factories.make_member("ME", Role.CIO, full_name="Elena Brooks")
     staff = factories.make_staff("NASPO", full_name="Alex Rivera")
     soon = (timezone.now() + datetime.timedelta(days=21)).replace(hour=14, minute=0, second=0, microsecond=0)
+    as_staff_wrote = {"created_by": staff, "video_url": VIDEO_URL, "description": DESCRIPTION}
     upcoming = factories.make_event(
-        created_by=staff,
         title="Spring CIO and CPO roundtable",
         starts_at=soon,
         ends_at=soon + datetime.timedelta(hours=7),
-        video_url=VIDEO_URL,
-        description=DESCRIPTION,
         invited=["ID"],
+        **as_staff_wrote,
     )
     for n, dimension in enumerate(Dimension.objects.order_by("position")):
         events.add_session(
@@ -67,13 +66,11 @@ def world(transactional_db: None) -> World:
         )
     started = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
     under_way = factories.make_event(
-        created_by=staff,
         title="Budgeting workshop",
         starts_at=started,
         ends_at=started + datetime.timedelta(hours=6),
-        video_url=VIDEO_URL,
-        description=DESCRIPTION,
         invited=["ID", "ME"],
+        **as_staff_wrote,
     )
     events.register(under_way, jurisdiction=Jurisdiction.objects.get(code="ID"), side="cio", by=cio, attendee=delegate)
     return World(cio=cio, delegate=delegate, staff=staff, upcoming=upcoming, under_way=under_way)
