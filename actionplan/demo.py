@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import random
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
@@ -441,7 +442,7 @@ def _national_plan(
     each side's latest update. Updates and Activity are only ever inserted (they are append-only).
     """
     from actionplan import services
-    from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status, Update
+    from actionplan.models import Activity, Comment, Item, ItemSide, Plan, Sharing, SignOff, Status, Update
     from library.models import Dimension
 
     members = list(Membership.objects.active().filter(jurisdiction=jurisdiction).select_related("user"))
@@ -644,8 +645,25 @@ def _national_plan(
             if mentioned is not None
         ]
     )
+    # Most states share their plan with other states, as both offices agree, so that the peer
+    # benchmark has peers to show; some stay private and a few are public.
+    shared = 0
+    level = national_sharing(jurisdiction.code)
+    if level != Sharing.PRIVATE:
+        for principal in (principals["cio"], principals["cpo"]):  # one asks, the other agrees
+            services.change_sharing(plan, by=principal, level=level)
+        shared = 2  # SHARING_REQUESTED, SHARING_CHANGED
     # +1: the ADOPTED row adopt_framework wrote.
-    return len(items), len(rows.updates), len(rows.activities) + 1
+    return len(items), len(rows.updates), len(rows.activities) + 1 + shared
+
+
+def national_sharing(code: str) -> str:
+    """Who reads a national demo plan, by its jurisdiction's code: peers for about six in ten,
+    public for one in ten, private for the rest (the same every run)."""
+    from actionplan.models import Sharing
+
+    bucket = zlib.crc32(code.encode()) % 10
+    return Sharing.PUBLIC if bucket == 0 else Sharing.PRIVATE if bucket >= 7 else Sharing.PEERS
 
 
 def seed_national_plans(*, weeks: int = HISTORY_WEEKS, report: Callable[[str], object] = print) -> NationalTotals:

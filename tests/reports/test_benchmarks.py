@@ -4,6 +4,7 @@ k = 5 threshold as a state sees it, one pool for every viewer, and a fixed numbe
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
@@ -11,8 +12,9 @@ from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 from time_machine import TimeMachineFixture
 
+from actionplan.demo import national_sharing
 from actionplan.models import Plan, Sharing, Status
-from directory.models import Membership, User
+from directory.models import Jurisdiction, Membership, User
 from library.models import Dimension
 from reports import benchmarks
 from tests import factories
@@ -265,3 +267,10 @@ def test_staff_compare_every_state_by_name(client: Client, author: User) -> None
 def test_the_named_comparison_of_an_unknown_dimension_is_not_found(client: Client, reference_data: None) -> None:
     client.force_login(factories.make_staff("NASPO"))
     assert client.get("/national/benchmarks/no-such-thing/").status_code == 404
+
+
+def test_the_national_demo_gives_the_benchmark_peers_and_some_private_plans(reference_data: None) -> None:
+    levels = Counter(national_sharing(code) for code in Jurisdiction.objects.values_list("code", flat=True))
+    assert levels[Sharing.PEERS] + levels[Sharing.PUBLIC] >= 30
+    assert levels[Sharing.PRIVATE] >= 10
+    assert levels[Sharing.PUBLIC] >= 1
