@@ -9,7 +9,9 @@ Each app's coverage test fails when one of its URLs has no row in any of its fil
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,3 +53,32 @@ def run_cell(
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)  # read a download to the end, which closes its file
     access.check(response, expected, path)
+
+
+def rows_in_folder(folder: Path, package: str) -> list[Row]:
+    """Every `ROWS` of the test_access_*.py modules of one test folder (an app's matrices)."""
+    rows: list[Row] = []
+    for path in sorted(folder.glob("test_access_*.py")):
+        if path.stem != "test_access_coverage":
+            rows += importlib.import_module(f"{package}.{path.stem}").ROWS
+    return rows
+
+
+def check_every_url_has_a_row(namespace: str, rows: list[Row]) -> None:
+    """Each URL of the namespace has a row, and each row names a URL that exists."""
+    covered = {row.url_name for row in rows}
+    urls = access.url_names(namespace)
+    missing = sorted(urls - covered)
+    assert not missing, f"{namespace} URLs with no row in an authorization matrix: {', '.join(missing)}"
+    stale = sorted(covered - urls)
+    assert not stale, f"matrix rows for URLs that no longer exist: {', '.join(stale)}"
+
+
+def check_rows_are_well_formed(rows: list[Row]) -> None:
+    """One known outcome per persona in every row, and "done" only for a POST."""
+    for row in rows:
+        outcomes = row.outcomes()
+        assert len(outcomes) == len(access.PERSONAS), row.id
+        assert set(outcomes) <= access.OUTCOMES, row.id
+        if "done" in outcomes:
+            assert row.method == "POST", row.id

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from directory.models import User
 from library.models import Recommendation
-from tests import access, matrix
+from tests import matrix
 from tests.matrix import Row
 
 pytestmark = pytest.mark.django_db
@@ -51,18 +51,8 @@ def test_a_recommendation_or_case_study_that_does_not_exist_is_404(client: Clien
 
 
 def test_every_library_url_has_a_row() -> None:
-    covered = {row.url_name for row in ROWS}
-    urls = access.url_names("library")
-    missing = sorted(urls - covered)
-    assert not missing, f"library URLs with no row in the authorization matrix: {', '.join(missing)}"
-    stale = sorted(covered - urls)
-    assert not stale, f"matrix rows for URLs that no longer exist: {', '.join(stale)}"
+    matrix.check_every_url_has_a_row("library", ROWS)
 
 
 def test_every_row_has_one_outcome_per_persona() -> None:
-    for row in ROWS:
-        outcomes = row.outcomes()
-        assert len(outcomes) == len(access.PERSONAS), row.id
-        assert set(outcomes) <= access.OUTCOMES, row.id
-        if "done" in outcomes:
-            assert row.method == "POST", row.id
+    matrix.check_rows_are_well_formed(ROWS)

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
-from tests import access
-from tests.matrix import Row
+from tests import matrix
 
-
-def all_rows() -> list[Row]:
-    rows: list[Row] = []
-    for path in sorted(Path(__file__).parent.glob("test_access_*.py")):
-        if path.stem == "test_access_coverage":
-            continue
-        rows += importlib.import_module(f"tests.roundtables.{path.stem}").ROWS
-    return rows
+ROWS = matrix.rows_in_folder(Path(__file__).parent, "tests.roundtables")
 
 
 def test_every_roundtables_url_has_a_row() -> None:
-    covered = {row.url_name for row in all_rows()}
-    urls = access.url_names("roundtables")
-    missing = sorted(urls - covered)
-    assert not missing, f"roundtables URLs with no row in an authorization matrix: {', '.join(missing)}"
-    stale = sorted(covered - urls)
-    assert not stale, f"matrix rows for URLs that no longer exist: {', '.join(stale)}"
+    matrix.check_every_url_has_a_row("roundtables", ROWS)
 
 
 def test_every_row_has_one_outcome_per_persona() -> None:
-    for row in all_rows():
-        outcomes = row.outcomes()
-        assert len(outcomes) == len(access.PERSONAS), row.id
-        assert set(outcomes) <= access.OUTCOMES, row.id
-        if "done" in outcomes:
-            assert row.method == "POST", row.id
+    matrix.check_rows_are_well_formed(ROWS)
