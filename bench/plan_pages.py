@@ -710,11 +710,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def save(lines: list[str]) -> None:
+def save(lines: list[str], *, name: str = "plan_pages") -> None:
     """A copy in bench/results/ (ignored by git), to compare runs before and after a change."""
     results = REPO / "bench" / "results"
     results.mkdir(exist_ok=True)
-    path = results / f"plan_pages-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
+    path = results / f"{name}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
     path.write_text("\n".join(lines) + "\n")
     print(f"Saved to {path.relative_to(REPO)}")
 

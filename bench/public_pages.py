@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         print(after)
         print()
         print("\n".join(lines))
-        save(intro + [before, after, ""] + lines)
+        bench.save(intro + [before, after, ""] + lines, name="public_pages")
     except KeyboardInterrupt:
         print("\nInterrupted; everything this run started has been stopped.", file=sys.stderr)
         return 130
@@ -124,15 +124,6 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(f"Done in {time.monotonic() - started:.0f} s.")
     return 0
-
-
-def save(lines: list[str]) -> None:
-    """A copy in bench/results/ (ignored by git), to compare runs."""
-    results = REPO / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    path = results / f"public_pages-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.txt"
-    path.write_text("\n".join(lines) + "\n")
-    print(f"Saved to {path.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
