@@ -60,6 +60,9 @@ class PlanDashboard:
     request: HttpRequest
     plan: Plan
     dimensions: list[Dimension]
+    # The newest entry of the plan's activity log: every change to the plan writes one, so a
+    # receiver may keep what it computed from the plan until this changes.
+    latest_activity_id: int | None = None
     context: dict[str, Any] = field(default_factory=dict)
     sections: list[str] = field(default_factory=list)
 

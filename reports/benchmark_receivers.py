@@ -20,7 +20,11 @@ def add_benchmark_to_dashboard(parts: hooks.PlanDashboard) -> None:
     if not permissions.can_view_peer_benchmark(user, parts.plan):
         return
     comparison = benchmarks.plan_beside_peers(
-        parts.plan, parts.dimensions, now=timezone.now(), today=timezone.localdate()
+        parts.plan,
+        parts.dimensions,
+        now=timezone.now(),
+        today=timezone.localdate(),
+        changed=parts.latest_activity_id,
     )
     parts.context["benchmark"] = comparison
     parts.context["benchmark_k"] = benchmarks.K

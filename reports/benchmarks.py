@@ -314,13 +314,24 @@ def cache_key(now: datetime.datetime) -> str:
 
 
 def plan_beside_peers(
-    plan: Plan, dimensions: list[Dimension], *, now: datetime.datetime, today: datetime.date
+    plan: Plan,
+    dimensions: list[Dimension],
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+    changed: int | None = None,
 ) -> Comparison:
-    """The dashboard's comparison: the plan's own figures as they are now, beside the peer group
+    """The dashboard's comparison: the plan's own figures as of its latest change, beside the peer group
     of this hour. Two queries when the hour's group is not cached yet (every plan, then the
-    items of the pool and of this plan together), one when it is (this plan's items)."""
+    items of the pool and of this plan together), one when it is (this plan's items), none when
+    `changed` (the plan's newest activity: every change writes one) says the plan's figures kept
+    from an earlier view this hour still hold."""
+    own_key = f"reports:plan-figures:{plan.pk}:{changed}:{now.astimezone(datetime.UTC):%Y-%m-%dT%H}"
     group: PeerGroup | None = cache.get(cache_key(now))
-    if group is not None:
+    cached_own = cache.get(own_key) if changed is not None else None
+    if group is not None and cached_own is not None:
+        cells = cached_own
+    elif group is not None:
         cells = figures.by_plan_and_dimension([plan], now=now, today=today)
     else:
         plans = _all_plans()
@@ -330,6 +341,8 @@ def plan_beside_peers(
         group = peer_group(plans, cells, [d.pk for d in dimensions], today=today, computed_at=now)
         cache.set(cache_key(now), group, PEER_GROUP_SECONDS)
     own = {dimension_id: cell for (plan_id, dimension_id), cell in cells.items() if plan_id == plan.pk}
+    if changed is not None:
+        cache.set(own_key, {(plan.pk, d): cell for d, cell in own.items()}, PEER_GROUP_SECONDS)
     return compare(plan, own, group, dimensions)
 
 

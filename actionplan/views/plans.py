@@ -135,7 +135,11 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         and permissions.can_change_sharing(user, plan)
     )
     # What the apps above add after the cards (the peer benchmark), from the cards' dimensions.
-    extra = hooks.plan_dashboard(hooks.PlanDashboard(request, plan, [card.dimension for card in cards]))
+    extra = hooks.plan_dashboard(
+        hooks.PlanDashboard(
+            request, plan, [card.dimension for card in cards], latest_activity_id=recent[0].pk if recent else None
+        )
+    )
     return render(
         request,
         "actionplan/plan_dashboard.html",

@@ -211,6 +211,18 @@ def test_the_benchmark_makes_two_queries_then_one_whatever_the_number_of_states(
         benchmarks.plan_beside_peers(plans[-1], dimensions, now=NOW, today=NOW.date())
 
 
+def test_a_plans_own_figures_are_kept_until_its_next_change(
+    author: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    plans = [state(code, author) for code in PEERS[:5]]
+    dimensions = list(Dimension.objects.all())
+    benchmarks.plan_beside_peers(plans[0], dimensions, now=NOW, today=NOW.date(), changed=7)
+    with django_assert_num_queries(0):  # nothing changed in the plan since: kept
+        benchmarks.plan_beside_peers(plans[0], dimensions, now=NOW, today=NOW.date(), changed=7)
+    with django_assert_num_queries(1):  # a newer activity: counted again
+        benchmarks.plan_beside_peers(plans[0], dimensions, now=NOW, today=NOW.date(), changed=8)
+
+
 # --- Other plans of the state; who sees it ---------------------------------------------------------
 
 
