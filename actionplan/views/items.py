@@ -330,7 +330,11 @@ def create(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     access.require(
         permissions.can_write_plan(request.user, plan), "Only the CIO, the CPO and their delegates add items to a plan."
     )
-    form = ItemForm(request.POST if request.method == "POST" else None, plan=plan, user=request.user)
+    # "Add one" from a dimension's card or list opens the form on that dimension (an id that names
+    # no dimension selects nothing, and the form starts on the first, as from anywhere else).
+    chosen = request.GET.get("dimension", "")
+    initial = {"dimension": int(chosen)} if chosen.isdigit() else {}
+    form = ItemForm(request.POST if request.method == "POST" else None, plan=plan, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.create_item(plan, by=request.user, **form.item_fields())
