@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 from time_machine import TimeMachineFixture
 
 from actionplan import services as plan_services
@@ -120,7 +121,7 @@ def test_a_quiet_week_is_sent_to_whoever_asked_for_quiet_weeks(
     deliver_all()
     (message,) = outbox
     assert message.to == [idaho.cpo.email]
-    assert message.subject == "Your Joint Plan week: 0 due soon"
+    assert message.subject == "Your Joint Plan week: a quiet week"
     assert "A quiet week" in message.body
     assert "A quiet week" in html_of(message)
 
@@ -472,3 +473,17 @@ def test_changing_the_day_or_hour_moves_the_next_digest(idaho: State) -> None:
     # Wednesday 09:00 has passed this week (it is 10:00): next week's.
     services.save_preferences(pref, changes={"digest_weekday": Preference.Weekday.WEDNESDAY, "digest_hour": 9}, now=NOW)
     assert Preference.objects.get(pk=pref.pk).next_digest_at == at(WEDNESDAY + days(7), 9)
+
+
+def test_the_digest_subject_leads_with_what_there_is(idaho: State) -> None:
+    """Issue 13: a week with nothing due read "0 due soon"; now the subject says what the week holds."""
+    due = idaho.item(due_on=WEDNESDAY + days(3), title="Soon")
+
+    def subject(**parts: object) -> str:
+        digest = services.Digest(user=idaho.cio, week="2026-W51", **parts)
+        return render_to_string("emails/digest/subject.txt", {"digest": digest}).strip()
+
+    assert subject() == "Your Joint Plan week: a quiet week"
+    assert subject(due=[due]) == "Your Joint Plan week: 1 due soon"
+    assert subject(overdue=[due]) == "Your Joint Plan week: 1 overdue"
+    assert subject(comments=[object()]) == "Your Joint Plan week: what moved in your plan"
