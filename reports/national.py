@@ -41,7 +41,6 @@ OFFICE_LABELS = {office: sides.Side(office).label for office in sides.OFFICES}
 FRESHNESS_WORDS = {state: state.label.lower() for state in Freshness}
 # An owner who has posted nothing on any item they own for this long is listed as quiet.
 OWNER_QUIET_DAYS = 60
-LIST_LIMIT = 50
 
 
 class NationalFilter(forms.Form):
@@ -164,9 +163,13 @@ class Row:
     silent: bool = False
     last_nudge: LastNudge | None = None
     can_nudge: bool = False
-    next_nudge_at: datetime.datetime | None = None
     plan_url: str = ""
     nudge_url: str = ""
+
+    @property
+    def next_nudge_at(self) -> datetime.datetime | None:
+        """When the jurisdiction may be nudged again (None: it never was)."""
+        return self.last_nudge.next_at if self.last_nudge is not None else None
 
 
 @dataclass
@@ -307,8 +310,6 @@ def build(
             plan_url=plan_url(plan.pk) if plan else "",
             nudge_url=nudge_url(place.code),
         )
-        if row.last_nudge is not None:
-            row.next_nudge_at = row.last_nudge.next_at
         row.can_nudge = plan is not None and (row.next_nudge_at is None or row.next_nudge_at <= now)
         rows.append(row)
     for index, _ in enumerate(dimensions):

@@ -35,12 +35,16 @@ CACHE_SECONDS = 60
 VERSION_KEY = "reports:national:version"
 
 
+def _version() -> object:
+    """The current generation of kept renderings (forget_national_view starts a new one)."""
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
 def national_fragment(request: HttpRequest) -> dict[str, object]:
     """The context for the national view's part of a page: `national_html` (the filters, table and
     lists, rendered), `national_as_of`, and `view` when it was computed for this request."""
     params = [(key, request.GET[key]) for key in national.PARAMETERS if key in request.GET]
-    version = cache.get_or_set(VERSION_KEY, 1, None)
-    key = "reports:national:" + urlencode([*params, ("tz", timezone.get_current_timezone_name()), ("v", version)])
+    key = "reports:national:" + urlencode([*params, ("tz", timezone.get_current_timezone_name()), ("v", _version())])
     cached = cache.get(key)
     if cached is not None:
         html, as_of = cached
@@ -56,8 +60,7 @@ def national_fragment(request: HttpRequest) -> dict[str, object]:
 def loop_health_counts() -> dict[str, int]:
     """How many entries each of the update loop's health lists has today (the admin's home shows
     them), kept as the view is."""
-    version = cache.get_or_set(VERSION_KEY, 1, None)
-    key = f"reports:national:health:{version}"
+    key = f"reports:national:health:{_version()}"
     counts = cache.get(key)
     if counts is None:
         now = timezone.now()
