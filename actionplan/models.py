@@ -352,6 +352,9 @@ class SignOff(models.Model):
     signed_at = models.DateTimeField(default=timezone.now, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=200, blank=True)
+    # What the signer says was done; required when their office never posted an update on the item
+    # (services.sign_off), so a signature is never the only trace of that office's work.
+    note = models.CharField(max_length=500, blank=True)
 
     objects = SignOffQuerySet.as_manager()
 
@@ -368,9 +371,13 @@ class SignOff(models.Model):
 
 
 class Comment(models.Model):
-    """A remark on an item, in Markdown; may @mention members of the plan."""
+    """A remark on an item, in Markdown; may @mention members of the plan. A reply names the comment
+    it answers (`parent`); threads are one level deep, so a reply's parent is never itself a reply."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     body = models.TextField()
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
@@ -428,6 +435,8 @@ class Activity(models.Model):
         ARCHIVED = "archived", "archived the item"
         SHARING_REQUESTED = "sharing_requested", "asked to widen sharing"
         SHARING_CHANGED = "sharing_changed", "changed who can see the plan"
+        SHARING_DECLINED = "sharing_declined", "declined to widen sharing"
+        REOPENED = "reopened", "reopened the item"
         NUDGED = "nudged", "reminded the owners who are late"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="activities")
