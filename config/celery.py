@@ -27,6 +27,9 @@ app.conf.beat_schedule = {
     # Remind each registered attendee of a roundtable once, in the week before it starts, in their
     # working hours (twin: manage.py send_event_reminders).
     "scan-event-reminders": {"task": "notifications.scan_event_reminders", "schedule": 5 * 60},
+    # Tell each state's CIO and CPO of the outcomes newly proposed to it: one email per event and
+    # batch, once staff have stopped proposing for a few minutes (roundtables.services.outcomes).
+    "announce-proposals": {"task": "roundtables.announce_proposals", "schedule": 60},
     # Queue the weekly digests whose next_digest_at has passed.
     "queue-digests": {"task": "notifications.queue_digests", "schedule": 5 * 60},
     # Deliver the outbox: also catches anything queued while Redis or the worker was away.

@@ -212,6 +212,9 @@ class OutcomeProposal(models.Model):
     )
     reason = models.TextField(blank=True, help_text="Why the state declined.")
     proposed_at = models.DateTimeField(default=timezone.now)
+    # When the state's CIO and CPO were told, in one email with the event's other outcomes proposed
+    # to it meanwhile (roundtables.services.outcomes.announce_proposals); empty until then.
+    announced_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

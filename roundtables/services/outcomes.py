@@ -5,6 +5,7 @@ Rules decided here, so views and the demo need not:
 - outcomes are recorded by association staff once the event has started (a task force agrees
   things while it runs; nothing is agreed before an event begins), and proposed by staff to every
   jurisdiction with either office marked as attended; proposing again reaches only newcomers;
+- a state's CIO and CPO get one email per batch, not one per outcome: see announce_proposals;
 - a proposal is decided once, by a member who acts for a side of that jurisdiction: a second
   acceptance (a double click, two tabs, the CIO and the CPO at the same moment) waits for the
   first on the proposal's row lock and is then refused, so there is never a second item;
@@ -19,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from actionplan import services as plan_services
 from actionplan.models import Item, ItemSide, Plan
+from config.markdown import markdown_to_text, render_markdown
 from config.text import is_blank
 from directory import permissions, sides
 from directory.models import Jurisdiction, Membership, User
@@ -39,6 +41,11 @@ FOLLOW_UP_DAYS = (30, 60, 90)
 DEFAULT_DUE_DAYS = 90
 # A proposal is event mail, like the invitation to the event it came from.
 EMAIL_KIND = OutgoingEmail.Kind.EVENT
+# Proposals of one event to one state are told in one email once none has been added for this long
+# (staff propose an event's outcomes one click after another)...
+ANNOUNCE_WHEN_QUIET_FOR = datetime.timedelta(minutes=3)
+# ...or once the first of them has waited this long, however long staff keep proposing.
+ANNOUNCE_AT_THE_LATEST = datetime.timedelta(minutes=30)
 
 
 # --- Dates ------------------------------------------------------------------------------------
@@ -129,9 +136,10 @@ def attending_jurisdictions(roundtable: Roundtable) -> list[Jurisdiction]:
 
 @transaction.atomic
 def propose_outcome(outcome: Outcome, *, by: User) -> list[OutcomeProposal]:
-    """Offer an outcome as a draft item to every jurisdiction that attended, and tell each one's
-    CIO and CPO. Returns the proposals this call created: proposing again (after more attendance
-    is recorded, or by a second click) reaches only jurisdictions not yet asked."""
+    """Offer an outcome as a draft item to every jurisdiction that attended. Returns the proposals
+    this call created: proposing again (after more attendance is recorded, or by a second click)
+    reaches only jurisdictions not yet asked. Each one's CIO and CPO are told a few minutes later,
+    with the event's other outcomes proposed meanwhile (announce_proposals)."""
     _require_staff(by)
     # One proposer at a time per outcome: two staff clicking at once create each proposal once.
     outcome = Outcome.objects.select_for_update(of=("self",)).select_related("roundtable").get(pk=outcome.pk)
@@ -153,35 +161,98 @@ def propose_outcome(outcome: Outcome, *, by: User) -> list[OutcomeProposal]:
     if outcome.proposed_at is None:
         outcome.proposed_at = now
         outcome.save(update_fields=["proposed_at"])
-    _tell_principals(outcome, created)
     return created
 
 
-def _tell_principals(outcome: Outcome, proposals: list[OutcomeProposal]) -> None:
-    """One email to each current CIO and CPO of each newly asked jurisdiction, in this transaction."""
-    if not proposals:
-        return
-    by_place = {p.jurisdiction_id: p for p in proposals}
+# --- Telling the states (one email per batch) --------------------------------------------------
+
+
+def announce_proposals(*, now: datetime.datetime | None = None) -> list[OutgoingEmail]:
+    """Tell each current CIO and CPO of the outcomes newly proposed to their state: one email per
+    person, event and batch, listing every outcome of the batch. Run every minute by the
+    `roundtables.announce_proposals` task; returns the emails queued.
+
+    Why a scan, not an email from propose_outcome: staff propose an event's outcomes one click at
+    a time, so each click cannot know whether more are coming. A proposal is therefore created
+    unannounced (announced_at empty), and the proposals of one event to one state form a batch
+    once none has been added for ANNOUNCE_WHEN_QUIET_FOR (or the first has waited
+    ANNOUNCE_AT_THE_LATEST).
+
+    Why it is correct when run late, twice or concurrently: each batch is announced in one
+    transaction that locks its unannounced proposals, queues the emails and marks them announced,
+    so either all of that happens or none of it does. A second run waiting on the lock finds the
+    rows announced when it gets them (PostgreSQL re-reads a locked row's condition) and does
+    nothing. A proposal is in exactly one announced batch, so the batch's first proposal names it
+    in the dedupe key (`outcomes-proposed:<first proposal>:<user>`), and the outbox refuses a
+    second row for it. A proposal whose transaction commits during a scan is simply not in that
+    batch: the next scan announces it. Decided before it was announced (a state can see it in the
+    app at once), a proposal is marked announced but not listed; nobody gets an empty email.
+    """
+    now = now or timezone.now()
+    ripe = (
+        OutcomeProposal.objects.filter(announced_at__isnull=True)
+        .values("outcome__roundtable_id", "jurisdiction_id")
+        .annotate(first=Min("proposed_at"), last=Max("proposed_at"))
+        .filter(Q(last__lte=now - ANNOUNCE_WHEN_QUIET_FOR) | Q(first__lte=now - ANNOUNCE_AT_THE_LATEST))
+        .order_by("first")
+    )
+    queued: list[OutgoingEmail] = []
+    for batch in ripe:
+        queued += _announce_batch(batch["outcome__roundtable_id"], batch["jurisdiction_id"], now=now)
+    return queued
+
+
+@transaction.atomic
+def _announce_batch(roundtable_id: int, jurisdiction_id: int, *, now: datetime.datetime) -> list[OutgoingEmail]:
+    """Lock one event's unannounced proposals to one state, email its CIO and CPO about those still
+    awaiting a decision, and mark them all announced (see announce_proposals)."""
+    batch = list(
+        OutcomeProposal.objects.select_for_update(of=("self",))
+        .filter(announced_at__isnull=True, outcome__roundtable_id=roundtable_id, jurisdiction_id=jurisdiction_id)
+        .select_related("outcome__roundtable", "outcome__dimension", "jurisdiction")
+        .order_by("outcome__position", "outcome_id")
+    )
+    if not batch:
+        return []  # another run announced them while this one waited
+    OutcomeProposal.objects.filter(pk__in=[p.pk for p in batch]).update(announced_at=now)
+    awaiting = [p for p in batch if p.status == OutcomeProposal.Status.PROPOSED]
+    if not awaiting:
+        return []
+    first = min(p.pk for p in batch)
+    jurisdiction, roundtable = batch[0].jurisdiction, batch[0].outcome.roundtable
+    context = {
+        "roundtable": roundtable,
+        "jurisdiction": jurisdiction,
+        "outcomes": [
+            {
+                "title": p.outcome.title,
+                "dimension": p.outcome.dimension.name,
+                "html": render_markdown(p.outcome.text),
+                "text": markdown_to_text(p.outcome.text),
+                "url": emails.absolute(reverse("roundtables:proposal", args=[p.pk])),
+            }
+            for p in awaiting
+        ],
+        "proposals_url": emails.absolute(reverse("roundtables:proposals")),
+    }
     principals = (
         Membership.objects.active()
-        .filter(jurisdiction_id__in=by_place, role__in=sorted(sides.PRINCIPAL_ROLES), user__is_active=True)
-        .select_related("user", "jurisdiction")
-        .order_by("jurisdiction__name", "role")
+        .filter(jurisdiction=jurisdiction, role__in=sorted(sides.PRINCIPAL_ROLES), user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user_id")
     )
+    queued = []
     for membership in principals:
-        proposal = by_place[membership.jurisdiction_id]
-        emails.queue(
+        row = emails.queue(
             EMAIL_KIND,
             user=membership.user,
-            dedupe_key=f"outcome-proposed:{proposal.pk}:{membership.user_id}",
+            dedupe_key=f"outcomes-proposed:{first}:{membership.user_id}",
             template="outcome_proposed",
-            context={
-                "outcome": outcome,
-                "roundtable": outcome.roundtable,
-                "jurisdiction": membership.jurisdiction,
-                "proposal_url": emails.absolute(reverse("roundtables:proposal", args=[proposal.pk])),
-            },
+            context=context,
         )
+        if row is not None:
+            queued.append(row)
+    return queued
 
 
 # --- Deciding (a state's members who act for a side) -------------------------------------------

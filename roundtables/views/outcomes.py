@@ -152,7 +152,9 @@ def propose(request: AuthenticatedHttpRequest, outcome_id: int) -> HttpResponse:
         if created:
             names = ", ".join(p.jurisdiction.name for p in created)
             messages.success(
-                request, f"“{outcome.title}” was proposed to {names}. Their CIOs and CPOs are told by email."
+                request,
+                f"“{outcome.title}” was proposed to {names}. In a few minutes their CIOs and CPOs get one "
+                "email listing it with any other outcome of this event you propose meanwhile.",
             )
         else:
             messages.info(request, f"“{outcome.title}” was already proposed to every jurisdiction that attended.")

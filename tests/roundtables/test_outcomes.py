@@ -97,17 +97,19 @@ def test_proposing_tells_each_attending_state_s_cio_and_cpo_once(people: People,
     outcome = make_outcome(event, title="Name a point of contact in each office")
 
     services.propose_outcome(outcome, by=person(people, "staff"))
+    assert not OutgoingEmail.objects.exists()  # told a few minutes later, with any outcome proposed meanwhile
+    services.announce_proposals(now=NOW + services.ANNOUNCE_WHEN_QUIET_FOR)
 
     rows = OutgoingEmail.objects.order_by("to_address")
     # Idaho's CIO and CPO (not the delegate or the viewer), and Maine's CIO (Maine has no CPO here).
     assert [r.to_address for r in rows] == ["cio@id.example", "cio@me.example", "cpo@id.example"]
     idaho = OutcomeProposal.objects.get(outcome=outcome, jurisdiction__code="ID")
     assert {r.dedupe_key for r in rows if r.to_address.endswith("id.example")} == {
-        f"outcome-proposed:{idaho.pk}:{people['cio_A'].pk}",
-        f"outcome-proposed:{idaho.pk}:{people['cpo_A'].pk}",
+        f"outcomes-proposed:{idaho.pk}:{people['cio_A'].pk}",
+        f"outcomes-proposed:{idaho.pk}:{people['cpo_A'].pk}",
     }
     (row,) = [r for r in rows if r.to_address == "cio@id.example"]
-    assert "2026 Fall CIO–CPO Roundtable" in row.subject
+    assert row.subject == "1 outcome from 2026 Fall CIO–CPO Roundtable to decide on"
     for part in (row.body_text, row.body_html):
         assert "Name a point of contact in each office" in part
         assert f"/proposals/{idaho.pk}/" in part
@@ -116,11 +118,13 @@ def test_proposing_tells_each_attending_state_s_cio_and_cpo_once(people: People,
 def test_proposing_again_creates_nothing_and_sends_nothing(people: People, event: Roundtable) -> None:
     outcome = make_outcome(event)
     services.propose_outcome(outcome, by=person(people, "staff"))
+    services.announce_proposals(now=NOW + services.ANNOUNCE_WHEN_QUIET_FOR)
     first_proposed_at = Outcome.objects.get().proposed_at
 
     again = services.propose_outcome(outcome, by=person(people, "staff"))
 
     assert again == []
+    assert services.announce_proposals(now=NOW + 2 * services.ANNOUNCE_WHEN_QUIET_FOR) == []
     assert OutcomeProposal.objects.count() == 2
     assert OutgoingEmail.objects.count() == 3
     assert Outcome.objects.get().proposed_at == first_proposed_at

@@ -120,7 +120,8 @@ def test_staff_propose_an_outcome_and_see_the_count_of_answers(
 
     assert response.status_code == 302
     assert messages_of(response) == [
-        f"“{outcome.title}” was proposed to Idaho, Maine. Their CIOs and CPOs are told by email."
+        f"“{outcome.title}” was proposed to Idaho, Maine. In a few minutes their CIOs and CPOs get one "
+        "email listing it with any other outcome of this event you propose meanwhile."
     ]
     page = client.get(outcomes_url(event)).content.decode()
     assert "Asked: 2. Awaiting a decision: 2. Accepted: 0. Declined: 0." in page
