@@ -142,19 +142,24 @@ def item_rows(
         due = day(item.due_on)
         if item.is_overdue(today):
             due += mark_safe('<br><span class="jp-flag jp-flag--overdue">Overdue</span>')  # noqa: S308 - constant
+        # Due and status come right after the title: on a phone each row is a card (app.css,
+        # .jp-stack) whose first line under the title is these two, labelled by data-label.
         rows.append(
             format_html(
-                '<tr><th scope="row"><a class="usa-link" href="{}{}/">{}</a>{}</th>{}<td>{}</td><td>{}</td>'
-                "<td>{}</td><td>{}</td><td>{}%</td><td>{}</td></tr>",
+                '<tr><th scope="row"><a class="usa-link" href="{}{}/">{}</a>{}</th>'
+                '<td data-label="Due" data-cell="due">{}</td>'
+                '<td data-label="Status" data-cell="status">{}</td>{}'
+                '<td data-label="Side">{}</td><td data-label="Owners" class="jp-stack__wide">{}</td>'
+                '<td data-label="Progress">{}%</td><td data-label="Last update">{}</td></tr>',
                 prefix,
                 item.pk,
                 item.title,
                 flags,
-                format_html("<td>{}</td>", item.plan) if show_plan else "",
-                item.get_side_display(),
-                mark_safe("<br>".join(owners)),  # noqa: S308 - each part built by format_html
                 due,
                 status_tag(item.status),
+                format_html('<td data-label="Plan" class="jp-stack__wide">{}</td>', item.plan) if show_plan else "",
+                item.get_side_display(),
+                mark_safe("<br>".join(owners)),  # noqa: S308 - each part built by format_html
                 item.progress,
                 local_day(item.last_update_at) if item.last_update_at else "None yet",
             )
