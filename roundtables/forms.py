@@ -11,6 +11,7 @@ from django import forms
 
 from actionplan.forms import SIDE_LABELS, OwnershipFields, side_members
 from actionplan.models import ItemSide, Plan
+from config.zones import zone_choices, zone_label
 from directory import permissions, sides
 from directory.models import Association, Jurisdiction, User
 from library.models import Dimension, Recommendation
@@ -42,7 +43,7 @@ def event_zones(current: str | None = None) -> list[tuple[str, str]]:
     zones = set(Jurisdiction.objects.values_list("tz", flat=True)) | {"America/New_York"}
     if current:
         zones.add(current)
-    return [(zone, zone.replace("_", " ")) for zone in sorted(zones)]
+    return zone_choices(zones)
 
 
 def local_moment(day: datetime.date, time: datetime.time, tz: str) -> datetime.datetime | None:
@@ -59,7 +60,7 @@ def local_moment(day: datetime.date, time: datetime.time, tz: str) -> datetime.d
 
 def _skipped(day: datetime.date, time: datetime.time, tz: str) -> str:
     return (
-        f"{time:%H:%M} does not exist on {day:%b} {day.day}, {day.year} in {tz}: "
+        f"{time:%H:%M} does not exist on {day:%b} {day.day}, {day.year} in {zone_label(tz)}: "
         "the clocks skip that hour when daylight saving time begins. Choose another time."
     )
 
@@ -196,7 +197,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, roundtable: Roundtable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.roundtable = roundtable
-        self.fields["starts_time"].help_text = f"On the event's clocks ({roundtable.tz}). Optional."
+        self.fields["starts_time"].help_text = f"On the event's clocks ({zone_label(roundtable.tz)}). Optional."
         self.fields["ends_time"].help_text = "Optional."
 
     def clean(self) -> dict[str, Any]:

@@ -219,7 +219,7 @@ def test_a_members_digest_shows_their_items_the_counterparts_week_comments_and_m
         assert "the legal review needs your answer" in part
         assert "Movement by dimension this week" in part
         assert first_dimension().name in part
-        assert "Times are shown in your time zone, America/Boise." in part
+        assert "Times are shown in your time zone, Mountain Time (Boise)." in part
 
 
 def test_a_members_digest_leaves_out_other_states_and_their_own_doings(idaho: State, clock: TimeMachineFixture) -> None:

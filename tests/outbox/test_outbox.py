@@ -127,8 +127,8 @@ def test_a_queued_email_is_rendered_with_its_headers_in_the_recipients_zone(idah
     assert row is not None
     assert (row.status, row.to_address, row.attempts) == (Status.QUEUED, "dana@idaho.example", 0)
     assert row.next_attempt_at == NOW
-    assert "Times are shown in your time zone, America/Boise." in row.body_text
-    assert "Times are shown in your time zone, America/Boise." in row.body_html
+    assert "Times are shown in your time zone, Mountain Time (Boise)." in row.body_text
+    assert "Times are shown in your time zone, Mountain Time (Boise)." in row.body_html
     assert set(row.headers) == {"List-Unsubscribe", "List-Unsubscribe-Post"}
 
 
@@ -176,8 +176,8 @@ def test_an_email_to_a_bare_address_is_written_in_the_default_zone_and_delivered
 
     assert row is not None
     assert (row.recipient_id, row.to_address, row.status) == (None, "guest@idaho.example", Status.QUEUED)
-    assert "Times are shown in your time zone, America/Chicago." in row.body_text
-    assert "Times are shown in your time zone, America/Chicago." in row.body_html
+    assert "Times are shown in your time zone, Central Time (Chicago)." in row.body_text
+    assert "Times are shown in your time zone, Central Time (Chicago)." in row.body_html
     assert "List-Unsubscribe" not in row.headers
     assert deliver_all().sent == 1
     (message,) = outbox
@@ -191,8 +191,8 @@ def test_an_email_to_a_bare_address_is_written_in_the_zone_it_is_given(clock: Ti
     row = queue_to_address("guest@hawaii.example", tz="Pacific/Honolulu")
 
     assert row is not None
-    assert "Times are shown in your time zone, Pacific/Honolulu." in row.body_text
-    assert "Times are shown in your time zone, Pacific/Honolulu." in row.body_html
+    assert "Times are shown in your time zone, Hawaii-Aleutian Time (Honolulu)." in row.body_text
+    assert "Times are shown in your time zone, Hawaii-Aleutian Time (Honolulu)." in row.body_html
 
 
 def test_an_invalid_bare_address_is_stored_as_failed_with_the_reason(clock: TimeMachineFixture) -> None:
@@ -269,8 +269,8 @@ def test_a_queued_email_stores_the_message_smtp_will_carry(idaho: State, outbox:
     )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = text_and_html(message)
-    assert "Times are shown in your time zone, America/Boise." in text
-    assert "Times are shown in your time zone, America/Boise." in html
+    assert "Times are shown in your time zone, Mountain Time (Boise)." in text
+    assert "Times are shown in your time zone, Mountain Time (Boise)." in html
     # The bodies' lines fit in 998 characters, so they go as they are, not quoted-printable.
     assert {part["Content-Transfer-Encoding"] for part in message.walk() if not part.is_multipart()} <= {"7bit", "8bit"}
 

@@ -74,7 +74,7 @@ def test_the_page_gives_the_time_in_the_events_zone_and_the_readers(
     html = page(client, people["cio_A"], f"/roundtables/{event.pk}/")  # Idaho's people read in Boise's zone
     assert '<time datetime="2027-03-15T09:00:00-04:00">Monday, March 15, 2027, 9 a.m.</time> to ' in html
     assert '<time datetime="2027-03-15T16:30:00-04:00">4:30 p.m.</time> EDT' in html
-    assert "Your time (America/Boise)" in html
+    assert "Your time (Mountain Time (Boise))" in html
     assert '<time datetime="2027-03-15T07:00:00-06:00">Monday, March 15, 2027, 7 a.m.</time>' in html
     assert f'href="/roundtables/{event.pk}/event.ics" download' in html
     assert "<strong>teaming</strong>" in html  # the description's Markdown, sanitised
@@ -172,7 +172,7 @@ def test_a_time_the_clocks_skip_is_refused(client: Client, people: dict) -> None
     response = client.post(
         "/roundtables/new/", event_form(starts_on="2027-03-14", starts_time="02:30", ends_on="2027-03-14", hosts=[1])
     )
-    assert "02:30 does not exist on Mar 14, 2027 in America/Chicago" in response.content.decode()
+    assert "02:30 does not exist on Mar 14, 2027 in Central Time (Chicago)" in response.content.decode()
     assert not Roundtable.objects.filter(title="Budgeting workshop").exists()
 
 
@@ -336,3 +336,10 @@ def test_the_event_page_costs_the_same_queries_however_many_are_invited(
     events.invite(event, jurisdictions=Jurisdiction.objects.filter(kind="territory"), by=people["staff"])
     large = {persona: queries(people[persona]) for persona in ("cio_A", "staff")}
     assert large == small
+
+
+def test_the_event_form_offers_zones_by_name_and_posts_their_ids(client: Client, people: dict) -> None:
+    client.force_login(people["staff"])
+    html = client.get("/roundtables/new/").content.decode()
+    assert '<option value="America/Boise">Mountain Time (Boise)</option>' in html
+    assert ">America/Boise<" not in html
