@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
+import re
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from actionplan import rules
@@ -370,24 +373,81 @@ class SignOff(models.Model):
         return f"{self.get_side_display()} sign-off on {self.item}"
 
 
+# An @mention in a comment: "@cio", or a full address "@cio@id.example" where a handle is shared.
+# Not after a word character, dot or @, so an email address in the text is no mention.
+MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+
+
+def mention_targets(users: Iterable[User]) -> dict[str, User]:
+    """Each handle (lowercased) that names exactly one of `users`: their full email address, and the
+    part before the @ unless two of them share it. How a comment's recorded mentions are found in
+    its text again (services.resolve_mentions refuses any handle that is not one of these)."""
+    by_handle: dict[str, list[User]] = {}
+    for user in users:
+        for handle in dict.fromkeys([user.email.lower(), user.email.split("@", 1)[0].lower()]):
+            by_handle.setdefault(handle, []).append(user)
+    return {handle: found[0] for handle, found in by_handle.items() if len(found) == 1}
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    """Who a comment speaks to. A thread is a root comment and its replies; a comment's thread is
+    named by its root's id (the root's own id, or a reply's parent), since replies are one level deep.
+
+    These are reads for an inbox ("Needs your reply"): each is one query whatever the numbers, and
+    the caller narrows them (`.filter(item__plan__in=...)`) and loads what it shows
+    (`.select_related("author", "item")`).
+    """
+
+    def with_thread(self) -> CommentQuerySet:
+        """Each comment with `thread`: the id of its thread's root."""
+        return self.annotate(thread=Coalesce("parent_id", "pk"))
+
+    def addressed_to(self, user: User) -> CommentQuerySet:
+        """Comments by others that speak to `user`: those that @mention them, and replies in a thread
+        `user` started or replied in (whether written before or after `user` joined in: see
+        unanswered_for for what still waits for them)."""
+        mentioning = Comment.mentions.through.objects.filter(user_id=user.pk).values("comment_id")
+        joined = Comment.objects.filter(author_id=user.pk).values(thread=Coalesce("parent_id", "pk"))
+        return self.exclude(author_id=user.pk).filter(
+            Q(pk__in=mentioning) | Q(parent_id__isnull=False, parent_id__in=joined)
+        )
+
+    def unanswered_for(self, user: User) -> CommentQuerySet:
+        """The comments addressed_to `user` after which `user` has written nothing in the same thread:
+        a reply (or a root comment they started) posted later answers everything before it there."""
+        in_thread = Q(parent_id=OuterRef("thread")) | Q(parent_id__isnull=True, pk=OuterRef("thread"))
+        later = Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        answers = Comment.objects.filter(in_thread, later, author_id=user.pk)
+        return self.addressed_to(user).with_thread().filter(~Exists(answers))
+
+
 class Comment(models.Model):
     """A remark on an item, in Markdown; may @mention members of the plan. A reply names the comment
     it answers (`parent`); threads are one level deep, so a reply's parent is never itself a reply."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="comments")
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
-    )
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     body = models.TextField()
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.item}"
+
+    def get_absolute_url(self) -> str:
+        """The comment in its item's page (what emails link to)."""
+        return reverse("actionplan:item", args=[self.item_id]) + f"#comment-{self.pk}"
+
+    @property
+    def thread_id(self) -> int:
+        """The id of the root of this comment's thread."""
+        return self.parent_id or self.pk
 
 
 def evidence_path(instance: Attachment, filename: str) -> str:

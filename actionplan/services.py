@@ -9,7 +9,6 @@ ValidationError (keyed by form field where there is one) or PermissionDenied.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from actionplan import evidence
 from actionplan.models import (
+    MENTION,
     SHARING_ORDER,
     Activity,
     Attachment,
@@ -506,8 +506,6 @@ def withdraw_sign_off(item: Item, *, by: User, side: str, reason: str = "") -> N
 
 # --- Comments and evidence --------------------------------------------------------------------
 
-MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
-
 
 def plan_members(plan: Plan) -> list[User]:
     """The people who may be @mentioned on a plan: its jurisdiction's current members."""
@@ -545,17 +543,25 @@ def resolve_mentions(body: str, members: list[User]) -> list[User]:
 
 
 @transaction.atomic
-def add_comment(item: Item, *, author: User, body: str) -> Comment:
-    """A comment on an item; people it @mentions are recorded (and told, by the reminders)."""
+def add_comment(item: Item, *, author: User, body: str, parent: Comment | None = None) -> Comment:
+    """A comment on an item, or (with `parent`) a reply in a comment's thread; people it @mentions
+    are recorded (and told, by the reminders), as is, for a reply, the thread it answers
+    (Comment.objects.addressed_to). Threads are one level deep: a reply to a reply joins the root."""
     if not permissions.can_comment(author, item.plan):
         raise PermissionDenied("You cannot comment on this plan.")
     _require_current(item)
+    if parent is not None:
+        if parent.item_id != item.pk:
+            raise ValidationError({"parent": "You can only reply to a comment on the same item."})
+        if parent.parent_id is not None:
+            parent = Comment.objects.get(pk=parent.parent_id)
     if is_blank(body):
         raise ValidationError({"body": "Write something before posting."})
     mentioned = resolve_mentions(body, plan_members(item.plan))
-    comment = Comment.objects.create(item=item, author=author, body=body)
+    comment = Comment.objects.create(item=item, author=author, body=body, parent=parent)
     comment.mentions.set(mentioned)
-    log(item.plan, Verb.COMMENTED, actor=author, item=item, new=body[:200])
+    # The timeline says "replied to a comment" for a reply (plan_tags.activity_summary).
+    log(item.plan, Verb.COMMENTED, actor=author, item=item, field="reply" if parent else "", new=body[:200])
     return comment
 
 

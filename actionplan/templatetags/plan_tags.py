@@ -15,8 +15,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from actionplan.models import Activity, Item, ItemSide, Status
+from actionplan.models import MENTION, Activity, Comment, Item, ItemSide, Status, mention_targets
 from config.markdown import render_markdown
+from config.mentions import mark_mentions
 
 register = template.Library()
 
@@ -46,6 +47,20 @@ VERB_LABELS: dict[str, str] = dict(Activity.Verb.choices)
 def markdown(text: str | None) -> SafeString:
     """User-written Markdown as sanitised HTML."""
     return render_markdown(text or "")
+
+
+@register.simple_tag
+def comment_body(comment: Comment, reader: object) -> SafeString:
+    """A comment's Markdown as sanitised HTML, its @mentions of the people it recorded
+    (`comment.mentioned`, put there by the view) marked, the reader's own distinguishable."""
+    targets = mention_targets(getattr(comment, "mentioned", ()))
+    reader_id = getattr(reader, "pk", None)
+
+    def whose(handle: str) -> bool | None:
+        user = targets.get(handle.lower())
+        return None if user is None else user.pk == reader_id
+
+    return mark_mentions(render_markdown(comment.body), MENTION, whose)
 
 
 @register.filter
@@ -114,6 +129,8 @@ def activity_summary(activity: Activity) -> str:
         return f"changed the {field_label(activity.field)}"
     if activity.verb == Activity.Verb.STATUS_CHANGED:
         return "changed the status"
+    if activity.verb == Activity.Verb.COMMENTED and activity.field == "reply":
+        return "replied to a comment"
     label = VERB_LABELS.get(activity.verb, activity.verb)  # get_verb_display(), without rebuilding its dict
     return f"{label} ({field_label(activity.field)})" if activity.field else label
 

@@ -16,16 +16,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from actionplan import hooks, services
 from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
-from actionplan.models import Item, ItemSide, SignOff, Status, Update
+from actionplan.models import Comment, Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from actionplan.views.naming import attach_users
 from config.web import AuthenticatedHttpRequest, add_service_error, is_htmx
@@ -72,6 +74,52 @@ class People:
     def mentionable(self) -> list[User]:
         """Whom a comment may @mention, by name: services.plan_members, read from the memberships."""
         return list({m.user_id: m.user for m in self.memberships if m.user.is_active}.values())
+
+
+@dataclass
+class Thread:
+    """A root comment and its replies, oldest first; `replying_to` is the comment in it whose reply
+    form is open (the form sits at the thread's end, where the reply will appear)."""
+
+    root: Comment
+    replies: list[Comment]
+    replying_to: Comment | None = None
+
+
+def _comments(item: Item) -> list[Comment]:
+    """The item's comments, oldest first, each with the ids of the people it mentions (read in the
+    same query, so marking mentions costs none)."""
+    # One row per comment (GROUP BY comment_id): django-stubs cannot see the annotation `values` reads.
+    mentioned = (
+        Comment.mentions.through.objects.filter(comment_id=OuterRef("pk"))  # type: ignore[misc]
+        .order_by()
+        .values("comment_id")
+        .annotate(ids=StringAgg(Cast("user_id", CharField()), Value(",")))
+        .values("ids")
+    )
+    return list(item.comments.annotate(mention_ids=Subquery(mentioned)))
+
+
+def _mention_ids(comment: Comment) -> list[int]:
+    return [int(i) for i in (getattr(comment, "mention_ids", None) or "").split(",") if i]
+
+
+def _threads(comments: list[Comment], replying_to: int | None) -> list[Thread]:
+    """Comments as threads, in the order their roots were posted."""
+    threads = {c.pk: Thread(root=c, replies=[]) for c in comments if c.parent_id is None}
+    for c in comments:
+        if c.parent_id is not None and c.parent_id in threads:
+            threads[c.parent_id].replies.append(c)
+    for c in comments:
+        if c.pk == replying_to:
+            threads[c.parent_id or c.pk].replying_to = c
+    return list(threads.values())
+
+
+def _reply_to(request: HttpRequest) -> int | None:
+    """The comment whose reply form the page opens (?reply=<id>, from its Reply link)."""
+    chosen = request.GET.get("reply", "")
+    return int(chosen) if chosen.isdigit() else None
 
 
 def _detail_items() -> QuerySet[Item]:
@@ -189,6 +237,9 @@ def _detail_context(
     comment_form: CommentForm | None = None,
     evidence_form: EvidenceForm | None = None,
     withdraw_form: WithdrawForm | None = None,
+    reply_form: CommentForm | None = None,
+    reply_to: int | None = None,
+    reply_next: str = "",
     notice: str = "",
 ) -> dict[str, Any]:
     """Everything the detail page shows, as lists: the template runs no queries, so the page costs
@@ -210,7 +261,8 @@ def _detail_context(
     timeline = access.activities_shown(request, plan, item.activities.only(*TIMELINE_FIELDS))
     activities = list(timeline if limit is None else timeline[: limit + 1])
     attachments = list(item.attachments.all()) if shows_comments_and_evidence else []
-    comments = list(item.comments.all()) if shows_comments_and_evidence else []
+    comments = _comments(item) if shows_comments_and_evidence else []
+    mention_ids = {c.pk: _mention_ids(c) for c in comments}
     attach_users(
         people.users,
         (list(latest.values()), "author"),
@@ -218,8 +270,13 @@ def _detail_context(
         (activities, "actor"),
         (attachments, "uploaded_by"),
         (comments, "author"),
-        also=_owner_ids(item),
+        also=[*_owner_ids(item), *(i for ids in mention_ids.values() for i in ids)],
     )
+    for c in comments:
+        c.mentioned = [people.users[i] for i in mention_ids[c.pk]]  # type: ignore[attr-defined]
+    if reply_to is None:
+        reply_to = _reply_to(request)
+    threads = _threads(comments, reply_to if can_comment else None)
     side_views = _side_views(request, item, people, latest, signatures)
     for side_view in side_views:
         # A refused withdrawal comes back in its own side's form (each side's form has its own ids).
@@ -252,6 +309,9 @@ def _detail_context(
         "attachments": attachments,
         **_citations(item),
         "comments": comments,
+        "threads": threads,
+        "reply_form": reply_form,
+        "reply_next": reply_next,
         "activities": activities if limit is None else activities[:limit],
         "more_activities": limit is not None and len(activities) > limit,
         "timeline_limit": TIMELINE_LIMIT,
@@ -501,24 +561,52 @@ def withdraw(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
 # --- Comments and evidence --------------------------------------------------------------------
 
 
+def _parent_from(request: HttpRequest, item: Item) -> Comment | None:
+    """The comment a reply answers (`parent`): one of this item's comments, or not found (404)."""
+    chosen = request.POST.get("parent", "")
+    if not chosen:
+        return None
+    parent = Comment.objects.filter(pk=int(chosen), item=item).first() if chosen.isdigit() else None
+    if parent is None:
+        raise Http404("There is no such comment on this item to reply to.")
+    return parent
+
+
+def _local_next(request: HttpRequest) -> str:
+    """Where to go after posting (`next`), when it is a page of this site; otherwise nothing."""
+    wanted = request.POST.get("next", "")
+    is_local = wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if is_local else ""
+
+
 @login_required
 @require_POST
 def comment(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
-    """Post a comment; a refused one comes back on the page with the text kept."""
+    """Post a comment, or (with `parent`) a reply in a comment's thread; then show it, or go back to
+    `next` (the inbox, say) when that is a page of this site. A refused one comes back on the page
+    with the text kept: a reply in its form under the comment it answers."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_comment(request.user, item.plan), "Only the plan's people can comment on it.")
+    parent = _parent_from(request, item)
+    next_url = _local_next(request)
     form = CommentForm(request.POST, members=services.plan_members(item.plan), auto_id="comment_%s")
     if form.is_valid():
         try:
-            services.add_comment(item, author=request.user, body=form.cleaned_data["body"])
+            posted = services.add_comment(item, author=request.user, body=form.cleaned_data["body"], parent=parent)
         except ValidationError as error:
             add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Your comment was posted.")
-            return redirect(_item_url(item, "comments"))
-    return render(request, DETAIL, _detail_context(request, item, comment_form=form))
+            messages.success(request, "Your reply was posted." if parent else "Your comment was posted.")
+            return redirect(next_url or posted.get_absolute_url())
+    if parent is not None:
+        context = _detail_context(request, item, reply_form=form, reply_to=parent.pk, reply_next=next_url)
+    else:
+        context = _detail_context(request, item, comment_form=form)
+    return render(request, DETAIL, context)
 
 
 @login_required

@@ -542,7 +542,13 @@ def test_a_comment_with_a_mention_is_posted_and_rendered_as_markdown(client: Cli
 
     comment = Comment.objects.get()
     assert list(comment.mentions.all()) == [idaho.cpo]
-    assert "<strong>Thanks</strong> @blake.rivera" in response.content.decode()
+    assert response.redirect_chain == [(f"{url('item', idaho.item.pk)}#comment-{comment.pk}", 302)]
+    assert '<strong>Thanks</strong> <mark class="jp-mention">@blake.rivera</mark>' in response.content.decode()
+    # The person mentioned sees that it is them.
+    theirs = signed_in(Client(), idaho.cpo).get(url("item", idaho.item.pk)).content.decode()
+    assert (
+        '<mark class="jp-mention jp-mention--you">@blake.rivera<span class="usa-sr-only"> (you)</span></mark>' in theirs
+    )
 
 
 def test_the_page_offers_for_mentions_exactly_the_members_a_comment_may_mention(
@@ -575,6 +581,132 @@ def test_mentioning_someone_outside_the_plan_is_refused_with_the_text_kept(
     assert "Ask @morgan about it</textarea>" in body
     assert 'id="comment_body_error"' in body
     assert not Comment.objects.exists()
+
+
+def test_a_comment_links_to_itself_in_its_items_page(idaho: StateWithItem) -> None:
+    comment = services.add_comment(idaho.item, author=idaho.cio, body="Kick-off done.")
+
+    assert comment.get_absolute_url() == f"/items/{idaho.item.pk}/#comment-{comment.pk}"
+
+
+def test_a_reply_is_posted_from_its_comments_reply_link_and_shown_in_the_thread(
+    client: Client, idaho: StateWithItem
+) -> None:
+    question = services.add_comment(idaho.item, author=idaho.cpo, body="Who drafts the charter?")
+    services.add_comment(idaho.item, author=idaho.cpo, body="A second thread.")
+    client = signed_in(client, idaho.cio)
+    page = client.get(url("item", idaho.item.pk)).content.decode()
+    reply_link = f'href="{url("item", idaho.item.pk)}?reply={question.pk}#reply-{question.pk}"'
+    assert reply_link in page
+    assert f'id="reply-{question.pk}"' not in page  # no form until asked for
+
+    opened = client.get(url("item", idaho.item.pk), {"reply": question.pk}).content.decode()
+    assert (
+        f'<form class="usa-form usa-form--large jp-reply-form" method="post" action="{url("item_comment", idaho.item.pk)}" id="reply-{question.pk}"'
+        in opened
+    )
+    assert f'<input type="hidden" name="parent" value="{question.pk}">' in opened
+    assert opened.count("jp-reply-form") == 1
+
+    response = client.post(
+        url("item_comment", idaho.item.pk),
+        {"body": "I will, with @casey.shaw; @blake.rivera reviews.", "parent": question.pk},
+        follow=True,
+    )
+
+    reply = Comment.objects.get(parent=question)
+    assert reply.author == idaho.cio and set(reply.mentions.all()) == {idaho.cio_delegate, idaho.cpo}
+    assert response.redirect_chain == [(f"{url('item', idaho.item.pk)}#comment-{reply.pk}", 302)]
+    body = response.content.decode()
+    assert "Your reply was posted." in body
+    threads = response.context["threads"]
+    assert [(t.root.body, [r.body for r in t.replies]) for t in threads] == [
+        ("Who drafts the charter?", ["I will, with @casey.shaw; @blake.rivera reviews."]),
+        ("A second thread.", []),
+    ]
+    assert f'<li id="comment-{reply.pk}" class="padding-top-2">' in body
+    assert (
+        body.index(f'id="comment-{question.pk}"')
+        < body.index(f'id="comment-{reply.pk}"')
+        < body.index("A second thread.")
+    )
+    assert (
+        'I will, with <mark class="jp-mention">@casey.shaw</mark>; <mark class="jp-mention">@blake.rivera</mark> reviews.'
+        in body
+    )
+    assert "replied to a comment" in body  # the timeline
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on_next"),
+    [
+        ("/my-updates/#needs-reply", True),
+        ("https://evil.example/", False),
+        ("//evil.example/my-updates/", False),
+        ("/\\evil.example/", False),
+        ("javascript:alert(1)", False),
+        ("my-updates/", False),
+    ],
+)
+def test_after_a_reply_next_is_followed_only_to_a_page_of_this_site(
+    client: Client, idaho: StateWithItem, next_url: str, lands_on_next: bool
+) -> None:
+    question = services.add_comment(idaho.item, author=idaho.cpo, body="@avery.quinn ready?")
+
+    response = signed_in(client, idaho.cio).post(
+        url("item_comment", idaho.item.pk), {"body": "Ready.", "parent": question.pk, "next": next_url}
+    )
+
+    reply = Comment.objects.get(parent=question)
+    assert response.status_code == 302
+    assert response["Location"] == (next_url if lands_on_next else reply.get_absolute_url())
+
+
+def test_a_blank_reply_comes_back_under_its_comment_saying_what_to_fix(client: Client, idaho: StateWithItem) -> None:
+    question = services.add_comment(idaho.item, author=idaho.cpo, body="Who drafts the charter?")
+    client = signed_in(client, idaho.cio)
+
+    blank = client.post(
+        url("item_comment", idaho.item.pk), {"body": "  \n ", "parent": question.pk, "next": "/my-updates/"}
+    )
+    stranger = client.post(url("item_comment", idaho.item.pk), {"body": "Ask @morgan", "parent": question.pk})
+
+    assert blank.status_code == stranger.status_code == 200
+    assert not Comment.objects.filter(parent=question).exists()
+    page = blank.content.decode()
+    assert (
+        f'<span class="usa-error-message" id="reply-{question.pk}-error">Write something before posting.</span>' in page
+    )
+    assert f'aria-describedby="reply-{question.pk}-hint reply-{question.pk}-error"' in page
+    assert '<input type="hidden" name="next" value="/my-updates/">' in page  # still goes back there once fixed
+    assert blank.context["comment_form"].errors == {}  # the comment form below stays as it was
+    page = stranger.content.decode()
+    assert "@morgan is not a member of this plan." in page
+    assert f'id="reply-{question.pk}-body"' in page and ">\nAsk @morgan</textarea>" in page
+
+
+def test_a_reply_to_a_comment_not_on_the_item_is_not_found(client: Client, idaho: StateWithItem) -> None:
+    other = make_item(idaho.plan, cio_owner=idaho.cio, cpo_owner=idaho.cpo)
+    elsewhere = services.add_comment(other, author=idaho.cpo, body="On another item.")
+    client = signed_in(client, idaho.cio)
+
+    for parent in (elsewhere.pk, "not-a-number", elsewhere.pk + 1000):
+        response = client.post(url("item_comment", idaho.item.pk), {"body": "Reply", "parent": parent})
+        assert response.status_code == 404
+
+    assert Comment.objects.count() == 1
+    # Asking for a reply form under a comment of another item opens none.
+    page = client.get(url("item", idaho.item.pk), {"reply": elsewhere.pk}).content.decode()
+    assert "jp-reply-form" not in page
+
+
+def test_readers_who_may_not_comment_get_no_reply_link(client: Client, idaho: StateWithItem) -> None:
+    question = services.add_comment(idaho.item, author=idaho.cpo, body="Who drafts the charter?")
+
+    page = signed_in(client, idaho.viewer).get(url("item", idaho.item.pk), {"reply": question.pk}).content.decode()
+
+    assert "Who drafts the charter?" in page
+    assert "?reply=" not in page and "jp-reply-form" not in page
 
 
 def test_evidence_is_uploaded_and_downloaded_only_as_an_attachment(client: Client, idaho: StateWithItem) -> None:
@@ -638,7 +770,7 @@ def _busy_item(idaho: StateWithItem, n: int) -> Item:
     for i in range(n):
         update(item, idaho.cio, "cio", Status.ON_TRACK, narrative=f"CIO update {i}")
         update(item, idaho.cpo, "cpo", Status.AT_RISK, narrative=f"CPO update {i}")
-        services.add_comment(item, author=idaho.cpo, body=f"Comment {i} for @avery.quinn")
+        services.add_comment(item, author=idaho.cpo, body=f"Comment {i} for @avery.quinn and @casey.shaw")
         services.attach_evidence(item, by=idaho.cio, upload=pdf(f"evidence-{i}.pdf"))
     services.sign_off(item, by=idaho.cpo, side="cpo")
     return item

@@ -9,8 +9,9 @@ import zoneinfo
 import pytest
 from django.utils import dateformat, timezone
 
-from actionplan.models import Activity
-from actionplan.templatetags.plan_tags import activity_summary, day, local_day, timestamp
+from actionplan.models import Activity, Comment
+from actionplan.templatetags.plan_tags import activity_summary, comment_body, day, local_day, timestamp
+from directory.models import User
 
 UTC = datetime.UTC
 
@@ -46,6 +47,7 @@ def test_a_day_is_the_same_everywhere_and_a_moments_day_is_the_viewers() -> None
     ("verb", "field", "summary"),
     [
         (Activity.Verb.COMMENTED, "", "commented"),
+        (Activity.Verb.COMMENTED, "reply", "replied to a comment"),
         (Activity.Verb.SIGNED_OFF, "cio", "signed off (CIO side)"),
         (Activity.Verb.FIELD_CHANGED, "due_on", "changed the due date"),
         (Activity.Verb.STATUS_CHANGED, "status", "changed the status"),
@@ -55,5 +57,64 @@ def test_the_timeline_says_what_happened_in_words(verb: str, field: str, summary
     activity = Activity(verb=verb, field=field)
 
     assert activity_summary(activity) == summary
-    if verb not in (Activity.Verb.FIELD_CHANGED, Activity.Verb.STATUS_CHANGED):
+    if verb not in (Activity.Verb.FIELD_CHANGED, Activity.Verb.STATUS_CHANGED) and field != "reply":
         assert activity_summary(activity).startswith(activity.get_verb_display())
+
+
+# --- Mentions in comments -------------------------------------------------------------------------
+
+
+def _comment(body: str, *mentioned: User) -> Comment:
+    """A comment as the item page shows it: its recorded mentions put on it by the view."""
+    comment = Comment(body=body)
+    comment.mentioned = list(mentioned)  # type: ignore[attr-defined]
+    return comment
+
+
+CIO = User(pk=1, email="cio@id.example")
+CPO = User(pk=2, email="cpo@id.example")
+
+
+def test_a_mention_of_a_member_is_marked_and_nothing_else_is() -> None:
+    body = "Thanks @cpo. Mail cio@id.example or @nobody; @cio@id.example, see `@cpo`."
+
+    html = comment_body(_comment(body, CPO, CIO), CPO)
+
+    assert html == (
+        '<p>Thanks <mark class="jp-mention jp-mention--you">@cpo<span class="usa-sr-only"> (you)</span></mark>. '
+        'Mail cio@id.example or @nobody; <mark class="jp-mention">@cio@id.example</mark>, see '
+        '<code><mark class="jp-mention jp-mention--you">@cpo<span class="usa-sr-only"> (you)</span></mark></code>.</p>'
+    )
+
+
+def test_a_handle_the_comment_did_not_record_as_a_mention_is_left_as_text() -> None:
+    assert comment_body(_comment("Ask @cpo", CIO), CIO) == "<p>Ask @cpo</p>"
+    assert comment_body(_comment("Ask @cpo"), None) == "<p>Ask @cpo</p>"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            '<mark class="jp-mention jp-mention--you">forged</mark> <span class="usa-sr-only">(you)</span>',
+            "<p>forged (you)</p>",
+            id="forged-mark",
+        ),
+        pytest.param(
+            '[see @cpo](https://example.org/@cpo "t>@cpo")',
+            '<p><a href="https://example.org/@cpo" title="t&gt;@cpo" rel="noopener noreferrer nofollow">see '
+            '<mark class="jp-mention">@cpo</mark></a></p>',
+            id="link-keeps-its-attributes",
+        ),
+        pytest.param(
+            '@cpo <img src=x onerror="window.__xss=1"><script>alert(1)</script>',
+            '<p><mark class="jp-mention">@cpo</mark> </p>',
+            id="script-beside-a-mention",
+        ),
+        pytest.param(
+            "a &amp; @cpo &lt;b&gt;", '<p>a &amp; <mark class="jp-mention">@cpo</mark> &lt;b&gt;</p>', id="entities"
+        ),
+    ],
+)
+def test_marking_mentions_never_lets_a_comment_write_markup(body: str, expected: str) -> None:
+    assert comment_body(_comment(body, CPO), CIO) == expected

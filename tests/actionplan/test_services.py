@@ -288,6 +288,40 @@ def test_mentioning_a_non_member_is_refused(plan: Plan, idaho: dict) -> None:
         services.add_comment(item(plan, "B1"), author=idaho["cpo"], body="cc @outsider")
 
 
+def test_a_reply_to_a_reply_joins_the_thread_of_the_comment_it_answers(plan: Plan, idaho: dict) -> None:
+    b1 = item(plan, "B1")
+    root = services.add_comment(b1, author=idaho["cpo"], body="Who drafts the charter?")
+    reply = services.add_comment(b1, author=idaho["cio"], body="I will.", parent=root)
+    answer = services.add_comment(b1, author=idaho["cpo"], body="Thanks.", parent=reply)
+
+    assert (reply.parent, answer.parent) == (root, root)
+    assert list(root.replies.all()) == [reply, answer]
+    assert [c.thread_id for c in (root, reply, answer)] == [root.pk] * 3
+    logged = Activity.objects.filter(item=b1, verb=Activity.Verb.COMMENTED).order_by("id")
+    assert [a.field for a in logged] == ["", "reply", "reply"]
+
+
+def test_a_reply_records_its_mentions_like_a_comment(plan: Plan, idaho: dict) -> None:
+    b1 = item(plan, "B1")
+    root = services.add_comment(b1, author=idaho["cpo"], body="Who drafts the charter?")
+
+    reply = services.add_comment(b1, author=idaho["cio"], body="@deputy will; @cpo reviews.", parent=root)
+
+    assert set(reply.mentions.all()) == {idaho["cio_delegate"], idaho["cpo"]}
+    with pytest.raises(ValidationError, match="@outsider is not a member"):
+        services.add_comment(b1, author=idaho["cio"], body="Ask @outsider", parent=root)
+
+
+def test_a_reply_to_a_comment_on_another_item_is_refused(plan: Plan, idaho: dict) -> None:
+    elsewhere = services.add_comment(item(plan, "G1"), author=idaho["cpo"], body="On another item.")
+
+    with pytest.raises(ValidationError) as refused:
+        services.add_comment(item(plan, "B1"), author=idaho["cio"], body="Reply", parent=elsewhere)
+
+    assert refused.value.message_dict == {"parent": ["You can only reply to a comment on the same item."]}
+    assert not elsewhere.replies.exists() and not item(plan, "B1").comments.exists()
+
+
 def test_staff_may_comment_but_viewers_may_not(plan: Plan, idaho: dict) -> None:
     services.add_comment(item(plan, "B1"), author=factories.make_staff("NASPO"), body="Nice progress.")
     with pytest.raises(PermissionDenied):
