@@ -161,11 +161,22 @@ def overdue_q(on: datetime.date) -> Q:
 def stale_q(side: str, *, stale_after_days: int, now: datetime.datetime, today: datetime.date) -> Q:
     """One office quiet on an item, as a filter (actionplan.rules.is_stale on its own clock): the
     item has started, and the office's last post, or before any, when the item began (the later of
-    its creation and midnight UTC of its start), is `stale_after_days` or more before `now`."""
+    its creation and midnight UTC of its start), is `stale_after_days` or more before `now`; and it
+    is not waiting (never posted on, still Not started, and due more than `stale_after_days` after
+    `today`)."""
     cutoff = now - datetime.timedelta(days=stale_after_days)
     last = f"{side}_last_update_at"
     began_by_cutoff = Q(created_at__lte=cutoff, starts_on__lte=cutoff.astimezone(datetime.UTC).date())
-    return Q(starts_on__lte=today) & (Q(**{f"{last}__lte": cutoff}) | Q(**{f"{last}__isnull": True}) & began_by_cutoff)
+    waiting = Q(
+        last_update_at__isnull=True,
+        status=Status.NOT_STARTED,
+        due_on__gt=today + datetime.timedelta(days=stale_after_days),
+    )
+    return (
+        Q(starts_on__lte=today)
+        & ~waiting
+        & (Q(**{f"{last}__lte": cutoff}) | Q(**{f"{last}__isnull": True}) & began_by_cutoff)
+    )
 
 
 def freshness_q(
@@ -293,6 +304,9 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplan:item", args=[self.pk])
 
     @property
     def sides(self) -> list[str]:

@@ -15,6 +15,11 @@ did. Its freshness is one of three (`freshness` below, `ItemQuerySet.freshness` 
 Fresh (posted, or the item began, within the cadence), Late (posted once, but not within it), or
 Never updated (began longer ago than the cadence and that office has never posted). Late and
 Never updated together are exactly the items the reminder scan calls stale for that office's owner.
+
+Work that has not begun is not quiet: an item that no office has posted on, whose status is still
+Not started and whose due date is more than its plan's `stale_after_days` away is *waiting*, and no
+office owes an update on it yet. As its due date comes within that cadence it becomes quiet like any other (a plan adopted in
+July with items due next June does not greet its owners with a page of "no update for a while").
 """
 
 from __future__ import annotations
@@ -39,10 +44,47 @@ def quiet_days(
     return (now - (last_update_at or began_at(created_at=created_at, starts_on=starts_on))).days
 
 
-def is_stale(*, quiet_days: int, starts_on: datetime.date, stale_after_days: int, today: datetime.date) -> bool:
-    """Started (on `today`, the reader's local date) and quiet (`quiet_days`, from the function above)
-    for `stale_after_days` or more."""
-    return starts_on <= today and quiet_days >= stale_after_days
+# actionplan.models.Status.NOT_STARTED (models imports this module, so the value is named here;
+# tests/actionplan/test_rules.py holds the two together).
+NOT_STARTED = "not_started"
+
+
+def is_waiting(
+    *,
+    item_last_update_at: datetime.datetime | None,
+    status: str,
+    due_on: datetime.date,
+    stale_after_days: int,
+    today: datetime.date,
+) -> bool:
+    """Never posted on by either office, not begun and not due within the plan's cadence: no update
+    is owed on it yet."""
+    return item_last_update_at is None and status == NOT_STARTED and (due_on - today).days > stale_after_days
+
+
+def is_stale(
+    *,
+    quiet_days: int,
+    starts_on: datetime.date,
+    stale_after_days: int,
+    today: datetime.date,
+    status: str,
+    due_on: datetime.date,
+    item_last_update_at: datetime.datetime | None,
+) -> bool:
+    """Started (on `today`, the reader's local date), not waiting (above), and quiet (`quiet_days`,
+    from the function above) for `stale_after_days` or more."""
+    return (
+        starts_on <= today
+        and quiet_days >= stale_after_days
+        and not is_waiting(
+            item_last_update_at=item_last_update_at,
+            status=status,
+            due_on=due_on,
+            stale_after_days=stale_after_days,
+            today=today,
+        )
+    )
 
 
 class Freshness(StrEnum):
@@ -68,10 +110,21 @@ def freshness(
     stale_after_days: int,
     now: datetime.datetime,
     today: datetime.date,
+    status: str,
+    due_on: datetime.date,
+    item_last_update_at: datetime.datetime | None,
 ) -> Freshness:
     """One office's freshness on one open item, from when that office last posted on it."""
     quiet = quiet_days(last_update_at=side_last_update_at, created_at=created_at, starts_on=starts_on, now=now)
-    if not is_stale(quiet_days=quiet, starts_on=starts_on, stale_after_days=stale_after_days, today=today):
+    if not is_stale(
+        quiet_days=quiet,
+        starts_on=starts_on,
+        stale_after_days=stale_after_days,
+        today=today,
+        status=status,
+        due_on=due_on,
+        item_last_update_at=item_last_update_at,
+    ):
         return Freshness.FRESH
     return Freshness.LATE if side_last_update_at else Freshness.NEVER
 

@@ -691,6 +691,34 @@ def change_sharing(plan: Plan, *, by: User, level: str) -> Plan:
     return plan
 
 
+SHARING_DECLINE_REASON_MAX = 300
+
+
+@transaction.atomic
+def decide_sharing(plan: Plan, *, by: User, approve: bool, reason: str = "") -> Plan:
+    """The other office answers a request to widen sharing: Approve makes it so, Decline drops it
+    (with an optional reason, kept in the plan's activity). Only a principal of the office that did
+    not ask may answer; a request that was withdrawn or answered meanwhile is said to be gone."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not permissions.can_change_sharing(by, plan):
+        raise PermissionDenied("Only the CIO and the CPO decide who can see the plan.")
+    if not plan.sharing_requested:
+        raise ValidationError("There is no request to widen sharing any more: it was answered or withdrawn.")
+    if plan.sharing_requested_side in permissions.sides_for(by, plan):
+        raise ValidationError("Your office made this request; the other office answers it.")
+    if len(reason) > SHARING_DECLINE_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {SHARING_DECLINE_REASON_MAX} characters ({len(reason)} now)."}
+        )
+    if approve:
+        return change_sharing(plan, by=by, level=plan.sharing_requested)
+    requested = Sharing(plan.sharing_requested).label
+    log(plan, Verb.SHARING_DECLINED, actor=by, field="sharing", old=requested, new=reason)
+    plan.sharing_requested, plan.sharing_requested_by, plan.sharing_requested_side = "", None, ""
+    plan.save(update_fields=["sharing_requested", "sharing_requested_by", "sharing_requested_side"])
+    return plan
+
+
 # --- Reads shared by several pages ------------------------------------------------------------
 
 

@@ -14,8 +14,8 @@ urlpatterns = [
     path("plans/<int:plan_id>/dimensions/<slug:dimension>/", plans.item_list, name="dimension"),
     path("plans/<int:plan_id>/items/new/", items.create, name="item_create"),
     path("plans/<int:plan_id>/sharing/", plans.sharing, name="sharing"),
+    path("plans/<int:plan_id>/sharing/decide/", plans.decide_sharing, name="sharing_decide"),
     path("plans/<int:plan_id>/owners/", plans.turnover, name="turnover"),
-    path("my-updates/", plans.my_updates, name="my_updates"),
     # Items
     path("items/<int:item_id>/", items.detail, name="item"),
     path("items/<int:item_id>/edit/", items.edit, name="item_edit"),

@@ -68,6 +68,9 @@ def late_owners(plan: Plan, *, now: datetime.datetime) -> list[LateOwner]:
                 stale_after_days=plan.stale_after_days,
                 now=now,
                 today=today,
+                status=item.status,
+                due_on=item.due_on,
+                item_last_update_at=item.last_update_at,
             )
             if state == rules.Freshness.FRESH:
                 continue

@@ -325,7 +325,8 @@ def _collect_change_facts(
 
 
 ITEM_FIELDS = (
-    "pk", "due_on", "starts_on", "created_at", "cio_last_update_at", "cpo_last_update_at", "side",
+    "pk", "due_on", "starts_on", "created_at", "cio_last_update_at", "cpo_last_update_at", "side", "status",
+    "last_update_at",
     "cio_owner_id", "cpo_owner_id", "plan__jurisdiction_id", "plan__stale_after_days",
 )  # fmt: skip
 
@@ -344,7 +345,8 @@ def _collect_item_facts(
     horizon = now.date() + datetime.timedelta(days=9)
     found: list[tuple[User, Fact]] = []
     rows = Item.objects.open().filter(starts_on__lte=horizon).values_list(*ITEM_FIELDS)
-    for pk, due_on, starts_on, created_at, cio_last, cpo_last, side, cio_id, cpo_id, place, stale_after in rows:
+    for row in rows:
+        pk, due_on, starts_on, created_at, cio_last, cpo_last, side, status, item_last, cio_id, cpo_id, place, stale_after = row
         for owner_side, owner_id, last_update_at in (("cio", cio_id, cio_last), ("cpo", cpo_id, cpo_last)):
             if side not in (owner_side, ItemSide.JOINT) or owner_id is None:
                 continue
@@ -377,7 +379,15 @@ def _collect_item_facts(
             quiet_days = rules.quiet_days(
                 last_update_at=last_update_at, created_at=created_at, starts_on=starts_on, now=now
             )
-            if rules.is_stale(quiet_days=quiet_days, starts_on=starts_on, stale_after_days=stale_after, today=today):
+            if rules.is_stale(
+                quiet_days=quiet_days,
+                starts_on=starts_on,
+                stale_after_days=stale_after,
+                today=today,
+                status=status,
+                due_on=due_on,
+                item_last_update_at=item_last,
+            ):
                 stamp = last_update_at.date() if last_update_at else "never"
                 fact = Fact(
                     f"stale:{pk}:{stamp}:{quiet_days // stale_after}",

@@ -5,6 +5,7 @@ from notifications import views
 app_name = "notifications"
 
 urlpatterns = [
+    path("my-updates/", views.my_updates, name="my_updates"),
     path("email/preferences/", views.preferences, name="preferences"),
     path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("email/log/", views.delivery_log, name="delivery_log"),

@@ -10,16 +10,27 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from config.web import AuthenticatedHttpRequest
 from directory import permissions
 from directory.models import Membership, User
+from notifications import inbox as inboxes
 from notifications import services
 from notifications.forms import DeliveryFilterForm, PreferenceForm
 from outbox import delivery
 from outbox.models import OutgoingEmail
+
+
+@require_safe
+@login_required
+def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The inbox: what needs this person now, across every plan they act in, in sections (see
+    notifications.inbox); the reminder email and the digest use the same sections."""
+    inbox = inboxes.build(request.user, today=timezone.localdate())
+    return render(request, "notifications/my_updates.html", inbox.as_context())
 
 
 @login_required

@@ -105,7 +105,7 @@ def _counts(plans: list[Plan], *, now: datetime.datetime, today: datetime.date) 
         "progress_total": Coalesce(Sum("progress"), 0),
         "updated_recently": Count("id", filter=Q(last_update_at__gte=now - datetime.timedelta(days=RECENT_DAYS))),
         "disagreements": Count("id", filter=disagreement_q()),
-        "last_update_at": Max("last_update_at"),
+        "latest_update_at": Max("last_update_at"),
     }
     cadences = sorted({plan.stale_after_days for plan in plans})
     for office in OFFICES:
@@ -148,7 +148,7 @@ def by_plan_and_dimension(
             progress_total=row["progress_total"],
             updated_recently=row["updated_recently"],
             disagreements=row["disagreements"],
-            last_update_at=row["last_update_at"],
+            last_update_at=row["latest_update_at"],
         )
         group.statuses[status] = row["items"]
         if status != Status.DONE:  # freshness is of open items only

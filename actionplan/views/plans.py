@@ -14,16 +14,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from actionplan import hooks, rules, services
+from actionplan import hooks, services
 from actionplan.filters import ItemFilter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Item, Plan, Sharing, Status, overdue_q
 from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, public_page_url, require
 from actionplan.views.naming import attach_users
-from config.web import AuthenticatedHttpRequest
+from config.web import AuthenticatedHttpRequest, local_next
 from directory import permissions, sides
 from directory.models import Membership, User
 from directory.sides import OFFICES
@@ -215,84 +216,6 @@ def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) 
     return render(request, template, context)
 
 
-@dataclass
-class Owed:
-    """One section of My updates."""
-
-    key: str
-    title: str
-    empty: str
-    items: list[Item] = field(default_factory=list)
-
-
-@require_safe
-@login_required
-def my_updates(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everything this person owes, across all their plans: overdue, due within 14 days, gone quiet,
-    and joint items their counterpart has signed and they have not."""
-    user = request.user
-    today = timezone.localdate()
-    now = timezone.now()
-    mine = [m.jurisdiction_id for m in permissions.current_memberships(user) if m.role in sides.ROLE_SIDE]
-    plans = list(Plan.objects.filter(jurisdiction_id__in=mine).select_related("jurisdiction"))
-    # Each item gets its plan from `plans` (already loaded, with its jurisdiction) rather than
-    # from a join that would build the same two objects again for every row.
-    plans_by_id = {plan.pk: plan for plan in plans}
-    owned = list(
-        Item.objects.open()
-        .filter(plan__in=plans)
-        .owned_by(user)
-        .select_related("dimension", "cio_owner", "cpo_owner")
-        .order_by("due_on", "id")
-    )
-    for item in owned:
-        item.plan = plans_by_id[item.plan_id]
-    sections = {
-        "overdue": Owed("overdue", "Overdue", "Nothing you own is overdue."),
-        "due_soon": Owed("due_soon", "Due in the next 14 days", "Nothing you own falls due in the next two weeks."),
-        "quiet": Owed("quiet", "No update for a while", "Every item you own has a recent update."),
-        "sign_off": Owed("sign_off", "Awaiting your sign-off", "No joint item is waiting for your signature."),
-    }
-    for item in owned:
-        if item.is_overdue(today):
-            sections["overdue"].items.append(item)
-        elif item.due_on <= today + datetime.timedelta(days=14):
-            sections["due_soon"].items.append(item)
-        # Quiet when an office this person owns it for has gone quiet on it (its own clock).
-        if any(
-            rules.freshness(
-                side_last_update_at=item.last_update_by(side),
-                created_at=item.created_at,
-                starts_on=item.starts_on,
-                stale_after_days=item.plan.stale_after_days,
-                now=now,
-                today=today,
-            )
-            != rules.Freshness.FRESH
-            for side in item.sides
-            if item.owner_for(side) == user
-        ):
-            sections["quiet"].items.append(item)
-    sections["sign_off"].items = list(
-        Item.objects.current()
-        .filter(services.awaiting_sign_off_q(user, plans))
-        .select_related("dimension", "cio_owner", "cpo_owner")
-        .order_by("due_on", "id")
-    )
-    for item in sections["sign_off"].items:
-        item.plan = plans_by_id[item.plan_id]
-    return render(
-        request,
-        "actionplan/my_updates.html",
-        {
-            "sections": list(sections.values()),
-            "today": today,
-            "has_plans": bool(plans),
-            "total": sum(len(s.items) for s in sections.values()),
-        },
-    )
-
-
 @login_required
 def adopt(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a state's plan for a fiscal year from the national framework (the CIO or the CPO)."""
@@ -391,6 +314,27 @@ def sharing(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
             "levels": SHARING_LEVELS,
         },
     )
+
+
+@login_required
+@require_POST
+def decide_sharing(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
+    """Approve or Decline the other office's request to widen sharing (from My updates or the
+    sharing page); back to where the button was, when that is a page of this site."""
+    plan = plan_for(request, plan_id)
+    require(permissions.can_change_sharing(request.user, plan), "Only the CIO and the CPO decide who can see the plan.")
+    approve = request.POST.get("decision") == "approve"
+    requested = Sharing(plan.sharing_requested).label if plan.sharing_requested else ""
+    try:
+        plan = services.decide_sharing(plan, by=request.user, approve=approve, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if approve:
+            messages.success(request, f"Approved. Sharing is now: {Sharing(plan.sharing).label}.")
+        else:
+            messages.success(request, f"Declined. The plan stays as it was, and the request for {requested} is closed.")
+    return redirect(local_next(request) or reverse("actionplan:sharing", args=[plan.pk]))
 
 
 @login_required

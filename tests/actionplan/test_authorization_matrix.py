@@ -274,6 +274,20 @@ def sharing_data(world: World, persona: str, target: Target | None) -> dict[str,
     return {"level": Sharing.PEERS if target.plan.sharing == Sharing.PRIVATE else Sharing.PRIVATE}
 
 
+def other_office_asked_to_widen(world: World, persona: str, target: Target | None) -> None:
+    """A request to widen sharing, pending from the office that is not the persona's own."""
+    assert target is not None
+    other = "cio" if side_for(persona, target.key) == "cpo" else "cpo"
+    wider = Sharing.PEERS if target.plan.sharing == Sharing.PRIVATE else Sharing.PUBLIC
+    Plan.objects.filter(pk=target.plan.pk).update(
+        sharing_requested=wider, sharing_requested_by=target.cio, sharing_requested_side=other
+    )
+
+
+def decline_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:
+    return {"decision": "decline", "reason": "Not before the board meets"}
+
+
 def transfer_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:
     """Hand the former deputy's items to the plan's CIO."""
     assert target is not None
@@ -334,7 +348,6 @@ ROWS: list[Row] = [
     # -- Pages that belong to no plan ------------- anon  cio_A cpo_A deleg viewr cio_B staff super
     Row("home",       "GET",  _name("home"),       "login 200   200   200   200   200   200   200"),
     Row("plans",      "GET",  _name("plans"),      "login 200   200   200   200   200   200   200"),
-    Row("my_updates", "GET",  _name("my_updates"), "login 200   200   200   200   200   200   200"),
     # Starting a plan commits both offices: the CIO or the CPO, never a delegate, viewer or staff.
     Row("adopt",      "GET",  _name("adopt"),      "login 200   200   403   403   200   403   403"),
     Row("adopt.POST", "POST", _name("adopt"),      "login done  done  403   403   done  403   403",
@@ -382,6 +395,10 @@ ROWS: list[Row] = [
                                                                    b_peers=  "login 403   403   403   403   done  403   403",
                                                                    c_public=REFUSE_C,
         data=sharing_data),
+    Row("sharing_decide", "POST", _name("sharing_decide", "plan_id"), a_private="login done  done  403   403   404   403   403",
+                                                                   b_peers=  "login 403   403   403   403   done  403   403",
+                                                                   c_public=REFUSE_C,
+        data=decline_data, setup=other_office_asked_to_widen),
     # -- Handing on a departed owner's items: the side-acting members and association staff
     Row("turnover",      "GET",  _name("turnover", "plan_id"),     a_private="login 200   200   200   403   404   200   200",
                                                                    b_peers=  "login 403   403   403   403   200   200   200",
@@ -398,6 +415,7 @@ ROWS: list[Row] = [
 #                                                   anon  cio_A cpo_A deleg viewr cio_B staff super
 SITE_ROWS: list[Row] = [
     Row("site_root",    "GET", _path("/"),         "login 200   200   200   200   200   200   200"),
+    Row("my_updates",   "GET", _path("/my-updates/"), "login 200   200   200   200   200   200   200"),
     Row("django_admin", "GET", _path("/admin/"),   "admin admin admin admin admin admin 200   200"),
     Row("healthz",      "GET", _path("/healthz"),  "200   200   200   200   200   200   200   200"),
 ]

@@ -35,7 +35,7 @@ def test_each_count_lists_what_it_counts(client: Client, reference_data: None) -
     assert f'href="{listed}?status=at_risk"' in page
     assert f'href="{listed}?due=overdue">1 overdue</a>' in page
     assert f'href="{listed}?status=at_risk&amp;status=off_track&amp;status=blocked">1 at risk or worse</a>' in page
-    assert f'href="{reverse("actionplan:my_updates")}#owed-sign_off">1 awaiting your sign-off</a>' in page
+    assert f'href="{reverse("notifications:my_updates")}#owed-sign_off">1 awaiting your sign-off</a>' in page
 
     overdue = client.get(f"{listed}?due=overdue").context["items"]
     assert [item.pk for item in overdue] == [late.pk]

@@ -67,7 +67,7 @@ def test_a_refused_method_carries_the_security_headers_of_every_page(root: Clien
 READ_ONLY = [
     ("actionplan:home", {}),
     ("actionplan:plans", {}),
-    ("actionplan:my_updates", {}),
+    ("notifications:my_updates", {}),
     ("actionplan:plan", {"plan_id": access.MISSING_ID}),
     ("actionplan:items", {"plan_id": access.MISSING_ID}),
     ("actionplan:dimension", {"plan_id": access.MISSING_ID, "dimension": "teaming"}),

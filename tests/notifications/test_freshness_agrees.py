@@ -21,9 +21,17 @@ def _build(idaho: State) -> None:
     limit = idaho.plan.stale_after_days
     long_ago = NOW - days(200)
     began = WEDNESDAY - days(200)
-    far = WEDNESDAY + days(120)
+    # Within the plan's cadence of its due date: a not-started item there is no longer waiting.
+    far = WEDNESDAY + days(limit - 5)
     make = idaho.item
     make(due_on=far, title="CIO never", created_at=long_ago, starts_on=began)
+    # Not started and due further off than the cadence: waiting, so fresh whatever its age.
+    make(due_on=WEDNESDAY + days(limit + 1), title="CIO waiting", created_at=long_ago, starts_on=began)
+    make(
+        due_on=WEDNESDAY + days(limit + 1), title="CIO begun, far off", created_at=long_ago, starts_on=began,
+        status=Status.ON_TRACK, cio_status=Status.ON_TRACK, last_update_at=NOW - days(limit + 3),
+        cio_last_update_at=NOW - days(limit + 3),
+    )  # fmt: skip
     make(due_on=far, title="CIO late", created_at=long_ago, starts_on=began, last_update_at=NOW - days(limit))
     make(due_on=far, title="CIO fresh", created_at=long_ago, starts_on=began, last_update_at=NOW - days(limit - 1))
     make(due_on=far, title="CIO added today", starts_on=began)
@@ -55,6 +63,9 @@ def _by_predicate(side: str) -> dict[Freshness, set[str]]:
             stale_after_days=item.plan.stale_after_days,
             now=NOW,
             today=WEDNESDAY,
+            status=item.status,
+            due_on=item.due_on,
+            item_last_update_at=item.last_update_at,
         )
         found[state].add(item.title)
     return found
@@ -83,8 +94,8 @@ def test_the_predicate_the_queryset_and_the_reminder_scan_agree_for_each_office(
         assert stale == predicate[Freshness.LATE] | predicate[Freshness.NEVER]
 
     assert _by_predicate("cio") == {
-        Freshness.FRESH: {"CIO fresh", "CIO added today", "CIO not started", "Joint, CIO posted"},
-        Freshness.LATE: {"CIO late"},
+        Freshness.FRESH: {"CIO fresh", "CIO added today", "CIO not started", "Joint, CIO posted", "CIO waiting"},
+        Freshness.LATE: {"CIO late", "CIO begun, far off"},
         Freshness.NEVER: {"CIO never"},
     }
     assert _by_predicate("cpo") == {
