@@ -156,7 +156,7 @@ class AdoptionAdmin(ReadOnlyAdmin):
     list_display = ["jurisdiction", "recommendation", "status", "evidence_kind", "verified_at", "updated_at"]
     list_filter = ["status", "evidence_kind", "recommendation__publication", "jurisdiction"]
     search_fields = ["jurisdiction__name", "jurisdiction__code", "recommendation__text", "note"]
-    list_select_related = ["jurisdiction", "recommendation"]
+    list_select_related = ["jurisdiction", "recommendation__publication"]
     date_hierarchy = "updated_at"
 
 
@@ -167,5 +167,5 @@ class AdoptionChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "adoption", "kind", "status", "actor"]
     list_filter = ["kind", "status"]
     search_fields = ["adoption__jurisdiction__name", "summary"]
-    list_select_related = ["adoption__jurisdiction", "adoption__recommendation", "actor"]
+    list_select_related = ["adoption__jurisdiction", "adoption__recommendation__publication", "actor"]
     date_hierarchy = "created_at"

@@ -40,6 +40,8 @@ NO_EVIDENCE = (
     "(a statute, executive order, policy or contract clause)."
 )
 NO_KIND = "Say what the evidence is: a statute, an executive order, a policy, a contract clause or other."
+# Said where a state's member reads its status but may not change it.
+WHO_RECORDS = "{place}'s CIO, CPO and their delegates record this status; you can read it."
 _check_url = URLValidator(schemes=["http", "https"], message="Enter a full web address starting with https://.")
 
 
@@ -522,11 +524,10 @@ def national_counts(recommendation: Recommendation) -> list[StatusCount]:
     return rows
 
 
-def own_status(jurisdiction: Jurisdiction, recommendation: Recommendation) -> str:
-    """The jurisdiction's status on the recommendation, or NOT_RECORDED."""
-    found = (
+def own_adoption(jurisdiction: Jurisdiction, recommendation: Recommendation) -> Adoption | None:
+    """The jurisdiction's record of the recommendation, with who last changed it, or None."""
+    return (
         Adoption.objects.filter(jurisdiction=jurisdiction, recommendation=recommendation)
-        .values_list("status", flat=True)
+        .select_related("updated_by")
         .first()
     )
-    return found or NOT_RECORDED

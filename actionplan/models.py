@@ -592,7 +592,7 @@ class Adoption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.jurisdiction} on {self.recommendation.number}: {self.get_status_display()}"
+        return f"{self.jurisdiction.name}: {self.recommendation.label} · {self.get_status_display()}"
 
     @property
     def has_evidence(self) -> bool:

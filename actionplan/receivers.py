@@ -11,9 +11,11 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from actionplan import adoption
 from actionplan.models import Adoption, Item
+from directory import permissions
 from library import hooks
 from library.models import Recommendation
 
@@ -73,12 +75,28 @@ def add_adoption_to_list(parts: hooks.RecommendationList) -> None:
 
 def add_adoption_to_recommendation(parts: hooks.RecommendationPage) -> None:
     """How many jurisdictions stand where on the recommendation (counts only, never which), and
-    the viewer's own state's status with a link to its record."""
+    for a state's member their own state's record of it (status, evidence, last change) with, for
+    those who record it, the way to the form, which brings them back here once saved."""
     view = adoption.adoption_view_for(parts.request.user)
     parts.context |= {"adoption_view": view, "national": adoption.national_counts(parts.recommendation)}
-    if view.jurisdiction is not None:
-        parts.context["own_status"] = adoption.own_status(view.jurisdiction, parts.recommendation)
-        parts.context["own_url"] = reverse("actionplan:adoption", args=[view.jurisdiction.code])
+    if view.jurisdiction is None:
+        return
+    jurisdiction, recommendation = view.jurisdiction, parts.recommendation
+    own = adoption.own_adoption(jurisdiction, recommendation)
+    can_record = permissions.can_edit_adoption(parts.request.user, jurisdiction)
+    form_url = reverse("actionplan:adoption_edit", args=[jurisdiction.code, recommendation.pk])
+    # Back to this page's panel, which then shows what was saved (a redirect without a fragment
+    # would keep the form's #record, which this page does not have).
+    back = reverse("library:recommendation", args=[recommendation.pk]) + "#own-adoption"
+    parts.context |= {
+        "own_adoption": own,
+        "own_status": own.status if own is not None else adoption.NOT_RECORDED,
+        "own_url": reverse("actionplan:adoption", args=[jurisdiction.code]),
+        "own_record_url": form_url,
+        # Straight to the form, and back to this page after saving.
+        "record_url": f"{form_url}?{urlencode({'next': back})}#record" if can_record else None,
+        "who_records": "" if can_record else adoption.WHO_RECORDS.format(place=jurisdiction.name),
+    }
 
 
 def add_citing_items_to_case_study(parts: hooks.CaseStudyPage) -> None:

@@ -141,7 +141,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
     @admin.display(description="Text")
     def short_text(self, obj: Recommendation) -> str:
-        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+        return obj.short_text
 
 
 @admin.register(Milestone)

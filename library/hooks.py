@@ -38,7 +38,9 @@ class RecommendationList:
 
 @dataclass
 class RecommendationPage:
-    """One recommendation's page: receivers add to `context` (the adoption counts, the outcomes)."""
+    """One recommendation's page: receivers add to `context` the adoption counts, the outcomes,
+    and for a state's member their state's record of it (`own_adoption`, `own_status`), with
+    `record_url` (the form, for those who record it, returning here) or `who_records` (who does)."""
 
     request: HttpRequest
     recommendation: Recommendation

@@ -120,6 +120,12 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def short_title(self) -> str:
+        """The title without its subtitle or parenthesis ("State IT Procurement Negotiations"), to
+        name the publication inside a line that names one of its recommendations."""
+        return self.title.split(":", 1)[0].split(" (", 1)[0].strip() or self.title
+
 
 class PublicationHeld(TypedDict):
     """The type of `Publication.objects.annotate(held=Count("recommendations"))`: how many of a
@@ -141,6 +147,10 @@ class RecommendationArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Where a recommendation's name cuts its text (Recommendation.short_text).
+SHORT_TEXT = 80
 
 
 class Recommendation(models.Model):
@@ -171,7 +181,47 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}: {self.text[:60]}"
+        return self.label
+
+    # How a recommendation is named wherever a person sees one (pages, lists, messages, emails,
+    # the admin): by its words and its publication, since a number alone ("3") is ambiguous, with
+    # R3 of 2017 and 3 of 2016 both in the library. Its own page and its adoption page show the
+    # full text.
+
+    @property
+    def short_text(self) -> str:
+        """The text on one line, cut at a word near SHORT_TEXT characters with "…" when longer,
+        without its final full stop (it is followed by the citation)."""
+        text = " ".join(self.text.split()).removesuffix(".")
+        if len(text) <= SHORT_TEXT:
+            return text
+        cut = text[: SHORT_TEXT - 1].rsplit(" ", 1)[0].rstrip(" ,;:.–—(")
+        return f"{cut}…"
+
+    @property
+    def is_shortened(self) -> bool:
+        """Whether short_text leaves words out, so that a page naming it by short_text also
+        shows the full text."""
+        return self.short_text.endswith("…")
+
+    @property
+    def number_label(self) -> str:
+        """The number as a reader says it: "no. 3" for a bare number, "R3" as it stands."""
+        return f"no. {self.number}" if self.number.isdigit() else self.number
+
+    @property
+    def citation(self) -> str:
+        """Which publication and which of its recommendations: "State IT Procurement Negotiations,
+        2017, R3" (reads the publication: select_related it in lists)."""
+        publication = self.publication
+        year = [str(publication.published_on.year)] if publication.published_on else []
+        return ", ".join([publication.short_title, *year, self.number_label])
+
+    @property
+    def label(self) -> str:
+        """The recommendation's name: "Name a point of contact in both offices… (State IT
+        Procurement Negotiations, 2017, R3)"."""
+        return f"{self.short_text} ({self.citation})"
 
 
 class Milestone(models.Model):

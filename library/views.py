@@ -158,7 +158,7 @@ def library(request: HttpRequest) -> HttpResponse:
 def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     """One recommendation: its text and provenance and the case studies that cite it; the apps
     above add the outcomes that cite it, national adoption counts and the viewer's own state's
-    status."""
+    record of it, with the way to record or change it for those who may."""
     rec = get_object_or_404(Recommendation.objects.select_related("publication", "area"), pk=recommendation_id)
     parts = hooks.recommendation_page(hooks.RecommendationPage(request=request, recommendation=rec))
     context = {
@@ -170,7 +170,11 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
         "national": [],
         "adoption_view": None,
         "own_status": None,
+        "own_adoption": None,
         "own_url": None,
+        "own_record_url": None,
+        "record_url": None,
+        "who_records": "",
         "section": "recommendations",
     }
     return render(request, "library/recommendation.html", context | parts.context)

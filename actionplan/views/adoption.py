@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from actionplan import adoption as services
@@ -46,6 +47,22 @@ def _jurisdiction_for(request: HttpRequest, code: str) -> Jurisdiction:
 def _record_url(jurisdiction: Jurisdiction, recommendation_id: int | None = None) -> str:
     url = reverse("actionplan:adoption", args=[jurisdiction.code])
     return f"{url}#rec-{recommendation_id}" if recommendation_id else url
+
+
+def _named(recommendation: Recommendation) -> str:
+    """The recommendation as a message names it: its words quoted, then where it is from."""
+    return f"“{recommendation.short_text}” ({recommendation.citation})"
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where the form was opened from, when it says (`next`, e.g. the recommendation's page in
+    the library): a path on this site only, never another site's address; "" otherwise."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return ""
 
 
 # --- A state's record ---------------------------------------------------------------------------
@@ -104,6 +121,7 @@ def edit(request: AuthenticatedHttpRequest, code: str, recommendation_id: int) -
         raise PermissionDenied(CANNOT_EDIT.format(place=jurisdiction.name))
     form = None
     stale: services.StaleAdoption | None = None
+    back = _next_url(request)
     if can_edit:
         is_post = request.method == "POST"
         form = AdoptionForm(
@@ -133,14 +151,16 @@ def edit(request: AuthenticatedHttpRequest, code: str, recommendation_id: int) -
                 form.add_error(None, str(error))
             else:
                 if before is not None and saved.updated_at == before:
-                    messages.info(request, f"Nothing changed in {recommendation.number}.")
+                    messages.info(
+                        request, f"Nothing changed in {jurisdiction.name}'s status on {_named(recommendation)}."
+                    )
                 else:
                     messages.success(
                         request,
-                        f"{jurisdiction.name}'s status on {recommendation.number} was saved: "
+                        f"{jurisdiction.name}'s status on {_named(recommendation)} was saved: "
                         f"{saved.get_status_display()}.",
                     )
-                return redirect(_record_url(jurisdiction, recommendation.pk))
+                return redirect(back or _record_url(jurisdiction, recommendation.pk))
     return render(
         request,
         "actionplan/adoption/edit.html",
@@ -153,6 +173,8 @@ def edit(request: AuthenticatedHttpRequest, code: str, recommendation_id: int) -
             "form": form,
             "stale": stale,
             "cannot_edit": "" if can_edit else CANNOT_EDIT.format(place=jurisdiction.name),
+            "next": back,
+            "leave_url": back or _record_url(jurisdiction),
             "can_verify": permissions.can_verify_adoption(request.user),
         },
     )
@@ -170,21 +192,21 @@ def verify(request: AuthenticatedHttpRequest, code: str, recommendation_id: int)
     """Staff mark a record's evidence verified (or take that back); the state's members see it."""
     jurisdiction = _jurisdiction_for(request, code)
     adoption = get_object_or_404(
-        Adoption.objects.select_related("recommendation"),
+        Adoption.objects.select_related("recommendation__publication"),
         jurisdiction=jurisdiction,
         recommendation_id=recommendation_id,
     )
     if not permissions.can_verify_adoption(request.user):
         raise PermissionDenied("Only NASPO and NASCIO staff verify adoption evidence.")
     form = VerifyForm(request.POST)
-    number = adoption.recommendation.number
+    name = _named(adoption.recommendation)
     try:
         if form.is_valid() and form.cleaned_data["verified"] == "no":
             services.unverify_adoption(adoption, by=request.user)
-            messages.success(request, f"The verification of {jurisdiction.name}'s evidence for {number} was withdrawn.")
+            messages.success(request, f"The verification of {jurisdiction.name}'s evidence for {name} was withdrawn.")
         else:
             services.verify_adoption(adoption, by=request.user)
-            messages.success(request, f"{jurisdiction.name}'s evidence for {number} is marked verified.")
+            messages.success(request, f"{jurisdiction.name}'s evidence for {name} is marked verified.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(reverse("actionplan:adoption_edit", args=[jurisdiction.code, recommendation_id]) + "#evidence")

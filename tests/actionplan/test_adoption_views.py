@@ -3,6 +3,8 @@ the evidence download, and the national matrix with a query count that does not 
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -129,6 +131,76 @@ def test_a_member_records_with_a_document_and_returns_to_the_state_page(
     assert download["Content-Disposition"].startswith('attachment; filename="policy.pdf"')
     assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_from_the_recommendation_page_a_principal_records_in_three_steps_and_comes_back(
+    client: Client, people: dict, recs: list[Recommendation]
+) -> None:
+    """Was eight steps: library, record, find the number, form, save, record, find it, library."""
+    client = signed_in(client, people["cpo_A"])
+    page_url = reverse("library:recommendation", args=[recs[1].pk])
+    back = f"{page_url}#own-adoption"  # to the panel, which shows what was saved
+
+    # 1. The recommendation's page links straight to the form for Idaho and this recommendation.
+    record_url = client.get(page_url).context["record_url"]
+    assert record_url == f"{edit_url('ID', recs[1])}?next=%2Frecommendations%2F{recs[1].pk}%2F%23own-adoption#record"
+    # 2. The form opens there, and will send the person back.
+    form_page = client.get(record_url.split("#")[0])
+    html = form_page.content.decode()
+    assert f'<input type="hidden" name="next" value="{back}">' in html
+    assert f'href="{back}">Cancel</a>' in html
+    # 3. Saving returns to the recommendation's page, which now shows the new status.
+    saved = client.post(
+        record_url.split("#")[0],
+        {"status": "exploring", "note": "Drafting a bill.", "seen_change": 0, "next": back},
+        follow=True,
+    )
+    assert saved.redirect_chain == [(back, 302)]
+    page = unescape(saved.content.decode())
+    assert "Idaho's status on “Recommendation 2 of State IT Procurement Negotiations, in our own words”" in page
+    assert saved.context["own_adoption"].status == Status.EXPLORING
+    assert "Change our status" in page
+
+    # The form opened again from there is prefilled with what was saved.
+    again = client.get(saved.context["record_url"].split("#")[0])
+    assert again.context["form"]["status"].value() == Status.EXPLORING
+    assert again.context["form"]["note"].value() == "Drafting a bill."
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "relative"])
+def test_the_form_returns_only_to_a_page_of_this_site(
+    client: Client, people: dict, recs: list[Recommendation], elsewhere: str
+) -> None:
+    client = signed_in(client, people["cio_A"])
+    url = edit_url("ID", recs[0])
+    assert 'name="next"' not in client.get(url, {"next": elsewhere}).content.decode()
+    response = client.post(f"{url}?next={elsewhere}", {"status": "exploring", "seen_change": 0, "next": elsewhere})
+    assert response["Location"] == reverse("actionplan:adoption", args=["ID"]) + f"#rec-{recs[0].pk}"
+
+
+def test_the_record_page_names_the_recommendation_by_its_words_and_publication(
+    client: Client, people: dict, recs: list[Recommendation]
+) -> None:
+    """Was titled "Idaho on R1", and R1 exists in more than one publication."""
+    other = factories.make_recommendation(
+        publication=factories.make_publication(title="Buyer Be Aware: Integrating Cybersecurity", year=2021),
+        number="1",
+        text="Bring the security office into every technology purchase from its first day, so that the "
+        "terms and the evaluation reflect the risks.",
+    )
+    client = signed_in(client, people["viewer_A"])
+    for rec, title in [
+        (recs[0], "Idaho: Recommendation 1 of State IT Procurement Negotiations, in our own words "
+         "(State IT Procurement Negotiations, 2017, R1) · Adoption"),
+        (other, "Idaho: Bring the security office into every technology purchase from its first day… "
+         "(Buyer Be Aware, 2021, no. 1) · Adoption"),
+    ]:  # fmt: skip
+        html = client.get(edit_url("ID", rec)).content.decode()
+        assert f"<title>{title}" in html
+        assert f'<h1 class="margin-top-2">{title.removesuffix(" · Adoption")}</h1>' in html
+        assert "Idaho on" not in html
+    # The full text, which the heading shortens, is on the page.
+    assert other.text in html
 
 
 def test_the_item_picker_lists_only_the_state_s_current_items(

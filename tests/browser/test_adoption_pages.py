@@ -89,8 +89,8 @@ def test_a_cio_reads_the_state_record_and_records_a_status_after_fixing_an_error
     check_page(page)
 
     target = world.recommendations[5]  # 2017 R1, not recorded yet
-    page.locator(f"#rec-{target.pk}").get_by_role("link", name=target.number).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Idaho on {target.number}")
+    page.locator(f"#rec-{target.pk}").get_by_role("link", name=target.text).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Idaho: {target.label}")
     check_page(page)
     page.locator("label.usa-radio__label", has_text="Adopted").click()
     page.get_by_label("Note").fill("Signed by the governor in March.")
@@ -107,7 +107,9 @@ def test_a_cio_reads_the_state_record_and_records_a_status_after_fixing_an_error
     page.get_by_label("Evidence link").fill("https://example.org/demo/id/eo-12")
     page.locator("label.usa-checkbox__label", has_text="Name a point of contact").click()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Idaho's status on {target.number} was saved: Adopted.")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Idaho's status on “{target.short_text}” ({target.citation}) was saved: Adopted."
+    )
     expect(page.locator(f"#rec-{target.pk}")).to_contain_text("Executive order")
     expect(page.get_by_role("list", name="Recommendations by status")).to_contain_text("2 adopted")
     check_page(page)

@@ -82,12 +82,72 @@ def test_a_recommendation_page_is_accessible(
     login(page, live_server, idaho_cio.email, factories.PASSWORD)
     page.goto(f"{live_server.url}/recommendations/{r3.pk}/")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Recommendation R3")
+    expect(page.get_by_role("heading", level=1)).to_have_text(r3.short_text)
+    expect(page.get_by_test_id("citation")).to_contain_text("Recommendation R3 of State IT Procurement Negotiations")
     expect(page.get_by_test_id("provenance")).to_contain_text("From press coverage")
     expect(page.get_by_test_id("provenance")).to_contain_text("Area inferred")
     expect(page.get_by_test_id("own-status")).to_contain_text("In progress")
     expect(page.get_by_role("row", name="Adopted 1")).to_be_visible()
     expect(page.get_by_test_id("national-adoption")).not_to_contain_text("Maine")
+    check_page(page)
+
+
+def _tab_to(page: Page, name: str, *, limit: int = 80) -> None:
+    """Press Tab until the focused element's text is `name` (at most `limit` times)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement && document.activeElement.textContent.trim()")
+        if focused == name:
+            return
+    raise AssertionError(f"{name!r} was not reached with Tab")
+
+
+def test_a_principal_changes_the_state_s_status_from_the_recommendation_page_by_keyboard(
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho_cio: User
+) -> None:
+    r3 = Recommendation.objects.get(publication__slug="it-procurement-negotiations-2017", number="R3")
+    login(page, live_server, idaho_cio.email, factories.PASSWORD)
+    page.goto(f"{live_server.url}/recommendations/{r3.pk}/")
+    panel = page.get_by_role("region", name="Where Idaho stands")
+    expect(panel.get_by_test_id("own-status")).to_contain_text("In progress")
+    expect(panel.get_by_test_id("own-evidence")).to_have_text("None yet.")
+    expect(panel.get_by_role("link", name="Record our status")).to_have_count(0)
+    check_page(page)
+
+    _tab_to(page, "Change our status on this recommendation")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Idaho: {r3.label}")
+    expect(page).to_have_url(re.compile(r"#record$"))
+    expect(page.get_by_role("heading", level=2, name="Update Idaho’s status")).to_be_in_viewport()
+    expect(page.locator("input[name=status][value=in_progress]")).to_be_checked()  # prefilled
+    check_page(page)
+
+    page.locator("label.usa-radio__label", has_text="Exploring").click()
+    page.get_by_label("Note").fill("Naming the two contacts at the next steering meeting.")
+    page.get_by_role("button", name="Save").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(f"{live_server.url}/recommendations/{r3.pk}/#own-adoption")
+    expect(panel).to_be_in_viewport()
+    expect(page.get_by_role("status")).to_contain_text(f"Idaho's status on “{r3.short_text}”")
+    expect(panel.get_by_test_id("own-status")).to_contain_text("Exploring")
+    expect(panel.get_by_test_id("own-last-change")).to_contain_text("by Avery Quinn")
+    check_page(page)
+
+
+def test_a_viewer_reads_the_state_s_status_and_who_records_it(
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho_cio: User
+) -> None:
+    viewer = factories.make_member("ID", Role.VIEWER, email="viewer@idaho.example")
+    r3 = Recommendation.objects.get(publication__slug="it-procurement-negotiations-2017", number="R3")
+    login(page, live_server, viewer.email, factories.PASSWORD)
+    page.goto(f"{live_server.url}/recommendations/{r3.pk}/")
+    panel = page.get_by_role("region", name="Where Idaho stands")
+    expect(panel.get_by_test_id("own-status")).to_contain_text("In progress")
+    expect(panel.get_by_test_id("who-records")).to_have_text(
+        "Idaho's CIO, CPO and their delegates record this status; you can read it."
+    )
+    expect(panel.get_by_test_id("record-status")).to_have_count(0)
     check_page(page)
 
 

@@ -44,6 +44,45 @@ def test_library_access(client: Client, people: dict[str, User | None], row: Row
     matrix.run_cell(client, people[persona], row.method, _path(row), expected)
 
 
+# What a recommendation's page offers about the viewer's own state (A is Idaho, B is Maine):
+# "record" the way to record Idaho's status, "read" Idaho's status and who records it, "maine"
+# the way to record Maine's, "none" nothing state-specific, "login" sent to sign in.
+OWN_STATE = {
+    "anonymous": "login",
+    "cio_A": "record",
+    "cpo_A": "record",
+    "cio_delegate_A": "record",
+    "viewer_A": "read",
+    "cio_B": "maine",
+    "staff": "none",
+    "superuser": "none",
+}
+
+
+@pytest.mark.parametrize(("persona", "expected"), OWN_STATE.items())
+def test_only_those_who_record_a_state_s_adoption_see_record_our_status(
+    client: Client, people: dict[str, User | None], persona: str, expected: str
+) -> None:
+    recommendation = Recommendation.objects.get(publication__slug="it-procurement-negotiations-2017", number="R3")
+    user = people[persona]
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("library:recommendation", args=[recommendation.pk]))
+    if expected == "login":
+        assert response.status_code == 302
+        return
+    html = response.content.decode()
+    form = reverse("actionplan:adoption_edit", args=["ID" if expected != "maine" else "ME", recommendation.pk])
+    assert ('data-testid="record-status"' in html) == (expected in ("record", "maine"))
+    assert (f'href="{form}?next=' in html) == (expected in ("record", "maine"))
+    assert ("Record our status" in html) == (expected in ("record", "maine"))
+    assert ("Idaho&#x27;s CIO, CPO and their delegates record this status; you can read it." in html) == (
+        expected == "read"
+    )
+    assert ('data-testid="own-adoption"' in html) == (expected != "none")
+    assert ("Where Idaho stands" in html) == (expected in ("record", "read"))
+
+
 def test_a_recommendation_or_case_study_that_does_not_exist_is_404(client: Client, people: dict) -> None:
     client.force_login(people["cio_A"])
     assert client.get(reverse("library:recommendation", args=[999_999])).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -270,9 +271,46 @@ def test_a_recommendation_shows_national_counts_and_only_the_viewers_own_state(c
         "Not recorded": 53,
     }
     page = text(response)
-    assert re.search(r"Idaho: \W*Exploring", page)
+    assert re.search(r"Where Idaho stands Status \W*Exploring", page)
     assert "Maine" not in page and "Ohio" not in page.replace("Ohio: consolidating", "")
     assert f'href="{reverse("actionplan:adoption", args=["ID"])}"' in response.content.decode()
+
+
+def test_the_own_state_panel_shows_status_evidence_and_last_change(client: Client, idaho_cio: User) -> None:
+    r3 = rec("R3")
+    deputy = factories.make_member("ID", Role.CIO_DELEGATE, full_name="Priya Raman")
+    make_adoption(
+        "ID",
+        r3,
+        status=Adoption.Status.ADOPTED,
+        evidence_kind=Adoption.EvidenceKind.POLICY,
+        evidence_url="https://id.example/policy/contacts",
+        updated_by=deputy,
+        updated_at=datetime.datetime(2026, 11, 2, 17, 30, tzinfo=datetime.UTC),
+    )
+
+    response = client.get(reverse("library:recommendation", args=[r3.pk]))
+
+    page = text(response)
+    assert re.search(r"Where Idaho stands Status \W*Adopted Evidence Policy: https://id.example/policy/contacts", page)
+    assert re.search(r"Last change .*2026.*, by Priya Raman", page)
+    assert "Change our status" in page and "Record our status" not in page
+
+
+def test_the_page_names_the_recommendation_by_its_words_and_publication(client: Client, idaho_cio: User) -> None:
+    """Two recommendations numbered 3 are told apart by their words and their publications."""
+    bonds, contact = rec("3", "nascio-2016-call-for-reform"), rec("R3")
+    html = client.get(reverse("library:recommendation", args=[bonds.pk])).content.decode()
+    assert (
+        "<title>Stop requiring performance bonds from technology vendors "
+        "(NASCIO call to action on state IT procurement reform, 2016, no. 3) · Joint Plan</title>"
+    ) in html
+    assert (
+        '<h1 class="margin-top-2 margin-bottom-1">Stop requiring performance bonds from technology vendors</h1>' in html
+    )
+    html = unescape(client.get(reverse("library:recommendation", args=[contact.pk])).content.decode())
+    assert f"<title>{contact.short_text} (State IT Procurement Negotiations, 2017, R3) · Joint Plan</title>" in html
+    assert contact.text in html  # the heading shortens it; the text follows in full
 
 
 def test_staff_see_counts_and_no_state_of_their_own(client: Client, staff: User) -> None:
