@@ -351,12 +351,11 @@ class AttendanceForm(forms.Form):
 
 
 class RecommendationField(forms.ModelChoiceField):
-    """A recommendation, named by its publication and number so that R3 of 2017 is not R3 of 2025."""
+    """A recommendation, named by its words and its publication (Recommendation.label), so that
+    R3 of 2017 is not R3 of 2025."""
 
     def label_from_instance(self, obj: Recommendation) -> str:
-        year = f" ({obj.publication.published_on.year})" if obj.publication.published_on else ""
-        text = obj.text if len(obj.text) <= 80 else obj.text[:79].rstrip() + "…"
-        return f"{obj.publication.title}{year}, {obj.number}: {text}"
+        return obj.label
 
 
 class OutcomeForm(forms.Form):

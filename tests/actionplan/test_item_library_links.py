@@ -101,8 +101,10 @@ def test_changing_what_an_item_cites_is_logged_as_a_field_change_and_keeps_signa
     assert item.version == version + 1
     changes = {a.field: a for a in Activity.objects.filter(item=item, verb=Activity.Verb.FIELD_CHANGED)}
     assert set(changes) == {"recommendations", "case_studies"}
-    assert changes["recommendations"].old_value.startswith("R3: Name a point of contact")
-    assert changes["recommendations"].new_value.startswith("R7: Negotiate earlier")
+    assert changes["recommendations"].old_value.startswith("Name a point of contact")
+    assert changes["recommendations"].old_value.endswith("(State IT Procurement Negotiations, 2017, R3)")
+    assert changes["recommendations"].new_value.startswith("Negotiate earlier")
+    assert changes["recommendations"].new_value.endswith("(State IT Procurement Negotiations, 2017, R7)")
     assert changes["case_studies"].old_value == ""
     assert changes["case_studies"].new_value == "Ohio: consolidating agency data centers into a state private cloud"
     assert changes["recommendations"].item_version == version + 1
@@ -141,7 +143,9 @@ def test_the_item_page_lists_what_it_cites_with_links(client: Client, idaho: Sta
 
     html = signed_in(client, idaho.viewer).get(url("item", idaho.item.pk)).content.decode()
 
-    assert f'href="/recommendations/{r3.pk}/">R3: Name a point of contact' in html
+    assert f'href="/recommendations/{r3.pk}/">Name a point of contact' in html
+    # Named by its words and its publication, not by "R3" alone.
+    assert "State IT Procurement Negotiations, 2017, R3</span>" in html
     assert f'href="/case-studies/{ohio.slug}/">{ohio.title}</a>' in html
 
 

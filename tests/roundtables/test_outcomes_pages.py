@@ -154,12 +154,14 @@ def test_a_member_sees_their_own_state_s_proposal_on_the_outcomes_page(
 
 def test_the_event_page_lists_its_outcomes(client: Client, people: People, event: Roundtable) -> None:
     make_outcome(event, title="Name a point of contact")
-    make_outcome(event, title="Meet monthly", recommendation=make_recommendation())
+    cited = make_recommendation(text="Meet on a fixed rhythm.")
+    make_outcome(event, title="Meet monthly", recommendation=cited)
 
     page = signed_in(client, people["cio_B"]).get(reverse("roundtables:detail", args=[event.pk])).content.decode()
 
     section = page[page.index('data-testid="event-outcomes"') :]
     assert section.index("Name a point of contact") < section.index("Meet monthly")
+    assert f"Related recommendation: Meet on a fixed rhythm ({cited.publication.title}, 2017, R1)" in section
     assert "Outcomes, and what your state decided" in section
 
 
