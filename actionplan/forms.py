@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from actionplan import evidence, services
 from actionplan.models import Adoption, Item, ItemSide, Plan, Sharing, Status, Update
 from directory import permissions, sides
-from directory.models import Jurisdiction, Membership, User
+from directory.models import Jurisdiction, Membership, User, name_and_role, with_role_in
 from library.models import CaseStudy, Dimension, Framework, Recommendation
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -77,16 +77,19 @@ class DateInput(forms.DateInput):
 
 
 class OwnerField(forms.ModelChoiceField):
-    """A person who may own one side of an item, shown with their job title to tell namesakes apart."""
+    """A person who may own one side of an item, shown with their role in the plan's jurisdiction
+    (the one role vocabulary, never their job title), which also tells namesakes apart."""
 
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.full_name}, {obj.title}" if obj.title else str(obj)
+        return name_and_role(obj)
 
 
 def side_members(plan: Plan, side: str) -> QuerySet[User]:
     """Active users holding a role on `side` (the principal or a delegate) in the plan's jurisdiction."""
-    holders = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id, role__in=sides.SIDE_ROLES[side])
-    return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("full_name", "email")
+    roles = sides.SIDE_ROLES[side]
+    holders = Membership.objects.active().filter(jurisdiction_id=plan.jurisdiction_id, role__in=roles)
+    people = User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("full_name", "email")
+    return with_role_in(people, jurisdiction_id=plan.jurisdiction_id, roles=roles)
 
 
 class OwnershipFields(forms.Form):
@@ -103,14 +106,14 @@ class OwnershipFields(forms.Form):
         required=False,
         empty_label="Owner needed",
         label="CIO-side owner",
-        help_text="The CIO or a CIO delegate. Not used for CPO-side items.",
+        help_text="The CIO or a delegate of the CIO. Not used for CPO-side items.",
     )
     cpo_owner = OwnerField(
         queryset=User.objects.none(),
         required=False,
         empty_label="Owner needed",
         label="CPO-side owner",
-        help_text="The CPO or a CPO delegate. Not used for CIO-side items.",
+        help_text="The CPO or a delegate of the CPO. Not used for CIO-side items.",
     )
 
 
@@ -161,7 +164,7 @@ class ItemForm(OwnershipFields):
             field = cast(OwnerField, self.fields[f"{side}_owner"])
             field.queryset = members[side] = side_members(plan, side)
             field.error_messages["invalid_choice"] = (
-                f"Choose the {side.upper()} or a {side.upper()} delegate of {place}, or leave it as Owner needed."
+                f"Choose {place}'s {side.upper()} or a delegate of the {side.upper()}, or leave it as Owner needed."
             )
         if item is None:
             del self.fields["version"]

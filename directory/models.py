@@ -162,6 +162,8 @@ class Membership(models.Model):
     """A person's role in one jurisdiction, for a span of time."""
 
     class Role(models.TextChoices):
+        # The one name of each role, on every page and in every email (see role_label); a
+        # person's own job title (User.title) is theirs and is never shown in a role's place.
         CIO = "cio", "Chief Information Officer"
         CPO = "cpo", "Chief Procurement Officer"
         CIO_DELEGATE = "cio_delegate", "Delegate of the CIO"
@@ -219,6 +221,31 @@ class Membership(models.Model):
         if side is Side.CPO:
             return [self.Role.CIO]
         return [self.Role.CIO, self.Role.CPO]
+
+
+def role_label(role: str) -> str:
+    """A role's one name ("Chief Procurement Officer", "Delegate of the CIO"), from a role value."""
+    return str(Membership.Role(role).label)
+
+
+def with_role_in(
+    users: models.QuerySet[User], *, jurisdiction_id: int, roles: tuple[str, ...] | list[str]
+) -> models.QuerySet[User]:
+    """`users`, each with `role_here`: the first of `roles` they hold in the jurisdiction today (a
+    principal before a delegate). One subquery, so a list of people can name their roles."""
+    held = (
+        Membership.objects.active()
+        .filter(jurisdiction_id=jurisdiction_id, role__in=roles, user_id=models.OuterRef("pk"))
+        .order_by("role")
+    )
+    return users.annotate(role_here=models.Subquery(held.values("role")[:1]))
+
+
+def name_and_role(user: User) -> str:
+    """A person as a list of choices shows them: "Marcus Oyelaran, Chief Procurement Officer" (the
+    role from `with_role_in`), or just their name when they hold none of the roles asked about."""
+    role = getattr(user, "role_here", None)
+    return f"{user.full_name}, {role_label(role)}" if role else str(user)
 
 
 class StaffMembership(models.Model):

@@ -13,7 +13,7 @@ from actionplan.forms import SIDE_LABELS, OwnershipFields, side_members
 from actionplan.models import ItemSide, Plan
 from config.zones import zone_choices, zone_label
 from directory import permissions, sides
-from directory.models import Association, Jurisdiction, User
+from directory.models import Association, Jurisdiction, User, name_and_role, with_role_in
 from library.models import Dimension, Recommendation
 from roundtables.models import Attendance, Roundtable
 
@@ -238,10 +238,11 @@ class InviteForm(forms.Form):
 
 
 class MemberField(forms.ModelChoiceField):
-    """A person of the office, with their job title to tell namesakes apart."""
+    """A person of the office, with their role there (the one role vocabulary, never their job
+    title), which also tells namesakes apart."""
 
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.full_name}, {obj.title}" if obj.title else str(obj)
+        return name_and_role(obj)
 
 
 class OfficeForm(forms.Form):
@@ -290,7 +291,11 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.office = (jurisdiction, side)
         attendee = cast(MemberField, self.fields["attendee"])
-        attendee.queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by("full_name", "email")
+        attendee.queryset = with_role_in(
+            User.objects.filter(pk__in=[m.pk for m in members]).order_by("full_name", "email"),
+            jurisdiction_id=jurisdiction.pk,
+            roles=sides.SIDE_ROLES[side],
+        )
         self.fields["attendee"].error_messages["invalid_choice"] = (
             f"Choose someone from the {side.upper()} office of {jurisdiction}, or type a name below."
         )
@@ -428,7 +433,7 @@ class AcceptForm(OwnershipFields):
             field = cast("forms.ModelChoiceField[User]", self.fields[f"{side}_owner"])
             field.queryset = side_members(plan, side)
             field.error_messages["invalid_choice"] = (
-                f"Choose the {side.upper()} or a {side.upper()} delegate of {place}, or leave it as Owner needed."
+                f"Choose {place}'s {side.upper()} or a delegate of the {side.upper()}, or leave it as Owner needed."
             )
         if not self.is_bound:
             owners = {side: owner.pk if owner else None for side, owner in default_owners.items()}

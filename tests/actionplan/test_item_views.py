@@ -244,7 +244,7 @@ def test_an_owner_who_is_not_on_that_side_is_refused(client: Client, idaho: Stat
         url("item_create", idaho.plan.pk), item_data(idaho, cio_owner=idaho.cpo.pk)
     )
 
-    assert "Choose the CIO or a CIO delegate of Idaho" in response.context["form"].errors["cio_owner"][0]
+    assert "Choose Idaho's CIO or a delegate of the CIO" in response.context["form"].errors["cio_owner"][0]
     assert not Item.objects.filter(title="Shared vendor risk reviews").exists()
 
 

@@ -96,7 +96,7 @@ def test_a_cio_finds_an_event_and_registers_their_office_with_htmx(
     check_page(page)
 
     form = page.get_by_test_id("register-id-cio")
-    form.get_by_label("Who will attend").select_option(label="Priya Raman")
+    form.get_by_label("Who will attend").select_option(label="Priya Raman, Delegate of the CIO")
     form.get_by_role("button", name="Save the answer for the CIO office").click()
     expect(page.locator("#registration-notice")).to_contain_text(
         "Registered: Priya Raman will attend for the Idaho CIO office."
