@@ -80,6 +80,58 @@ def test_item_detail_with_disagreement_sign_offs_comments_and_evidence_is_access
     check_page(page)
 
 
+def test_a_mention_is_answered_by_keyboard_with_a_reply_under_its_comment(
+    page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
+) -> None:
+    item = idaho.item
+    question = services.add_comment(item, author=idaho.cpo, body="Can we meet on Tuesday, @avery.quinn?")
+    services.add_comment(item, author=idaho.cpo, body="Minutes to follow.", parent=question)
+    services.add_comment(item, author=idaho.cio, body="A thread of its own, for @blake.rivera.")
+
+    login(page, live_server, idaho.cio.email, factories.PASSWORD)
+    page.goto(item_url(live_server, item))
+
+    thread = page.locator(f"#comment-{question.pk}")
+    mine = thread.locator("mark.jp-mention--you")
+    expect(mine).to_have_text("@avery.quinn (you)")
+    expect(mine.locator(".usa-sr-only")).to_have_text("(you)")
+    expect(page.locator("mark.jp-mention")).to_have_count(2)  # the CPO's mention in the other thread too
+    expect(thread.get_by_role("list", name="Replies to Blake Rivera")).to_contain_text("Minutes to follow.")
+    check_page(page)
+
+    # Reply by keyboard alone: the link opens the form under the thread, Tab reaches its text box.
+    thread.get_by_role("link", name="Reply to Blake Rivera").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"\?reply={question.pk}#reply-{question.pk}$"))
+    box = page.get_by_role("textbox", name="Reply to Blake Rivera")
+    page.keyboard.press("Tab")
+    expect(box).to_be_focused()
+    check_page(page)
+
+    # Only spaces: the browser's own check lets it through, the server's does not.
+    page.keyboard.type("   ")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/comments/$"))
+    box = page.get_by_role("textbox", name="Reply to Blake Rivera")
+    expect(box).to_have_accessible_description(re.compile("Write something before posting."))
+    check_page(page)
+
+    box.focus()
+    page.keyboard.type("Tuesday works, @blake.rivera.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+
+    expect(page.get_by_role("status").filter(has_text="Your reply was posted.")).to_be_visible()
+    replies = thread.get_by_role("list", name="Replies to Blake Rivera").get_by_role("listitem")
+    expect(replies).to_have_count(2)
+    expect(replies.last).to_contain_text("Tuesday works, @blake.rivera.")
+    assert page.url.endswith(f"#comment-{question.replies.last().pk}")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Avery Quinn replied to a comment")
+    check_page(page)
+
+
 def test_an_item_of_a_public_plan_read_signed_out_leads_to_its_public_page_without_comments_or_evidence(
     page: Page, live_server: LiveServer, check_page: CheckPage, idaho: StateWithItem
 ) -> None:
