@@ -637,6 +637,23 @@ def test_a_reply_is_posted_from_its_comments_reply_link_and_shown_in_the_thread(
     assert "replied to a comment" in body  # the timeline
 
 
+def test_replying_to_a_reply_opens_the_form_at_its_threads_end_and_joins_that_thread(
+    client: Client, idaho: StateWithItem
+) -> None:
+    question = services.add_comment(idaho.item, author=idaho.cpo, body="Who drafts the charter?")
+    reply = services.add_comment(idaho.item, author=idaho.cio_delegate, body="I can.", parent=question)
+    client = signed_in(client, idaho.cio)
+
+    opened = client.get(url("item", idaho.item.pk), {"reply": reply.pk})
+
+    assert [t.replying_to for t in opened.context["threads"]] == [reply]
+    page = opened.content.decode()
+    assert "Reply to Casey Shaw" in page
+    assert page.index(f'id="comment-{reply.pk}"') < page.index(f'id="reply-{reply.pk}"')
+    client.post(url("item_comment", idaho.item.pk), {"body": "Thank you.", "parent": reply.pk})
+    assert Comment.objects.get(body="Thank you.").parent == question
+
+
 @pytest.mark.parametrize(
     ("next_url", "lands_on_next"),
     [
