@@ -47,22 +47,29 @@ def idaho_plan(transactional_db: None) -> tuple[Plan, dict[str, User]]:
     return plan, people
 
 
-def _assert_rows_fit(page: Page) -> int:
-    """No sideways scroll, and every item row's status and due date lie inside the viewport's width.
+def _assert_fits(page: Page, rows: str, cells: dict[str, str]) -> int:
+    """No sideways scroll, and in every row (`rows`, a CSS selector) each of `cells` (what it is:
+    a selector inside the row) has a size and lies inside the viewport's width.
 
-    Returns how many rows were checked, so a test can tell an empty table from a fitting one."""
+    Returns how many rows were checked, so a test can tell an empty list from a fitting one."""
     width = page.evaluate("window.innerWidth")
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
     assert scroll_width <= width, f"the page scrolls sideways at {width} px: {scroll_width} px wide"
-    rows = page.locator("table.jp-items tbody tr")
-    for n in range(rows.count()):
-        row = rows.nth(n)
-        for cell in ("due", "status"):
-            box = row.locator(f"[data-label][data-cell='{cell}']").bounding_box()
-            assert box is not None, f"row {n}: its {cell} is hidden"
-            assert box["width"] > 0 and box["height"] > 0, f"row {n}: its {cell} has no size"
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"row {n}: its {cell} is cut off: {box}"
-    return rows.count()
+    found = page.locator(rows)
+    for n in range(found.count()):
+        row = found.nth(n)
+        for what, selector in cells.items():
+            box = row.locator(selector).first.bounding_box()
+            assert box is not None, f"row {n}: its {what} is hidden"
+            assert box["width"] > 0 and box["height"] > 0, f"row {n}: its {what} has no size"
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"row {n}: its {what} is cut off: {box}"
+    return found.count()
+
+
+def _assert_rows_fit(page: Page) -> int:
+    """The item table's rows: each keeps its due date and status in view."""
+    cells = {"due date": "[data-label][data-cell='due']", "status": "[data-label][data-cell='status'] .jp-status"}
+    return _assert_fits(page, "table.jp-items tbody tr", cells)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
@@ -98,7 +105,9 @@ def test_my_updates_keeps_status_and_due_in_view(
     page.set_viewport_size(viewport)
     login(page, live_server, people["cpo"].email, factories.PASSWORD)
     page.goto(f"{live_server.url}/my-updates/")
-    assert _assert_rows_fit(page) >= 3
+    # My updates lists each item with its status tag and, on the line below, its due date.
+    cells = {"status": ".jp-status", "due date": "p:has-text('due ')"}
+    assert _assert_fits(page, "li.jp-inbox__entry:has(.jp-status)", cells) >= 3
     check_page(page)
 
 
