@@ -117,6 +117,8 @@ def test_a_state_officials_other_pages_do_not_scroll_sideways(
 ) -> None:
     plan, people = idaho_plan
     item = Item.objects.get(plan=plan, framework_item__code="I1")
+    event = factories.make_event(invited=["ID"])
+    recommendation = factories.make_recommendation()
     page.set_viewport_size(viewport)
     login(page, live_server, people["cpo"].email, factories.PASSWORD)
     wide = []
@@ -129,6 +131,11 @@ def test_a_state_officials_other_pages_do_not_scroll_sideways(
         f"/items/{item.pk}/",
         f"/items/{item.pk}/update/",
         "/adoption/ID/",
+        "/roundtables/",
+        f"/roundtables/{event.pk}/",
+        "/proposals/",
+        "/recommendations/",
+        f"/recommendations/{recommendation.pk}/",
     ]:
         page.goto(f"{live_server.url}{path}")
         scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
