@@ -18,6 +18,7 @@ from tests import factories
 from tests.browser.helpers import CheckPage, login
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
+TABLET: ViewportSize = {"width": 768, "height": 1024}  # still a table, not cards
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
@@ -111,7 +112,7 @@ def test_my_updates_keeps_status_and_due_in_view(
     check_page(page)
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+@pytest.mark.parametrize("viewport", [PHONE, TABLET, DESKTOP], ids=["390px", "768px", "1280px"])
 def test_a_state_officials_other_pages_do_not_scroll_sideways(
     page: Page, live_server: LiveServer, idaho_plan: tuple[Plan, dict[str, User]], viewport: ViewportSize
 ) -> None:
@@ -126,6 +127,7 @@ def test_a_state_officials_other_pages_do_not_scroll_sideways(
         "/",
         "/plans/",
         f"/plans/{plan.pk}/",
+        f"/plans/{plan.pk}/items/",
         f"/plans/{plan.pk}/sharing/",
         f"/plans/{plan.pk}/owners/",
         f"/items/{item.pk}/",
