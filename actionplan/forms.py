@@ -339,6 +339,33 @@ class SignOffForm(forms.Form):
     side = forms.ChoiceField(choices=sides.OFFICE_CHOICES, widget=forms.HiddenInput())
 
 
+class SignOffConfirmForm(SignOffForm):
+    """Sign, with a note on what was done (optional; asked for when the office never posted)."""
+
+    note = forms.CharField(
+        max_length=services.SIGN_OFF_NOTE_MAX,
+        required=False,
+        label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the note to %(limit_value)d characters (it has %(show_value)d)."},
+    )
+
+
+class ReopenForm(forms.Form):
+    """Take a done item back into work: the reason is required and the other office is told."""
+
+    reason = forms.CharField(
+        max_length=services.REOPEN_REASON_MAX,
+        label="Why reopen it?",
+        help_text="The other office is told, and the reason stays in the item's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the item is reopened: the other office is told.",
+            "max_length": "Keep the reason to %(limit_value)d characters (it has %(show_value)d).",
+        },
+    )
+
+
 class WithdrawForm(SignOffForm):
     """Take back a side's signature, optionally saying why (kept in the timeline)."""
 

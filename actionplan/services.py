@@ -50,6 +50,8 @@ EDITABLE_FIELDS = ("dimension", "title", "description", "side", "cio_owner", "cp
 LINKED_FIELDS = ("recommendations", "case_studies")
 # SignOff.withdrawn_reason's length: a longer reason is refused, never cut.
 WITHDRAW_REASON_MAX = 200
+SIGN_OFF_NOTE_MAX = 500
+REOPEN_REASON_MAX = 200
 
 
 def log(
@@ -432,8 +434,8 @@ def post_update(
     _require_current(item)
     if item.side == ItemSide.JOINT and item.sign_offs.standing().count() == 2:
         raise ValidationError(
-            "Both sides signed this item off as done. To reopen it, change its scope or due date; "
-            "both sides will then be asked to sign again."
+            "Both sides signed this item off as done. To post on it again, reopen it first (Reopen, on "
+            "the item's page), saying why."
         )
     errors: dict[str, str] = {}
     if not 0 <= progress <= 100:
@@ -466,23 +468,55 @@ def post_update(
 
 
 @transaction.atomic
-def sign_off(item: Item, *, by: User, side: str) -> SignOff:
-    """One office signs that a joint item is done; the second signature makes it done."""
+def sign_off(item: Item, *, by: User, side: str, note: str = "") -> SignOff:
+    """One office signs that a joint item is done; the second signature makes it done.
+
+    An office that never posted an update on the item may still sign: its signature is its
+    statement that the work is done (some joint items are carried by one office and confirmed by
+    the other). The page says so before it signs and asks for a note on what was done, which is
+    kept with the signature and shown in the item's history."""
     item = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
     if item.side != ItemSide.JOINT:
         raise ValidationError("Only joint items are signed off; post an update with status Done instead.")
     if side not in permissions.acting_sides(by, item):
         raise PermissionDenied("You cannot sign for that side of this item.")
     _require_current(item)
+    note = note.strip()
+    if len(note) > SIGN_OFF_NOTE_MAX:
+        raise ValidationError({"note": f"Keep the note to {SIGN_OFF_NOTE_MAX} characters ({len(note)} now)."})
     if item.sign_offs.standing().filter(side=side).exists():
         raise ValidationError(f"The {side.upper()} side has already signed off this item.")
-    signature = SignOff.objects.create(item=item, side=side, signed_by=by)
-    log(item.plan, Verb.SIGNED_OFF, actor=by, item=item, field=side)
+    signature = SignOff.objects.create(item=item, side=side, signed_by=by, note=note)
+    log(item.plan, Verb.SIGNED_OFF, actor=by, item=item, field=side, new=note)
     if item.sign_offs.standing().count() == 2:
         _set_status(item, Status.DONE, by=by)
         item.progress = 100
         item.save(update_fields=["status", "progress", "updated_at"])
     return signature
+
+
+@transaction.atomic
+def reopen(item: Item, *, by: User, reason: str) -> Item:
+    """Either office takes a done item back into work, saying why: the signatures of a joint item
+    are withdrawn with that reason, the item is On track again, and the other office is told (the
+    reminder scan reads the REOPENED activity)."""
+    item = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    acting = permissions.acting_sides(by, item)
+    if not acting:
+        raise PermissionDenied("Only the item's own offices can reopen it.")
+    _require_current(item)
+    if item.status != Status.DONE:
+        raise ValidationError("This item is not done, so there is nothing to reopen.")
+    reason = reason.strip()
+    if is_blank(reason):
+        raise ValidationError({"reason": "Say why the item is reopened: the other office is told."})
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason to {REOPEN_REASON_MAX} characters ({len(reason)} now)."})
+    item.sign_offs.standing().update(withdrawn_at=timezone.now(), withdrawn_reason=f"Reopened: {reason}"[:200])
+    log(item.plan, Verb.REOPENED, actor=by, item=item, field=acting[0], new=reason)
+    _set_status(item, Status.ON_TRACK, by=by)
+    item.save(update_fields=["status", "updated_at"])
+    return item
 
 
 @transaction.atomic
@@ -497,7 +531,7 @@ def withdraw_sign_off(item: Item, *, by: User, side: str, reason: str = "") -> N
     standing = item.sign_offs.standing()
     if standing.count() == 2:
         raise ValidationError(
-            "Both sides have signed, so the item is done. To reopen it, change its scope or due date."
+            "Both sides have signed, so the item is done. To take it back into work, reopen it, saying why."
         )
     if not standing.filter(side=side).update(withdrawn_at=timezone.now(), withdrawn_reason=reason):
         raise ValidationError(f"The {side.upper()} side has not signed off this item.")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("items/<int:item_id>/edit/", items.edit, name="item_edit"),
     path("items/<int:item_id>/update/", items.post_update, name="item_update"),
     path("items/<int:item_id>/sign-off/", items.sign_off, name="item_sign_off"),
+    path("items/<int:item_id>/reopen/", items.reopen, name="item_reopen"),
     path("items/<int:item_id>/withdraw/", items.withdraw, name="item_withdraw"),
     path("items/<int:item_id>/comments/", items.comment, name="item_comment"),
     path("items/<int:item_id>/evidence/", items.attach, name="item_attach"),

@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from actionplan import rules
 from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status
 from directory import permissions, sides
 from directory.models import Membership, User
+from notifications import inbox
 from notifications.models import Preference, ReminderSent
 from outbox import emails, tokens
 from outbox.models import OutgoingEmail
@@ -178,6 +179,9 @@ class Fact:
     title: str  # heading of the section in the email
     item: Item | Any  # an Item; its id while the scan collects (pending_reminders loads the ones it keeps)
     detail: str = ""
+    url: str = ""  # where the email links (a path); the item's page unless said (a comment's place)
+    who: str = ""  # the person whose words the fact is (a mention's author), for the subject
+    where: str = ""  # for a fact about a plan rather than an item (item None): the plan's name
 
 
 @dataclass
@@ -196,7 +200,18 @@ SECTION_ORDER = ["reminders_mention", "reminders_sign_off", "reminders_overdue",
 # by it: a person's words, then a counterpart's request to sign, then a roundtable's follow-up,
 # then dates, then silence. Every entry still shows the item's due date, and a follow-up already
 # asks for the update a "no update for a while" reminder would.
-HEADING_PRECEDENCE = ("mention", "resign", "shared", "signoff", "followup", "overdue", "due", "stale")
+HEADING_PRECEDENCE = (
+    "sharing",
+    "mention",
+    "resign",
+    "reopened",
+    "shared",
+    "signoff",
+    "followup",
+    "overdue",
+    "due",
+    "stale",
+)
 
 
 def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
@@ -262,11 +277,44 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
                         "reminders_mention",
                         "You were mentioned",
                         comment.item_id,
-                        f"{comment.author}: {comment.body[:200]}",
+                        f"{comment.author} mentioned you: {comment.body[:200]}",
+                        url=comment.get_absolute_url(),
+                        who=str(comment.author),
                     ),
                 )
     _collect_change_facts(now, current, add)
+    _collect_sharing_requests(now, add)
     return batches
+
+
+def _collect_sharing_requests(now: datetime.datetime, add: Callable[[User, Fact], None]) -> None:
+    """A request to widen a plan's sharing, still pending, told once to the principal of the office
+    that did not ask (who answers it with Approve or Decline on My updates). The fact is about a
+    plan, not an item: its `item` is None and its link is the inbox's requests."""
+    asked = list(
+        Activity.objects.filter(verb=Activity.Verb.SHARING_REQUESTED, created_at__gte=now - CHANGE_LOOKBACK)
+        .filter(plan__sharing_requested_side__gt="")
+        .select_related("plan__jurisdiction", "actor")
+    )
+    if not asked:
+        return
+    principals = {
+        (m.jurisdiction_id, sides.ROLE_SIDE[m.role]): m.user
+        for m in Membership.objects.active(now.date())
+        .filter(jurisdiction_id__in={a.plan.jurisdiction_id for a in asked}, role__in=sides.PRINCIPAL_ROLES)
+        .select_related("user")
+    }
+    for activity in asked:
+        plan = activity.plan
+        answering = principals.get((plan.jurisdiction_id, sides.other(plan.sharing_requested_side)))
+        if answering is None or not answering.is_active:
+            continue
+        detail = f"{activity.actor} asked to widen who can see {plan} to: {activity.new_value}"
+        add(
+            answering,
+            Fact(f"sharing:{activity.pk}", "reminders_sign_off", "Asked to widen sharing", None, detail,
+                 url="/my-updates/#owed-requests", where=str(plan)),
+        )  # fmt: skip
 
 
 def _collect_change_facts(
@@ -281,7 +329,7 @@ def _collect_change_facts(
         Activity.objects.filter(created_at__gte=since, item__archived_at__isnull=True)
         .filter(
             Q(verb=Activity.Verb.FIELD_CHANGED, field="side", new_value=ItemSide.JOINT)
-            | Q(verb=Activity.Verb.SIGN_OFFS_RESET)
+            | Q(verb__in=[Activity.Verb.SIGN_OFFS_RESET, Activity.Verb.REOPENED])
         )
         .select_related("item__plan", "item__cio_owner", "item__cpo_owner", "actor")
         .order_by("created_at", "id")
@@ -307,6 +355,9 @@ def _collect_change_facts(
         if change.verb == Activity.Verb.SIGN_OFFS_RESET:
             offices, key, title = item.sides, f"resign:{change.pk}", "Asked to sign again"
             detail = f"{change.actor}: {change.new_value}" if change.actor else change.new_value
+        elif change.verb == Activity.Verb.REOPENED:
+            offices, key, title = item.sides, f"reopened:{change.pk}", "Reopened"
+            detail = f"{change.actor} reopened it: {change.new_value}"
         else:
             offices, key, title = (
                 [s for s in sides.OFFICES if s != change.old_value],
@@ -346,7 +397,21 @@ def _collect_item_facts(
     found: list[tuple[User, Fact]] = []
     rows = Item.objects.open().filter(starts_on__lte=horizon).values_list(*ITEM_FIELDS)
     for row in rows:
-        pk, due_on, starts_on, created_at, cio_last, cpo_last, side, status, item_last, cio_id, cpo_id, place, stale_after = row
+        (
+            pk,
+            due_on,
+            starts_on,
+            created_at,
+            cio_last,
+            cpo_last,
+            side,
+            status,
+            item_last,
+            cio_id,
+            cpo_id,
+            place,
+            stale_after,
+        ) = row
         for owner_side, owner_id, last_update_at in (("cio", cio_id, cio_last), ("cpo", cpo_id, cpo_last)):
             if side not in (owner_side, ItemSide.JOINT) or owner_id is None:
                 continue
@@ -476,11 +541,15 @@ def pending_reminders(now: datetime.datetime) -> list[ReminderBatch]:
             kept.append(ReminderBatch(user=batch.user, facts=facts))
     # Items only for the facts that will be told: most facts of a scan were told before or fall
     # outside their reader's hours, and building thousands of items was most of the scan's time.
-    items = Item.objects.select_related("plan__jurisdiction").in_bulk({f.item for b in kept for f in b.facts})
+    items = Item.objects.select_related("plan__jurisdiction").in_bulk(
+        {f.item for b in kept for f in b.facts if f.item is not None}
+    )
     for batch in kept:
         for fact in batch.facts:
-            fact.item = items[fact.item]
-        batch.facts.sort(key=lambda f: (SECTION_ORDER.index(f.topic), f.item.due_on, f.key))
+            fact.item = items[fact.item] if fact.item is not None else None
+        batch.facts.sort(
+            key=lambda f: (SECTION_ORDER.index(f.topic), f.item.due_on if f.item else datetime.date.min, f.key)
+        )
         batch.facts, batch.covered = _one_heading_per_item(list({f.key: f for f in batch.facts}.values()))
     return kept
 
@@ -495,11 +564,15 @@ def _one_heading_per_item(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """(told, covered): of the facts about each item, those of its most specific kind are told,
     in their order; the rest are covered by them."""
     rank = {kind: n for n, kind in enumerate(HEADING_PRECEDENCE)}
-    best: dict[int, int] = {}
+    best: dict[object, int] = {}
+
+    def about(fact: Fact) -> object:  # an item, or (for a plan's fact) the fact itself
+        return fact.item.pk if fact.item is not None else fact.key
+
     for fact in facts:
-        best[fact.item.pk] = min(best.get(fact.item.pk, len(rank)), rank[_fact_kind(fact)])
-    told = [f for f in facts if rank[_fact_kind(f)] == best[f.item.pk]]
-    covered = [f for f in facts if rank[_fact_kind(f)] != best[f.item.pk]]
+        best[about(fact)] = min(best.get(about(fact), len(rank)), rank[_fact_kind(fact)])
+    told = [f for f in facts if rank[_fact_kind(f)] == best[about(f)]]
+    covered = [f for f in facts if rank[_fact_kind(f)] != best[about(f)]]
     return told, covered
 
 
@@ -517,7 +590,7 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
                     user=batch.user,
                     dedupe_key=f"reminders:{batch.user.pk}:{digest}",
                     template="reminders",
-                    context={"sections": _sections(batch.facts), "count": len({f.item.pk for f in batch.facts})},
+                    context=_reminder_context(batch.facts),
                     unsubscribe_url=unsubscribe_url(batch.user, "reminders"),
                 )
                 if row is None:
@@ -531,19 +604,40 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
     return queued
 
 
-def _sections(facts: Iterable[Fact]) -> list[dict[str, object]]:
+def _reminder_context(facts: list[Fact]) -> dict[str, object]:
+    """The email's sections are My updates' own (notifications.inbox.SECTIONS), in its order and
+    under its titles, so the email and the page name each thing alike; each entry keeps the fact's
+    own words ("Due in 7 days", "Reopened") as its label. A mention alone says who and where."""
     grouped: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
-        grouped[fact.title].append(fact)
-    return [
+        grouped[inbox.FACT_SECTION[_fact_kind(fact)]].append(fact)
+    sections = [
         {
-            "title": title,
+            "key": kind.key,
+            "title": kind.title,
             "entries": [
-                {"item": f.item, "detail": f.detail, "url": emails.absolute(f"/items/{f.item.pk}/")} for f in group
+                {
+                    "title": f.item.title if f.item else f.where,
+                    "where": f.item.plan if f.item else "",
+                    "due_on": f.item.due_on if f.item else None,
+                    "label": f.title,
+                    "detail": f.detail,
+                    "url": emails.absolute(f.url or f"/items/{f.item.pk}/"),
+                }
+                for f in grouped[kind.key]
             ],
         }
-        for title, group in grouped.items()
+        for kind in inbox.SECTIONS
+        if grouped.get(kind.key)
     ]
+    count = len({f.item.pk if f.item else f.key for f in facts})
+    only_mentions = all(_fact_kind(f) == "mention" for f in facts)
+    subject = ""
+    if only_mentions and len(facts) == 1:
+        subject = f"{facts[0].who} mentioned you on “{facts[0].item.title}”"
+    elif only_mentions:
+        subject = f"{len(facts)} comments mention you"
+    return {"sections": sections, "count": count, "subject": subject, "only_mentions": only_mentions}
 
 
 # --- Weekly digests -----------------------------------------------------------------------------

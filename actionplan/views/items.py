@@ -23,10 +23,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplan import hooks, services
-from actionplan.forms import CommentForm, EvidenceForm, ItemForm, SignOffForm, UpdateForm, WithdrawForm
+from actionplan.forms import (
+    CommentForm,
+    EvidenceForm,
+    ItemForm,
+    ReopenForm,
+    SignOffConfirmForm,
+    SignOffForm,
+    UpdateForm,
+    WithdrawForm,
+)
 from actionplan.models import Comment, Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from actionplan.views.naming import attach_users
@@ -513,15 +522,30 @@ def _side_from(request: HttpRequest, item: Item, form: SignOffForm) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign_off(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
-    """One office signs a joint item off; the second signature makes it done."""
+    """One office signs a joint item off; the second signature makes it done. GET is the
+    confirmation: what signing does (and, for the second signature, that it completes the item for
+    both offices), with a note; POST signs."""
     item = access.item_for(request, item_id)
     access.require(permissions.can_sign_off(request.user, item), _cannot_change(item))
-    side = _side_from(request, item, SignOffForm(request.POST))
+    if request.method == "GET":
+        acting = permissions.acting_sides(request.user, item)
+        chosen = request.GET.get("side", "")
+        side = chosen if chosen in acting else (acting[0] if acting else "")
+        form = SignOffConfirmForm(initial={"side": side})
+        return render(request, "actionplan/item_sign_off.html", _sign_off_context(item, side, form))
+    form = SignOffConfirmForm(request.POST)
+    side = _side_from(request, item, form)
+    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    if form.errors.get("note"):
+        return render(request, "actionplan/item_sign_off.html", _sign_off_context(item, side, form), status=400)
     try:
-        services.sign_off(item, by=request.user, side=side)
+        services.sign_off(item, by=request.user, side=side, note=note)
     except ValidationError as error:
+        if hasattr(error, "error_dict"):  # about the note: shown on the form, the note kept
+            add_service_error(form, error)
+            return render(request, "actionplan/item_sign_off.html", _sign_off_context(item, side, form), status=400)
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
         messages.error(request, str(error))
@@ -534,6 +558,47 @@ def sign_off(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
                 request, f"You signed off for the {SIDE_NAMES[side]} side. The other side's signature is next."
             )
     return redirect(_item_url(item, "sign-off"))
+
+
+def _sign_off_context(item: Item, side: str, form: SignOffConfirmForm) -> dict[str, Any]:
+    """What the confirmation says: whether this signature completes the item, and whether this
+    office has posted anything on it (if not, the note is what the record will show)."""
+    signed = set(item.sign_offs.standing().values_list("side", flat=True))
+    other = sides.other(side) if side else ""
+    return {
+        "item": item,
+        "plan": item.plan,
+        "form": form,
+        "side": side,
+        "side_name": SIDE_NAMES.get(side, ""),
+        "other_name": SIDE_NAMES.get(other, ""),
+        "completes": other in signed,
+        "already": side in signed,
+        "posted": bool(side) and item.last_update_by(side) is not None,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    """Take a done item back into work, with a reason the other office is told (GET asks)."""
+    item = access.item_for(request, item_id)
+    access.require(permissions.can_edit_item(request.user, item), _cannot_change(item))
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen(item, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The item is reopened and On track again; the other office is told why.")
+            return redirect(_item_url(item))
+    status = 400 if form.errors else 200
+    return render(
+        request, "actionplan/item_reopen.html", {"item": item, "plan": item.plan, "form": form}, status=status
+    )
 
 
 @login_required

@@ -40,7 +40,7 @@ from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
 from actionplan import services
-from actionplan.models import Activity, Attachment, Item, Plan, Sharing
+from actionplan.models import Activity, Attachment, Item, Plan, Sharing, Status
 from directory.models import Jurisdiction, Membership, User
 from library.models import Framework
 from library.services import current_framework
@@ -260,6 +260,16 @@ def signed_first(world: World, persona: str, target: Target | None) -> None:
     services.sign_off(target.item, by=signer, side=side or "cio")
 
 
+def marked_done(world: World, persona: str, target: Target | None) -> None:
+    """The item is done (what both signatures would make it), so there is something to reopen."""
+    assert target is not None
+    Item.objects.filter(pk=target.item.pk).update(status=Status.DONE, progress=100)
+
+
+def reopen_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:
+    return {"reason": "The contract needs a second review."}
+
+
 def comment_data(world: World, persona: str, target: Target | None) -> dict[str, Any]:
     return {"body": "Looks good"}
 
@@ -371,8 +381,13 @@ ROWS: list[Row] = [
     Row("item_update",       "GET",  _name("item_update", "item_id"),  a_private=ACT_A, b_peers=ACT_B, c_public=REFUSE_C),
     Row("item_update.POST",  "POST", _name("item_update", "item_id"),  a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
         c_public=REFUSE_C, data=update_data),
-    Row("item_sign_off",     "POST", _name("item_sign_off", "item_id"), a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
+    Row("item_sign_off",     "GET",  _name("item_sign_off", "item_id"), a_private=ACT_A, b_peers=ACT_B, c_public=REFUSE_C),
+    Row("item_sign_off.POST", "POST", _name("item_sign_off", "item_id"), a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
         c_public=REFUSE_C, data=side_data),
+    Row("item_reopen",       "GET",  _name("item_reopen", "item_id"),  a_private=ACT_A, b_peers=ACT_B, c_public=REFUSE_C,
+        setup=marked_done),
+    Row("item_reopen.POST",  "POST", _name("item_reopen", "item_id"),  a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
+        c_public=REFUSE_C, data=reopen_data, setup=marked_done),
     Row("item_withdraw",     "POST", _name("item_withdraw", "item_id"), a_private=ACT_DONE_A, b_peers=ACT_DONE_B,
         c_public=REFUSE_C, data=side_data, setup=signed_first),
     Row("item_attach",       "POST", _name("item_attach", "item_id"),  a_private=ACT_DONE_A, b_peers=ACT_DONE_B,

@@ -73,7 +73,7 @@ def test_item_detail_with_disagreement_sign_offs_comments_and_evidence_is_access
     )
     expect(page.get_by_test_id("provenance")).to_contain_text("From the national framework: 2016 National Action Plan")
     expect(page.get_by_test_id("signature-cpo")).to_contain_text("signed by Blake Rivera")
-    expect(page.get_by_role("button", name="Sign off for the CIO side")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign off for the CIO side…")).to_be_visible()
     expect(page.get_by_test_id("evidence").get_by_role("link", name="Charter.pdf")).to_be_visible()
     expect(page.get_by_test_id("comments")).to_contain_text("Can we meet on Tuesday")
     expect(page.get_by_role("progressbar", name="Progress")).to_have_attribute("value", "40")
@@ -260,6 +260,12 @@ def test_a_joint_item_is_updated_inline_then_signed_by_both_sides_and_done(
 
     login(page, live_server, idaho.cpo.email, factories.PASSWORD)
     page.goto(item_url(live_server, idaho.item))
+    page.get_by_role("link", name="Sign off for the CPO side…").click()
+    # The confirmation says what signing does, and that this office has posted nothing yet.
+    expect(page.get_by_test_id("sign-off-effect")).to_contain_text("becomes Done when the CIO side signs too")
+    expect(page.get_by_test_id("sign-off-no-update")).to_be_visible()
+    check_page(page)
+    page.get_by_label("Note (optional)").fill("Procurement's part was the template; it is in the evidence.")
     page.get_by_role("button", name="Sign off for the CPO side").click()
     page.wait_for_load_state("load")
     expect(page.get_by_role("status").filter(has_text="You signed off")).to_contain_text("for the CPO side")
@@ -272,7 +278,10 @@ def test_a_joint_item_is_updated_inline_then_signed_by_both_sides_and_done(
 
     login(page, live_server, idaho.cio.email, factories.PASSWORD)
     page.goto(item_url(live_server, idaho.item))
-    page.get_by_role("button", name="Sign off for the CIO side").click()
+    page.get_by_role("link", name="Sign off for the CIO side…").click()
+    expect(page.get_by_test_id("sign-off-effect")).to_contain_text("Your signature completes the item")
+    expect(page.get_by_test_id("sign-off-no-update")).to_have_count(0)
+    page.get_by_role("button", name="Sign off and complete the item").click()
     page.wait_for_load_state("load")
 
     expect(page.get_by_test_id("item-status")).to_contain_text("Done: both sides signed off")
@@ -291,3 +300,13 @@ def test_a_joint_item_is_updated_inline_then_signed_by_both_sides_and_done(
     expect(page.get_by_test_id("item-status")).to_contain_text("Done: both sides signed off")
     expect(page.get_by_test_id("latest-cio")).to_contain_text("All three stages written.")
     expect(page.get_by_test_id("timeline")).to_contain_text("Avery Quinn signed off (CIO side)")
+    # Either office takes a done item back into work, saying why; the other office is told.
+    page.get_by_test_id("reopen").click()
+    check_page(page)
+    expect(page.get_by_label("Why reopen it?")).to_have_attribute("required", "")
+    page.get_by_label("Why reopen it?").fill("The vendor contract needs a second review.")
+    page.get_by_role("button", name="Reopen the item").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_test_id("item-status")).to_contain_text("On track")
+    expect(page.get_by_test_id("timeline")).to_contain_text("reopened the item")
+    check_page(page)

@@ -26,6 +26,9 @@ from tests.notifications.helpers import NOW, WEDNESDAY, days, deliver_all, while
 
 LONG_AGO = NOW - days(200)
 FAR = WEDNESDAY + days(120)
+# Within the plan's 30-day cadence: a never-updated, not-started item due further off than that is
+# waiting (actionplan.rules.is_waiting), not late, so the never-updated items here are due soon.
+SOON = WEDNESDAY + days(25)
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def staff(reference_data: None) -> User:
 
 def _late(idaho: State) -> None:
     began = WEDNESDAY - days(200)
-    idaho.item(due_on=FAR, title="Broadband map", created_at=LONG_AGO, starts_on=began)
+    idaho.item(due_on=SOON, title="Broadband map", created_at=LONG_AGO, starts_on=began)
     idaho.item(
         side=ItemSide.CPO, due_on=FAR, title="Cloud contract", created_at=LONG_AGO, starts_on=began,
         last_update_at=NOW - days(45),
@@ -69,7 +72,7 @@ def test_a_nudge_emails_each_late_owner_once_and_shows_in_the_states_activity(
 def test_an_item_whose_owner_left_reaches_that_offices_principal(idaho: State, staff: User) -> None:
     deputy = factories.make_member("ID", Membership.Role.CPO_DELEGATE, email="deputy@id.example")
     idaho.item(
-        side=ItemSide.CPO, due_on=FAR, title="Orphan", created_at=LONG_AGO, starts_on=WEDNESDAY - days(200),
+        side=ItemSide.CPO, due_on=SOON, title="Orphan", created_at=LONG_AGO, starts_on=WEDNESDAY - days(200),
         cpo_owner=deputy,
     )  # fmt: skip
     Membership.objects.filter(user=deputy).update(ended_on=WEDNESDAY - days(3))
@@ -126,7 +129,12 @@ def test_two_staff_clicking_at_once_send_one_nudge(reference_data: None) -> None
     now = timezone.now()
     cio = factories.make_member("ID", Membership.Role.CIO, email="dana@idaho.example")
     plan = factories.make_plan("ID", created_at=now - datetime.timedelta(days=200))
-    factories.make_item(plan, side="cio", cio_owner=cio, created_at=now - datetime.timedelta(days=200))
+    # Due within the plan's 30-day cadence: never updated and not started, it would be waiting (not
+    # late) if it were due further off.
+    factories.make_item(
+        plan, side="cio", cio_owner=cio, created_at=now - datetime.timedelta(days=200),
+        due_on=timezone.localdate(now) + datetime.timedelta(days=20),
+    )  # fmt: skip
     first = factories.make_staff("NASCIO", email="one@nascio.example")
     second = factories.make_staff("NASPO", email="two@naspo.example")
     idaho_place = Jurisdiction.objects.get(code="ID")

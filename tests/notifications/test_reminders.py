@@ -84,17 +84,22 @@ def _due_today(state: State) -> None:
     state.item(due_on=WEDNESDAY, title="Shared services inventory")
 
 
+# Due within the plan's 14-day cadence but outside the due-in-7-days window: a never-updated,
+# not-started item due further off than the cadence is waiting, not stale (actionplan.rules.is_waiting).
+STALE_DUE = WEDNESDAY + days(10)
+
+
 def _stale(state: State) -> User:
     state.plan.stale_after_days = 14
     state.plan.save(update_fields=["stale_after_days"])
-    state.item(due_on=PLAN_END, title="Vendor risk reviews", created_at=NOW - days(14))
+    state.item(due_on=STALE_DUE, title="Vendor risk reviews", created_at=NOW - days(14))
     return state.cio
 
 
 def _quiet_for_13_days(state: State) -> None:
     state.plan.stale_after_days = 14
     state.plan.save(update_fields=["stale_after_days"])
-    state.item(due_on=PLAN_END, title="Vendor risk reviews", created_at=NOW - days(13))
+    state.item(due_on=STALE_DUE, title="Vendor risk reviews", created_at=NOW - days(13))
 
 
 def _counterpart_signed(state: State) -> User:
@@ -163,7 +168,12 @@ def test_a_reminder_is_sent_when_it_becomes_due(kind: Kind, idaho: State, outbox
     assert deliver_all().sent == 1
     (message,) = outbox
     assert message.to == [recipient.email]
-    assert message.subject == "Joint Plan: 1 item needs you"
+    if kind.name == "mention":
+        # A mention says who and where, and the email links to the comment itself.
+        assert message.subject.startswith("Joint Plan: ") and " mentioned you on “" in message.subject
+        assert "#comment-" in message.body
+    else:
+        assert message.subject == "Joint Plan: 1 item needs you"
     assert kind.title in message.body
     assert kind.title in html_of(message)
 
@@ -200,6 +210,11 @@ def test_stale_reminder_stops_after_an_update_and_returns_after_another_quiet_sp
     idaho: State, clock: TimeMachineFixture
 ) -> None:
     _stale(idaho)
+    # The item is due within the cadence (so its never-updated start is stale, not waiting); its
+    # due and overdue reminders over the next two weeks are not what this test is about.
+    services.save_preferences(
+        services.preference_for(idaho.cio), changes={"reminders_due": False, "reminders_overdue": False}
+    )
     item = Item.objects.get()
     assert len(scan(clock, NOW)) == 1
 

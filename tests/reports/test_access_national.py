@@ -34,7 +34,12 @@ ROWS = [
 def late_idaho(people: dict[str, User | None]) -> None:
     long_ago = timezone.now() - datetime.timedelta(days=200)
     plan = factories.make_plan("ID", created_at=long_ago)
-    factories.make_item(plan, side="cio", cio_owner=people["cio_A"], created_at=long_ago)
+    # Due within the plan's 30-day cadence: never updated and not started, it would be waiting (not
+    # late) if it were due further off.
+    factories.make_item(
+        plan, side="cio", cio_owner=people["cio_A"], created_at=long_ago,
+        due_on=timezone.localdate() + datetime.timedelta(days=20),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(("row", "persona", "expected"), matrix.cells(ROWS))

@@ -26,8 +26,10 @@ def staff(reference_data: None) -> User:
 
 
 def _late(idaho: State) -> None:
+    # Due within the plan's 30-day cadence: a never-updated, not-started item due further off is
+    # waiting (actionplan.rules.is_waiting), not late.
     idaho.item(
-        due_on=WEDNESDAY + days(60), title="Quiet one", created_at=NOW - days(200), starts_on=WEDNESDAY - days(200)
+        due_on=WEDNESDAY + days(25), title="Quiet one", created_at=NOW - days(200), starts_on=WEDNESDAY - days(200)
     )
     idaho.item(
         side=ItemSide.JOINT, due_on=WEDNESDAY + days(60), title="Split", created_at=NOW - days(200),

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.django_db
 LONG_AGO = NOW - days(200)
 BEGAN = WEDNESDAY - days(200)
 FAR = WEDNESDAY + days(120)
+# Within the plan's 30-day cadence: a never-updated, not-started item due further off than that is
+# waiting (actionplan.rules.is_waiting), fresh for both offices, so the never-updated items are due soon.
+SOON = WEDNESDAY + days(25)
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ def seen(client: Client, staff: User, clock: TimeMachineFixture) -> Client:
 def _idaho_items(idaho: State) -> dict[str, Item]:
     make = idaho.item
     return {
-        "cio never": make(due_on=FAR, title="CIO never", created_at=LONG_AGO, starts_on=BEGAN),
+        "cio never": make(due_on=SOON, title="CIO never", created_at=LONG_AGO, starts_on=BEGAN),
         "cio fresh": make(
             due_on=FAR, title="CIO fresh", created_at=LONG_AGO, starts_on=BEGAN, last_update_at=NOW - days(3)
         ),
@@ -186,9 +189,11 @@ def _national_scale(codes: list[str], per_dimension: int) -> None:
         for dimension in Dimension.objects.all():
             for n in range(per_dimension):
                 side = [ItemSide.CIO, ItemSide.CPO, ItemSide.JOINT][n % 3]
+                # Due soon, so the ones never updated are "never updated", not waiting.
                 item = factories.make_item(
-                    plan, side=side, dimension=dimension, cio_owner=cio, cpo_owner=cpo, created_at=LONG_AGO
-                )
+                    plan, side=side, dimension=dimension, cio_owner=cio, cpo_owner=cpo, created_at=LONG_AGO,
+                    due_on=SOON,
+                )  # fmt: skip
                 if n % 2:
                     services.post_update(
                         item, author=cio if side != ItemSide.CPO else cpo, side="cio" if side != ItemSide.CPO else "cpo",

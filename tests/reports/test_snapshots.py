@@ -33,7 +33,9 @@ def _items(idaho: State) -> None:
     idaho.item(side=ItemSide.CIO, status=Status.DONE, progress=100, **began)
     idaho.item(side=ItemSide.CIO, status=Status.ON_TRACK, progress=40, last_update_at=NOW - days(2), **began)  # fresh
     idaho.item(side=ItemSide.CPO, status=Status.AT_RISK, progress=20, last_update_at=NOW - days(45), **began)  # late
-    idaho.item(side=ItemSide.JOINT, status=Status.NOT_STARTED, progress=0, **began)  # never, on both sides
+    # Never, on both sides: due within the plan's 30-day cadence, as a never-updated, not-started item
+    # due further off is waiting (actionplan.rules.is_waiting), fresh for both offices.
+    idaho.item(side=ItemSide.JOINT, status=Status.NOT_STARTED, progress=0, due_on=NOW.date() + days(25), **began)
 
 
 @pytest.mark.django_db
