@@ -21,13 +21,12 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from actionplan import adoption as services
 from actionplan.forms import AdoptionForm
 from actionplan.models import Adoption, Item
-from config.web import AuthenticatedHttpRequest, add_service_error
+from config.web import AuthenticatedHttpRequest, add_service_error, local_next
 from directory import permissions
 from directory.models import Jurisdiction
 from library.models import Publication, Recommendation
@@ -52,17 +51,6 @@ def _record_url(jurisdiction: Jurisdiction, recommendation_id: int | None = None
 def _named(recommendation: Recommendation) -> str:
     """The recommendation as a message names it: its words quoted, then where it is from."""
     return f"“{recommendation.short_text}” ({recommendation.citation})"
-
-
-def _next_url(request: HttpRequest) -> str:
-    """Where the form was opened from, when it says (`next`, e.g. the recommendation's page in
-    the library): a path on this site only, never another site's address; "" otherwise."""
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return ""
 
 
 # --- A state's record ---------------------------------------------------------------------------
@@ -121,7 +109,7 @@ def edit(request: AuthenticatedHttpRequest, code: str, recommendation_id: int) -
         raise PermissionDenied(CANNOT_EDIT.format(place=jurisdiction.name))
     form = None
     stale: services.StaleAdoption | None = None
-    back = _next_url(request)
+    back = local_next(request)
     if can_edit:
         is_post = request.method == "POST"
         form = AdoptionForm(

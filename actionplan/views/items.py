@@ -22,7 +22,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplan import hooks, services
@@ -39,7 +38,7 @@ from actionplan.forms import (
 from actionplan.models import Comment, Item, ItemSide, SignOff, Status, Update
 from actionplan.views import access
 from actionplan.views.naming import attach_users
-from config.web import AuthenticatedHttpRequest, add_service_error, is_htmx
+from config.web import AuthenticatedHttpRequest, add_service_error, is_htmx, local_next
 from directory import permissions, sides
 from directory.models import Membership, User
 from library.models import FrameworkItem
@@ -637,15 +636,6 @@ def _parent_from(request: HttpRequest, item: Item) -> Comment | None:
     return parent
 
 
-def _local_next(request: HttpRequest) -> str:
-    """Where to go after posting (`next`), when it is a page of this site; otherwise nothing."""
-    wanted = request.POST.get("next", "")
-    is_local = wanted.startswith("/") and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return wanted if is_local else ""
-
-
 @login_required
 @require_POST
 def comment(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
@@ -655,7 +645,7 @@ def comment(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     item = access.item_for(request, item_id)
     access.require(permissions.can_comment(request.user, item.plan), "Only the plan's people can comment on it.")
     parent = _parent_from(request, item)
-    next_url = _local_next(request)
+    next_url = local_next(request)
     form = CommentForm(request.POST, members=services.plan_members(item.plan), auto_id="comment_%s")
     if form.is_valid():
         try:
