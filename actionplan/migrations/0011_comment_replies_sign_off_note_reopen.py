@@ -5,25 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actionplan', '0010_activity_nudged'),
+        ("actionplan", "0010_activity_nudged"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='actionplan.comment'),
+            model_name="comment",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="replies",
+                to="actionplan.comment",
+            ),
         ),
         migrations.AddField(
-            model_name='signoff',
-            name='note',
+            model_name="signoff",
+            name="note",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AlterField(
-            model_name='activity',
-            name='verb',
-            field=models.CharField(choices=[('adopted', 'adopted the framework'), ('created', 'created the item'), ('updated', 'posted an update'), ('status_changed', 'changed the status'), ('field_changed', 'changed a field'), ('commented', 'commented'), ('signed_off', 'signed off'), ('sign_off_withdrawn', 'withdrew a sign-off'), ('sign_offs_reset', 'asked both sides to sign again'), ('attached', 'attached evidence'), ('transferred', 'transferred ownership'), ('archived', 'archived the item'), ('sharing_requested', 'asked to widen sharing'), ('sharing_changed', 'changed who can see the plan'), ('sharing_declined', 'declined to widen sharing'), ('reopened', 'reopened the item'), ('nudged', 'reminded the owners who are late')], max_length=20),
+            model_name="activity",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("adopted", "adopted the framework"),
+                    ("created", "created the item"),
+                    ("updated", "posted an update"),
+                    ("status_changed", "changed the status"),
+                    ("field_changed", "changed a field"),
+                    ("commented", "commented"),
+                    ("signed_off", "signed off"),
+                    ("sign_off_withdrawn", "withdrew a sign-off"),
+                    ("sign_offs_reset", "asked both sides to sign again"),
+                    ("attached", "attached evidence"),
+                    ("transferred", "transferred ownership"),
+                    ("archived", "archived the item"),
+                    ("sharing_requested", "asked to widen sharing"),
+                    ("sharing_changed", "changed who can see the plan"),
+                    ("sharing_declined", "declined to widen sharing"),
+                    ("reopened", "reopened the item"),
+                    ("nudged", "reminded the owners who are late"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -189,4 +189,3 @@ def test_two_concurrent_scans_queue_each_email_once(reference_data: None, time_m
     assert second == []
     assert sorted(OutgoingEmail.objects.values_list("to_address", flat=True)) == ["cio@id.example", "cpo@id.example"]
     assert {row.subject for row in OutgoingEmail.objects.all()} == {"3 outcomes from Fall roundtable to decide on"}
-
