@@ -97,7 +97,7 @@ def test_from_a_new_roundtable_to_an_item_in_a_state_plan(
     page.goto(f"{live_server.url}/roundtables/{event.pk}/")
     check_page(page)
     form = page.get_by_test_id("register-id-cio")
-    form.get_by_label("Who will attend").select_option(label="Dana Whitfield")
+    form.get_by_label("Who will attend").select_option(label="Dana Whitfield, Chief Information Officer")
     form.get_by_role("button", name="Save the answer for the CIO office").click()
     expect(page.get_by_role("status").first).to_contain_text("Dana Whitfield will attend")
     check_page(page)

@@ -356,14 +356,14 @@ def check_plan_list(watched: Watched, live_server: LiveServer, world: Hostile) -
 
 def check_item_forms(watched: Watched, live_server: LiveServer, world: Hostile) -> None:
     """The edit, update and archive pages of the hostile items: titles in headings, form values,
-    owner choices (full name and job title) and the latest updates."""
+    owner choices (full name and role) and the latest updates."""
     page = watched.page
     for _, item in world.items[:8]:
         visit(watched, f"{live_server.url}/items/{item.pk}/edit/")
         assert page.locator("#id_title").input_value() == item.title
         owner = item.cio_owner
         assert owner is not None
-        shows(page, "#id_cio_owner option:checked", f"{owner.full_name}, {owner.title}")
+        shows(page, "#id_cio_owner option:checked", f"{owner.full_name}, Delegate of the CIO")
         visit(watched, f"{live_server.url}/items/{item.pk}/update/")
         shows(page, ".usa-intro", item.title)
         visit(watched, f"{live_server.url}/items/{item.pk}/archive/")
