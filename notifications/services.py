@@ -664,6 +664,10 @@ class Digest:
     recovered: list[dict[str, object]] = field(default_factory=list)
     new_disagreements: list[Item] = field(default_factory=list)
     is_staff: bool = False
+    # A state member: My updates' own sections that hold something (notifications.inbox), and
+    # whether they act for a side at all (a viewer reads, and is told so).
+    needs: list[inbox.Section] = field(default_factory=list)
+    acting: bool = True
 
     @property
     def is_quiet(self) -> bool:
@@ -671,6 +675,7 @@ class Digest:
             [
                 self.due,
                 self.overdue,
+                self.needs,
                 self.counterpart,
                 self.comments,
                 self.newly_troubled,
@@ -700,10 +705,12 @@ def build_digest(user: User, *, now: datetime.datetime) -> Digest:
     plans = list(
         Plan.objects.filter(jurisdiction_id__in=[m.jurisdiction_id for m in memberships]).select_related("jurisdiction")
     )
-    mine = Item.objects.open().filter(plan__in=plans).owned_by(user).select_related("plan__jurisdiction")
-    soon = list(mine.filter(due_on__lte=today + datetime.timedelta(days=14)).order_by("due_on"))
-    digest.overdue = [item for item in soon if item.is_overdue(today)]
-    digest.due = [item for item in soon if item.due_on >= today]
+    # What needs them is My updates' inbox, section for section, as of this morning.
+    box = inbox.build(user, now=now, today=today)
+    digest.acting = box.acting
+    digest.needs = [section for section in box.sections if section.entries]
+    digest.overdue = box.section("overdue").items
+    digest.due = box.section("due_soon").items
     my_sides = {sides.ROLE_SIDE[m.role] for m in memberships if m.role in sides.ROLE_SIDE}
     # Only the roles that act for the other side: a state has a few of those and may have
     # hundreds of viewers, who are nobody's counterpart.

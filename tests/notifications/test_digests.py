@@ -73,7 +73,7 @@ def test_the_digest_is_sent_at_eight_on_monday_in_the_persons_zone(
     assert message.to == [idaho.cio.email]
     assert message.subject == "Your Joint Plan week: 1 due soon"
     for part in (message.body, html_of(message)):
-        assert "Due in the next two weeks" in part
+        assert "Due in the next 14 days (1)" in part  # My updates' own heading, with its count
         assert "Records retention schedule" in part
         assert "2026-W51" in part
 
@@ -204,8 +204,12 @@ def test_a_members_digest_shows_their_items_the_counterparts_week_comments_and_m
 
     rows = scan(clock, MONDAY_8AM)
 
-    assert [r.recipient for r in rows] == [idaho.cio]  # Marcus's own week is quiet for him
+    # Marcus's own week is not quiet: the item he reported at risk is his, and his digest says so
+    # under My updates' heading for it.
+    assert [r.recipient for r in rows] == [idaho.cio, idaho.cpo]
     deliver_all()
+    (theirs,) = delivered_to(outbox, idaho.cpo)
+    assert "Your items at risk, off track or blocked (1)" in theirs.body
     (message,) = delivered_to(outbox, idaho.cio)
     assert message.subject == "Your Joint Plan week: 1 overdue, 1 due soon"
     for part in (message.body, html_of(message)):

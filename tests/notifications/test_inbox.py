@@ -186,3 +186,14 @@ def test_sign_off_says_what_it_does_keeps_a_note_and_reopen_undoes_it(client: Cl
     facts = [f for f in scan.collect_reminders(NOW)[idaho.cio.pk].facts if f.key.startswith("reopened:")]
     assert [(f.title, inbox.FACT_SECTION["reopened"]) for f in facts] == [("Reopened", "sign_off")]
     assert "The vendor changed the terms." in facts[0].detail
+
+
+def test_a_viewers_digest_tells_what_happened_not_what_they_owe(idaho: State) -> None:
+    viewer = factories.make_member("ID", Membership.Role.VIEWER)
+    item = idaho.item(side=ItemSide.CPO, title="Playbook", due_on=WEDNESDAY + days(3))
+    services.post_update(item, author=idaho.cpo, side="cpo", status=Status.AT_RISK, progress=10, narrative="Slow.")
+
+    digest = scan.build_digest(viewer, now=NOW + days(1))
+
+    assert (digest.acting, digest.needs) == (False, [])
+    assert [a.actor for a in digest.counterpart] == [idaho.cpo]
