@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from config.web import AuthenticatedHttpRequest
-from directory import permissions
+from directory import permissions, sides
 from directory.models import Membership, User
 from notifications import inbox as inboxes
 from notifications import services
@@ -43,7 +43,12 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.save_preferences(pref, changes=changes)
         messages.success(request, "Your email preferences are saved.")
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form, "pref": pref})
+    acting = any(m.role in sides.ROLE_SIDE for m in permissions.current_memberships(request.user))
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "pref": pref, "acting": acting or permissions.is_association_staff(request.user)},
+    )
 
 
 @csrf_exempt  # RFC 8058: mail providers POST here with no cookie and no token but the signed link
