@@ -6,11 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playwright.sync_api import ConsoleMessage, Error, Page, Response
+from playwright.sync_api import ConsoleMessage, Error, Page, Response, ViewportSize
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pytest_django.live_server_helper import LiveServer
 
 SIGN_IN_PATH = "/sign-in/"
+
+# The widths the responsive tests use: a phone (item tables become cards), a tablet (still a table)
+# and a desktop.
+PHONE: ViewportSize = {"width": 390, "height": 844}
+TABLET: ViewportSize = {"width": 768, "height": 1024}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 # What the `check_page` fixture gives a test: call it with a page to check that page as shown.
 CheckPage = Callable[[Page], None]
@@ -78,3 +84,36 @@ def login(page: Page, live_server: LiveServer, email: str, password: str) -> Non
         shown = summary.inner_text() if summary.count() else "no error shown"
         raise AssertionError(f"signing in as {email} failed: {shown}") from error
     page.wait_for_load_state("load")
+
+
+def open_menu(page: Page) -> None:
+    """Below desktop width the site's navigation (and Sign out) is behind the Menu button: open it."""
+    menu = page.get_by_role("button", name="Menu", exact=True)
+    if menu.is_visible():
+        menu.click()
+
+
+def sign_out(page: Page) -> None:
+    """Sign out with the header's button (behind Menu on a phone), and wait for the page it leads to."""
+    open_menu(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("load")
+
+
+def assert_fits(page: Page, rows: str, cells: dict[str, str]) -> int:
+    """No sideways scroll, and in every row (`rows`, a CSS selector) each of `cells` (what it is:
+    a selector inside the row) has a size and lies inside the viewport's width.
+
+    Returns how many rows were checked, so a test can tell an empty list from a fitting one."""
+    width = page.evaluate("window.innerWidth")
+    scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert scroll_width <= width, f"the page scrolls sideways at {width} px: {scroll_width} px wide"
+    found = page.locator(rows)
+    for n in range(found.count()):
+        row = found.nth(n)
+        for what, selector in cells.items():
+            box = row.locator(selector).first.bounding_box()
+            assert box is not None, f"row {n}: its {what} is hidden"
+            assert box["width"] > 0 and box["height"] > 0, f"row {n}: its {what} has no size"
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"row {n}: its {what} is cut off: {box}"
+    return found.count()

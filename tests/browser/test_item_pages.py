@@ -16,7 +16,7 @@ from actionplan import services
 from actionplan.models import Item, Plan, Status
 from directory.models import Membership
 from tests import factories
-from tests.browser.helpers import CheckPage, login
+from tests.browser.helpers import CheckPage, login, sign_out
 from tests.factories import StateWithItem, make_framework, make_item, make_plan
 
 Role = Membership.Role
@@ -42,11 +42,6 @@ def idaho(media: Path) -> StateWithItem:
 
 def item_url(live_server: LiveServer, item: Item, suffix: str = "") -> str:
     return f"{live_server.url}/items/{item.pk}/{suffix}"
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("load")
 
 
 def test_item_detail_with_disagreement_sign_offs_comments_and_evidence_is_accessible(

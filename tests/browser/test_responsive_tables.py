@@ -15,11 +15,7 @@ from actionplan import services
 from actionplan.models import Item, Plan, Status
 from directory.models import User
 from tests import factories
-from tests.browser.helpers import CheckPage, login
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
-TABLET: ViewportSize = {"width": 768, "height": 1024}  # still a table, not cards
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+from tests.browser.helpers import DESKTOP, PHONE, TABLET, CheckPage, assert_fits, login
 
 
 @pytest.fixture
@@ -48,29 +44,10 @@ def idaho_plan(transactional_db: None) -> tuple[Plan, dict[str, User]]:
     return plan, people
 
 
-def _assert_fits(page: Page, rows: str, cells: dict[str, str]) -> int:
-    """No sideways scroll, and in every row (`rows`, a CSS selector) each of `cells` (what it is:
-    a selector inside the row) has a size and lies inside the viewport's width.
-
-    Returns how many rows were checked, so a test can tell an empty list from a fitting one."""
-    width = page.evaluate("window.innerWidth")
-    scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert scroll_width <= width, f"the page scrolls sideways at {width} px: {scroll_width} px wide"
-    found = page.locator(rows)
-    for n in range(found.count()):
-        row = found.nth(n)
-        for what, selector in cells.items():
-            box = row.locator(selector).first.bounding_box()
-            assert box is not None, f"row {n}: its {what} is hidden"
-            assert box["width"] > 0 and box["height"] > 0, f"row {n}: its {what} has no size"
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"row {n}: its {what} is cut off: {box}"
-    return found.count()
-
-
 def _assert_rows_fit(page: Page) -> int:
     """The item table's rows: each keeps its due date and status in view."""
     cells = {"due date": "[data-label][data-cell='due']", "status": "[data-label][data-cell='status'] .jp-status"}
-    return _assert_fits(page, "table.jp-items tbody tr", cells)
+    return assert_fits(page, "table.jp-items tbody tr", cells)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
@@ -108,7 +85,7 @@ def test_my_updates_keeps_status_and_due_in_view(
     page.goto(f"{live_server.url}/my-updates/")
     # My updates lists each item with its status tag and, on the line below, its due date.
     cells = {"status": ".jp-status", "due date": "p:has-text('due ')"}
-    assert _assert_fits(page, "li.jp-inbox__entry:has(.jp-status)", cells) >= 3
+    assert assert_fits(page, "li.jp-inbox__entry:has(.jp-status)", cells) >= 3
     check_page(page)
 
 
