@@ -223,9 +223,17 @@ def seed_plans() -> int:
                 author=cpo,
                 body="@cio could your team share the agency survey results before our next meeting?",
             )
+            # A question for the CPO, so each principal's My updates has someone waiting for them.
+            services.add_comment(
+                items["I5"],
+                author=cio,
+                body="@cpo is there a date for the legal review? I can raise it at the cabinet meeting.",
+            )
             if code == PUBLIC_SHOWCASE:
                 for principal in (cio, cpo):  # one asks to make it public, the other agrees
                     plan = services.change_sharing(plan, by=principal, level=Sharing.PUBLIC)
+            elif code == "ID":  # a request the CPO answers from My updates: Approve or Decline
+                plan = services.change_sharing(plan, by=cio, level=Sharing.PEERS)
         created += 1
     return created
 
