@@ -16,6 +16,7 @@ loop is bounded, and it talks only to 127.0.0.1. bench/README.md explains the fi
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import http.client
 import math
@@ -39,6 +40,7 @@ from typing import Any
 
 import psycopg2
 import psycopg2.extensions
+from full_inbox import DATA_DAYS
 from psycopg2 import sql
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -54,6 +56,8 @@ SEEDED_MARK = "jointplan-bench national seed"
 # The issue's targets.
 MIN_THROUGHPUT_RATIO = 0.10  # each page serves at least 10% of the trivial view's requests/s ...
 MAX_IN_PROCESS_P95_MS = 50.0  # ... and answers in under 50 ms at the 95th percentile, in-process
+# My updates is measured as a CIO whose inbox has entries in every section (bench/full_inbox.py, issue 13).
+INBOX_PAGE = "my updates (inbox, every section full)"
 
 REQUEST_TIMEOUT_SECONDS = 30
 STARTUP_TIMEOUT_SECONDS = 30
@@ -68,7 +72,7 @@ class Page:
     path: str
     trivial: bool = False
     reference: bool = False  # shown for context, no target
-    who: str = "member"  # who asks: "member" (the subject's CIO), "staff" or "anonymous"
+    who: str = "member"  # who asks: "member" (the subject's CIO), "inbox" (full_inbox's CIO), "staff", "anonymous"
     cold: bool = False  # in-process only, the national view's kept rendering dropped before each request
     skipped: str = ""  # why it was not measured, if it was not
 
@@ -109,7 +113,8 @@ def database_url(name: str) -> str:
 
 
 def fingerprint() -> str:
-    """What the seeded data depends on: every migration and the code that loads and seeds data.
+    """What the seeded data depends on: every migration and the code that loads and seeds data
+    (bench/full_inbox.py's too).
 
     Stored on the database when seeding finishes. A change to any of these files (even an edit to
     a migration not yet released, which `migrate` would not notice) means the data is rebuilt.
@@ -121,6 +126,7 @@ def fingerprint() -> str:
         REPO / "roundtables" / "reference.py",
         REPO / "library" / "reference.py",
         REPO / "directory" / "reference.py",
+        REPO / "bench" / "full_inbox.py",
     ]
     for path in files:
         digest.update(path.relative_to(REPO).as_posix().encode())
@@ -135,30 +141,41 @@ def admin_connection() -> psycopg2.extensions.connection:
 
 
 def prepare_database(name: str, *, reseed: bool) -> None:
-    """Reuse the benchmark database if it holds the national data seeded by this code; else build it.
+    """Reuse the benchmark database if it holds the national data seeded by this code in the last
+    DATA_DAYS days; else build it.
 
     Building: create the database, migrate, load the reference data, seed_demo --scale national
-    (DEBUG=1, for seeding only), VACUUM ANALYZE so the planner knows the tables' real sizes, and
-    finally mark the database with the fingerprint. An interrupted build has no mark, so the next
-    run starts it again from scratch.
+    (DEBUG=1, for seeding only), fill the measured inbox (bench/full_inbox.py), VACUUM ANALYZE so
+    the planner knows the tables' real sizes, and finally mark the database with the fingerprint
+    and the day it was seeded. An interrupted build has no mark, so the next run starts it again
+    from scratch. The data is dated from the moment it was seeded (updates, comments, due dates
+    near today); after DATA_DAYS the inbox's comments and due dates have moved on, so it is rebuilt.
     """
     wanted = fingerprint()
+    today = datetime.datetime.now(tz=datetime.UTC).date()
     identifier = sql.Identifier(name)
     admin = admin_connection()
     try:
         with admin.cursor() as cursor:
             cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name])
             row = cursor.fetchone()
-            if row is not None and row[0] == wanted and not reseed:
-                print(f"Reusing the national data in {name} (--reseed rebuilds it)")
+            mark = (row[0] or "") if row is not None else ""
+            seeded = re.fullmatch(re.escape(wanted) + r" seeded (\d{4}-\d{2}-\d{2})", mark)
+            age = (today - datetime.date.fromisoformat(seeded[1])).days if seeded else None
+            if age is not None and age <= DATA_DAYS and not reseed:
+                print(
+                    f"Reusing the national data in {name}, seeded {seeded[1] if seeded else ''} (--reseed rebuilds it)"
+                )
                 return
             if row is not None:
                 reason = (
                     "--reseed"
                     if reseed
                     else "no mark of a finished seed: interrupted, or seeded by an older version"
-                    if not (row[0] or "").startswith(SEEDED_MARK)
+                    if not mark.startswith(SEEDED_MARK)
                     else "migrations or seed code changed since it was seeded"
+                    if age is None
+                    else f"seeded {age} days ago: its recent comments and near due dates have aged"
                 )
                 print(f"Dropping database {name} ({reason})")
                 cursor.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(identifier))
@@ -174,6 +191,9 @@ def prepare_database(name: str, *, reseed: bool) -> None:
     manage("load_reference", env=env)
     manage("seed_demo", "--scale", "national", env=env)
     started = time.monotonic()
+    subprocess.run([str(PYTHON), str(REPO / "bench" / "full_inbox.py")], cwd=REPO, env=env, check=True)
+    print(f"  bench/full_inbox.py: {time.monotonic() - started:.0f} s")
+    started = time.monotonic()
     database = psycopg2.connect(host=HOST, port=PG_PORT, user=PG_USER, dbname=name)
     try:
         database.autocommit = True  # VACUUM cannot run in a transaction
@@ -185,7 +205,9 @@ def prepare_database(name: str, *, reseed: bool) -> None:
     admin = admin_connection()
     try:
         with admin.cursor() as cursor:
-            cursor.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(identifier, sql.Literal(wanted)))
+            cursor.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS {}").format(identifier, sql.Literal(f"{wanted} seeded {today}"))
+            )
     finally:
         admin.close()
 
@@ -419,12 +441,20 @@ def measure_http(
 
 
 def in_process(
-    pages: list[Page], timings: dict[str, Timing], *, user: Any, staff: Any, requests: int, warmup: int, rounds: int
+    pages: list[Page],
+    timings: dict[str, Timing],
+    *,
+    user: Any,
+    staff: Any,
+    requests: int,
+    warmup: int,
+    rounds: int,
+    others: dict[str, Any] | None = None,
 ) -> None:
     """Time each view through django.test.Client in this process: no network, no gunicorn.
 
     The issue states its latency target in-process. In rounds, like the HTTP pass; also counts
-    each page's queries.
+    each page's queries. `others` signs in more readers, by the name pages give in `who`.
     """
     from django.db import connection
     from django.test import Client
@@ -438,6 +468,9 @@ def in_process(
     }
     clients["member"].force_login(user)
     clients["staff"].force_login(staff)
+    for who, other in (others or {}).items():
+        clients[who] = Client(SERVER_NAME=HOST)
+        clients[who].force_login(other)
     queries = [0]
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -569,15 +602,16 @@ def report(pages: list[Page], timings: dict[str, Timing]) -> tuple[list[str], in
         )
     lines += [
         "",
-        f"Targets (issue 3): requests/s at least {MIN_THROUGHPUT_RATIO:.0%} of the trivial view's; "
+        f"Targets (issues 3 and 13): requests/s at least {MIN_THROUGHPUT_RATIO:.0%} of the trivial view's; "
         f"in-process p95 under {MAX_IN_PROCESS_P95_MS:.0f} ms. (The reference row has no target.)",
     ]
     missed = 0
+    names = max((len(p.name) for p in pages if not (p.trivial or p.reference)), default=12)
     for page in pages:
         if page.trivial or page.reference:
             continue
         if page.skipped:
-            lines.append(f"  {page.name:<12} NOT MEASURED ({page.skipped})")
+            lines.append(f"  {page.name:<{names}} NOT MEASURED ({page.skipped})")
             continue
         t = timings[page.name]
         ratio = t.per_second / baseline if baseline else 0.0
@@ -587,7 +621,7 @@ def report(pages: list[Page], timings: dict[str, Timing]) -> tuple[list[str], in
         missed += (not throughput_ok) + (not latency_ok)
         errors = f" ({sum(t.errors.values())} errors: {t.errors})" if t.errors else ""
         lines.append(
-            f"  {page.name:<12} throughput {ratio:>4.0%} of trivial: {'PASS' if throughput_ok else '*** FAIL ***'}"
+            f"  {page.name:<{names}} throughput {ratio:>4.0%} of trivial: {'PASS' if throughput_ok else '*** FAIL ***'}"
             f"{errors}   in-process p95 {p95:.1f} ms: {'PASS' if latency_ok else '*** FAIL ***'}"
         )
     lines += ["", f"*** {missed} TARGET(S) MISSED ***" if missed else "All targets met."]
@@ -657,7 +691,16 @@ def main(argv: list[str] | None = None) -> int:
         print("Collecting static files for production mode")
         collect_static()
         subject = choose_subject()
-        cookies = {"member": session_cookie(subject.user), "staff": session_cookie(subject.staff), "anonymous": None}
+        import full_inbox
+
+        inbox = full_inbox.inbox_subject()
+        inbox_sizes = {key: len(entries) for key, entries in full_inbox.sections(inbox).items()}
+        cookies = {
+            "member": session_cookie(subject.user),
+            "inbox": session_cookie(inbox.user),
+            "staff": session_cookie(subject.staff),
+            "anonymous": None,
+        }
         pages = [
             Page("trivial", "/robots.txt", trivial=True),
             Page("healthz", "/healthz", reference=True),
@@ -665,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
             Page("dashboard", f"/plans/{subject.plan.pk}/"),
             Page("item list", f"/plans/{subject.plan.pk}/items/"),
             Page("item detail", f"/items/{subject.item.pk}/"),
-            Page("my updates", "/my-updates/"),
+            Page(INBOX_PAGE, "/my-updates/", who="inbox"),
             Page("national", "/national/", who="staff"),
             Page("national, cold", "/national/", who="staff", cold=True, reference=True),
         ]
@@ -674,6 +717,14 @@ def main(argv: list[str] | None = None) -> int:
             "Data: " + ", ".join(f"{n:,} {name}" for name, n in subject.counts.items()),
             f"Signed in as {subject.user.email} (national: as {subject.staff.email}); plan {subject.plan} (id {subject.plan.pk}), "
             f"item {subject.item.pk} ({subject.item.updates.count()} updates)",
+            f"My updates: as {inbox.user.email} ({inbox.plan}), the CIO of the first plan that is not public, "
+            "whose inbox bench/full_inbox.py fills: "
+            + ", ".join(f"{key} {size}" for key, size in inbox_sizes.items())
+            + (
+                ""
+                if all(inbox_sizes.values())
+                else " *** A SECTION IS EMPTY: the row does not measure a full inbox (--reseed rebuilds the data) ***"
+            ),
             f"HTTP: gunicorn, 2 sync workers, production settings, on {HOST}:{port}; {args.requests} requests "
             f"per page in {args.rounds} rounds from {args.concurrency} client thread(s), after {args.warmup} "
             "warm-up requests. trivial = GET /robots.txt, signed in: a plain view through the whole middleware "
@@ -695,6 +746,7 @@ def main(argv: list[str] | None = None) -> int:
             requests=args.in_process,
             warmup=args.warmup,
             rounds=args.rounds,
+            others={"inbox": inbox.user},
         )
         after = f"After: {load_note()}"
         lines, _ = report(pages, timings)
