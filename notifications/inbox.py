@@ -19,11 +19,12 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan import rules, services
-from actionplan.models import Comment, Item, Plan, Status
+from actionplan import rules
+from actionplan.models import Comment, Item, ItemSide, Plan, SignOff, Status
 from directory import permissions, sides
 from directory.models import Membership, User
 from roundtables.models import OutcomeProposal
@@ -133,8 +134,9 @@ class Inbox:
 def build(user: User, *, now: datetime.datetime | None = None, today: datetime.date | None = None) -> Inbox:
     """The inbox of `user` at `now`; `today` is their local date (the request's, or their zone's).
 
-    A fixed number of queries whatever the number of items: memberships, plans, the items they own,
-    the ones awaiting their signature, comments addressed to them, and roundtable proposals.
+    A fixed number of queries whatever the number of items: memberships, plans, comments addressed
+    to them (and whom those mention), the standing signatures of their plans' joint items, the items
+    they own or must sign in one query, and roundtable proposals.
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
@@ -154,28 +156,31 @@ def build(user: User, *, now: datetime.datetime | None = None, today: datetime.d
     if not plans:
         return inbox
     by_id = {plan.pk: plan for plan in plans}
-    related = ("dimension", "cio_owner", "cpo_owner")
     placed: set[int] = set()
 
     _add_replies(sections["reply"], user, plans, by_id, now=now)
 
-    awaiting = list(
-        Item.objects.current().filter(services.awaiting_sign_off_q(user, plans)).select_related(*related)
+    # The joint items waiting for their signature (the other office signed, theirs has not: what
+    # services.awaiting_sign_off_q says, read here from the signatures, since that filter's
+    # subqueries cost more to build than both queries here to run), and the open items they own,
+    # in one query. The page shows no owner or dimension, so none is loaded.
+    awaiting = _awaiting_sign_off(user, by_id)
+    items = list(
+        Item.objects.current()
+        .filter(Q(pk__in=awaiting) | Q(Q(cio_owner=user) | Q(cpo_owner=user), plan__in=plans) & ~Q(status=Status.DONE))
         .order_by("due_on", "id")
-    )  # fmt: skip
-    for item in awaiting:
+    )
+    for item in items:
         item.plan = by_id[item.plan_id]
+        if item.pk not in awaiting:
+            continue
         other = sides.other(next(iter(permissions.sides_for(user, item.plan) & set(item.sides))))
         sections["sign_off"].entries.append(
             Entry("item", item=item, detail=f"the {other.upper()} office signed", url=item.get_absolute_url())
         )
         placed.add(item.pk)
 
-    owned = list(
-        Item.objects.open().filter(plan__in=plans).owned_by(user).select_related(*related).order_by("due_on", "id")
-    )
-    for item in owned:
-        item.plan = by_id[item.plan_id]
+    for item in items:
         if item.pk in placed:
             continue
         key, detail = _where(item, user, now=now, today=today)
@@ -199,7 +204,7 @@ def _where(item: Item, user: User, *, now: datetime.datetime, today: datetime.da
     quiet = [
         side
         for side in item.sides
-        if item.owner_for(side) == user
+        if (item.cio_owner_id if side == "cio" else item.cpo_owner_id) == user.pk
         and rules.freshness(
             side_last_update_at=item.last_update_by(side),
             created_at=item.created_at,
@@ -219,19 +224,41 @@ def _where(item: Item, user: User, *, now: datetime.datetime, today: datetime.da
     return "", ""
 
 
+def _awaiting_sign_off(user: User, plans: dict[int, Plan]) -> set[int]:
+    """The joint items of `plans` the other office signed off and this person's office has not."""
+    signed: dict[int, tuple[int, set[str]]] = {}
+    standing = SignOff.objects.standing().filter(item__plan__in=list(plans), item__side=ItemSide.JOINT)
+    for item_id, plan_id, side in standing.values_list("item_id", "item__plan_id", "side"):
+        signed.setdefault(item_id, (plan_id, set()))[1].add(side)
+    return {
+        item_id
+        for item_id, (plan_id, sides_signed) in signed.items()
+        if any(
+            sides.other(mine) in sides_signed and mine not in sides_signed
+            for mine in permissions.sides_for(user, plans[plan_id])
+        )
+    }
+
+
 def _add_replies(
     section: Section, user: User, plans: list[Plan], by_id: dict[int, Plan], *, now: datetime.datetime
 ) -> None:
-    comments = (
+    comments = list(
         Comment.objects.unanswered_for(user)
         .filter(item__plan__in=plans, item__archived_at__isnull=True, created_at__gte=now - REPLY_LOOKBACK)
         .select_related("author", "item", "parent")
-        .prefetch_related("mentions")
         .order_by("-created_at", "-id")
     )
+    # Whom each one mentions (comment_body marks them), read from the link table with the users:
+    # what prefetch_related("mentions") loads, without its machinery, which cost more than the query.
+    mentions: dict[int, list[User]] = {}
+    if comments:
+        links = Comment.mentions.through.objects.filter(comment_id__in=[c.pk for c in comments])
+        for link in links.select_related("user"):
+            mentions.setdefault(link.comment_id, []).append(link.user)
     for comment in comments:
         comment.item.plan = by_id[comment.item.plan_id]
-        comment.mentioned = list(comment.mentions.all())  # type: ignore[attr-defined]  # comment_body marks them
+        comment.mentioned = mentions.get(comment.pk, [])  # type: ignore[attr-defined]
         mentioned = comment.parent is None or comment.parent.author_id != user.pk
         detail = f"{comment.author} {'mentioned you' if mentioned else 'replied to you'}"
         section.entries.append(
@@ -262,10 +289,12 @@ def _add_requests(section: Section, user: User, plans: list[Plan]) -> None:
             jurisdiction_id__in=[p.jurisdiction_id for p in plans if permissions.sides_for(user, p)],
             status=OutcomeProposal.Status.PROPOSED,
         )
-        .select_related("outcome__roundtable", "jurisdiction")
+        .select_related("outcome__roundtable")
         .order_by("proposed_at", "id")
     )
+    jurisdictions = {p.jurisdiction_id: p.jurisdiction for p in plans}  # loaded with the plans
     for proposal in proposals:
+        proposal.jurisdiction = jurisdictions[proposal.jurisdiction_id]
         section.entries.append(
             Entry(
                 "proposal",

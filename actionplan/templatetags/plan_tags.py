@@ -53,19 +53,31 @@ def markdown(text: str | None) -> SafeString:
 def comment_body(comment: Comment, reader: object) -> SafeString:
     """A comment's Markdown as sanitised HTML, its @mentions of the people it recorded
     (`comment.mentioned`, put there by the view) marked, the reader's own distinguishable."""
-    targets = mention_targets(getattr(comment, "mentioned", ()))
     reader_id = getattr(reader, "pk", None)
+    targets = mention_targets(getattr(comment, "mentioned", ()))
+    return _comment_html(
+        comment.body, tuple(sorted((handle, user.pk == reader_id) for handle, user in targets.items()))
+    )
 
-    def whose(handle: str) -> bool | None:
-        user = targets.get(handle.lower())
-        return None if user is None else user.pk == reader_id
 
-    return mark_mentions(render_markdown(comment.body), MENTION, whose)
+# Markdown, sanitising and marking cost over a millisecond a comment, and the same comments are read
+# again and again (My updates, the item page). The HTML is a pure function of the text and of what
+# each handle names (the reader, someone else), so each process converts a comment once per reader
+# kind; a comment is never edited, and a changed text would be a new key anyway.
+@functools.lru_cache(maxsize=4096)
+def _comment_html(body: str, marks: tuple[tuple[str, bool], ...]) -> SafeString:
+    is_reader = dict(marks)  # handle (lowercased) -> whether it names the reader
+    return mark_mentions(render_markdown(body), MENTION, lambda handle: is_reader.get(handle.lower()))
 
 
 @register.filter
 def status_tag(status: str | None) -> SafeString:
     """A status as a USWDS tag whose colour and words both carry the meaning."""
+    return _status_tag(status or "", get_language())
+
+
+@functools.lru_cache(maxsize=64)  # a handful of statuses, and a page shows dozens of tags
+def _status_tag(status: str, language: str | None) -> SafeString:
     if not status:
         return format_html('<span class="usa-tag jp-status jp-status--none">{}</span>', "No report")
     return format_html('<span class="usa-tag jp-status jp-status--{}">{}</span>', status, Status(status).label)

@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.test import Client
 
 from actionplan import services
-from actionplan.models import Activity, ItemSide, Plan, Sharing, Status
+from actionplan.models import Activity, Item, ItemSide, Plan, Sharing, Status
 from directory.models import Membership
 from notifications import inbox
 from notifications import services as scan
@@ -154,7 +154,8 @@ def test_the_inbox_makes_the_same_queries_whatever_the_size(
     client.force_login(idaho.cpo)
     client.get("/my-updates/")  # the first page after signing in saves the session: not the inbox's
     # session, user, memberships, staff memberships, plans (with the requester), comments to
-    # answer and their mentions, awaiting sign-off, owned items, roundtable proposals
+    # answer and their mentions, standing signatures on joint items, the items owned or awaiting
+    # sign-off (one query), roundtable proposals
     with django_assert_num_queries(10):
         response = client.get("/my-updates/")
     assert all(response.context["inbox"].section(key).entries for key in ("reply", "sign_off", "requests"))
@@ -197,3 +198,21 @@ def test_a_viewers_digest_tells_what_happened_not_what_they_owe(idaho: State) ->
 
     assert (digest.acting, digest.needs) == (False, [])
     assert [a.actor for a in digest.counterpart] == [idaho.cpo]
+
+
+def test_awaiting_your_sign_off_lists_what_the_sign_off_rule_selects(idaho: State) -> None:
+    """The inbox reads the standing signatures itself (cheaper than services.awaiting_sign_off_q's
+    subqueries, which the dashboard uses): both must select the same items."""
+    for title, signers in [("CIO signed", ["cio"]), ("CPO signed", ["cpo"]), ("Both", ["cio", "cpo"]), ("None", [])]:
+        item = idaho.item(side=ItemSide.JOINT, title=title)
+        for side in signers:
+            services.sign_off(item, by=getattr(idaho, side), side=side)
+    reopened = idaho.item(side=ItemSide.JOINT, title="Reopened")
+    services.sign_off(reopened, by=idaho.cio, side="cio")
+    services.sign_off(reopened, by=idaho.cpo, side="cpo")
+    services.reopen(reopened, by=idaho.cio, reason="The vendor changed the terms.")  # both signatures withdrawn
+
+    for user, expected in [(idaho.cio, ["CPO signed"]), (idaho.cpo, ["CIO signed"])]:
+        box = inbox.build(user)
+        selected = Item.objects.current().filter(services.awaiting_sign_off_q(user, box.plans)).order_by("due_on", "id")
+        assert [i.title for i in box.section("sign_off").items] == [i.title for i in selected] == expected
