@@ -45,9 +45,10 @@ def late_idaho(transactional_db: None) -> None:
         plan, title="Joint IT procurement calendar", side=ItemSide.CPO, dimension=governance,
         cpo_owner=people["cpo"], created_at=long_ago, cpo_last_update_at=long_ago, last_update_at=long_ago,
     )  # fmt: skip
+    # Never updated, and due within the plan's cadence: not waiting (actionplan.rules.is_waiting).
     factories.make_item(
         plan, title="Cloud governance board", side=ItemSide.CIO, dimension=governance,
-        cio_owner=people["cio"], created_at=long_ago,
+        cio_owner=people["cio"], created_at=long_ago, due_on=timezone.localdate() + datetime.timedelta(days=20),
     )  # fmt: skip
     factories.make_staff("NASCIO", full_name="Morgan Lee", email="morgan@nascio.example")
 
