@@ -320,6 +320,21 @@ class Item(models.Model):
         """When this office last posted on the item (None: never)."""
         return self.cio_last_update_at if side == "cio" else self.cpo_last_update_at
 
+    def freshness(self, side: str, *, now: datetime.datetime, today: datetime.date) -> rules.Freshness:
+        """This office's freshness on this open item (rules.freshness, from the item's own fields
+        and its plan's cadence): what My updates and the nudges read for one item at a time."""
+        return rules.freshness(
+            side_last_update_at=self.last_update_by(side),
+            created_at=self.created_at,
+            starts_on=self.starts_on,
+            stale_after_days=self.plan.stale_after_days,
+            now=now,
+            today=today,
+            status=self.status,
+            due_on=self.due_on,
+            item_last_update_at=self.last_update_at,
+        )
+
     def is_overdue(self, on: datetime.date) -> bool:
         return self.status != Status.DONE and self.archived_at is None and self.due_on < on
 

@@ -185,20 +185,9 @@ def _fill(subject: Subject, *, now: datetime.datetime) -> None:
     if have["quiet"] < MINIMUM["quiet"]:
         placed = where()
         for item in Item.objects.open().filter(plan=plan).owned_by(user).order_by("id"):
+            item.plan = plan
             stale = any(
-                item.owner_for(side) == user
-                and rules.freshness(
-                    side_last_update_at=item.last_update_by(side),
-                    created_at=item.created_at,
-                    starts_on=item.starts_on,
-                    stale_after_days=plan.stale_after_days,
-                    now=now,
-                    today=today,
-                    status=item.status,
-                    due_on=item.due_on,
-                    item_last_update_at=item.last_update_at,
-                )
-                != rules.Freshness.FRESH
+                item.owner_for(side) == user and item.freshness(side, now=now, today=today) != rules.Freshness.FRESH
                 for side in item.sides
             )
             if stale and placed.get(item.pk) in ("overdue", "due_soon"):

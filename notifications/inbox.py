@@ -205,18 +205,7 @@ def _where(item: Item, user: User, *, now: datetime.datetime, today: datetime.da
         side
         for side in item.sides
         if (item.cio_owner_id if side == "cio" else item.cpo_owner_id) == user.pk
-        and rules.freshness(
-            side_last_update_at=item.last_update_by(side),
-            created_at=item.created_at,
-            starts_on=item.starts_on,
-            stale_after_days=item.plan.stale_after_days,
-            now=now,
-            today=today,
-            status=item.status,
-            due_on=item.due_on,
-            item_last_update_at=item.last_update_at,
-        )
-        != rules.Freshness.FRESH
+        and item.freshness(side, now=now, today=today) != rules.Freshness.FRESH
     ]
     if quiet:
         last = max(filter(None, (item.last_update_by(side) for side in quiet)), default=None)
