@@ -209,7 +209,7 @@ def _fill(subject: Subject, *, now: datetime.datetime) -> None:
     # on the CIO's joint items, all in the past week.
     members = services.plan_members(plan)
     handle = services.mention_handle(user, members)
-    waiting = Comment.objects.unanswered_for(user).filter(item__plan=plan, created_at__gte=now - 30 * days).count()
+    waiting = len(Comment.objects.filter(item__plan=plan, created_at__gte=now - 30 * days).unanswered_for(user))
     need = MINIMUM["reply"] - waiting
     if need > 0:
         items = list(Item.objects.open().filter(plan=plan, side=ItemSide.JOINT, cio_owner=user).order_by("id")) or list(

@@ -134,8 +134,8 @@ class Inbox:
 def build(user: User, *, now: datetime.datetime | None = None, today: datetime.date | None = None) -> Inbox:
     """The inbox of `user` at `now`; `today` is their local date (the request's, or their zone's).
 
-    A fixed number of queries whatever the number of items: memberships, plans, comments addressed
-    to them (and whom those mention), the standing signatures of their plans' joint items, the items
+    A fixed number of queries whatever the number of items: memberships, plans, comments waiting for
+    their answer (Comment.objects.unanswered_for: three), the standing signatures of their plans' joint items, the items
     they own or must sign in one query, and roundtable proposals.
     """
     now = now or timezone.now()
@@ -232,22 +232,16 @@ def _awaiting_sign_off(user: User, plans: dict[int, Plan]) -> set[int]:
 def _add_replies(
     section: Section, user: User, plans: list[Plan], by_id: dict[int, Plan], *, now: datetime.datetime
 ) -> None:
-    comments = list(
-        Comment.objects.unanswered_for(user)
-        .filter(item__plan__in=plans, item__archived_at__isnull=True, created_at__gte=now - REPLY_LOOKBACK)
+    comments = (
+        Comment.objects.filter(
+            item__plan__in=plans, item__archived_at__isnull=True, created_at__gte=now - REPLY_LOOKBACK
+        )
         .select_related("author", "item", "parent")
         .order_by("-created_at", "-id")
+        .unanswered_for(user)
     )
-    # Whom each one mentions (comment_body marks them), read from the link table with the users:
-    # what prefetch_related("mentions") loads, without its machinery, which cost more than the query.
-    mentions: dict[int, list[User]] = {}
-    if comments:
-        links = Comment.mentions.through.objects.filter(comment_id__in=[c.pk for c in comments])
-        for link in links.select_related("user"):
-            mentions.setdefault(link.comment_id, []).append(link.user)
     for comment in comments:
         comment.item.plan = by_id[comment.item.plan_id]
-        comment.mentioned = mentions.get(comment.pk, [])  # type: ignore[attr-defined]
         mentioned = comment.parent is None or comment.parent.author_id != user.pk
         detail = f"{comment.author} {'mentioned you' if mentioned else 'replied to you'}"
         section.entries.append(

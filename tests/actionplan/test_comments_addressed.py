@@ -22,7 +22,7 @@ def addressed(user: User) -> list[str]:
 
 
 def unanswered(user: User) -> list[str]:
-    return [c.body for c in Comment.objects.unanswered_for(user).order_by("created_at", "id")]
+    return [c.body for c in Comment.objects.order_by("created_at", "id").unanswered_for(user)]
 
 
 def test_a_mention_is_addressed_to_whom_it_names_until_they_write_in_its_thread(plan: Plan, idaho: dict) -> None:
@@ -75,7 +75,7 @@ def test_only_a_thread_someone_wrote_in_speaks_to_them(plan: Plan, idaho: dict) 
 
 
 @pytest.mark.parametrize("threads", [1, 8])
-def test_each_read_is_one_query_whatever_the_number_of_threads(
+def test_each_read_is_a_fixed_number_of_queries_whatever_the_number_of_threads(
     plan: Plan, idaho: dict, threads: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     cio, cpo = idaho["cio"], idaho["cpo"]
@@ -86,8 +86,9 @@ def test_each_read_is_one_query_whatever_the_number_of_threads(
 
     with django_assert_num_queries(1):
         addressed_to = list(Comment.objects.addressed_to(cio))
-    with django_assert_num_queries(1):
-        waiting = list(Comment.objects.unanswered_for(cio).select_related("author", "item"))
+    # The user's own comments, the candidates, and whom those mention.
+    with django_assert_num_queries(3):
+        waiting = Comment.objects.select_related("author", "item").unanswered_for(cio)
 
     assert len(addressed_to) == 2 * threads
     assert [c.body for c in waiting] == [f"Follow-up {n}" for n in range(threads)]

@@ -154,9 +154,9 @@ def test_the_inbox_makes_the_same_queries_whatever_the_size(
     client.force_login(idaho.cpo)
     client.get("/my-updates/")  # the first page after signing in saves the session: not the inbox's
     # session, user, memberships, staff memberships, plans (with the requester), comments to
-    # answer and their mentions, standing signatures on joint items, the items owned or awaiting
-    # sign-off (one query), roundtable proposals
-    with django_assert_num_queries(10):
+    # answer (the CPO's own, the candidates, whom those mention), standing signatures on joint
+    # items, the items owned or awaiting sign-off (one query), roundtable proposals
+    with django_assert_num_queries(11):
         response = client.get("/my-updates/")
     assert all(response.context["inbox"].section(key).entries for key in ("reply", "sign_off", "requests"))
 
