@@ -168,7 +168,7 @@ def _check_owners(plan: Plan, side: str, cio_owner: User | None, cpo_owner: User
             .filter(user=owner, jurisdiction_id=plan.jurisdiction_id, role__in=roles)
             .exists()
         ):
-            errors[field] = f"{owner} is not the {label} or a {label} delegate of {plan.jurisdiction.name}."
+            errors[field] = f"{owner} is not the {label} or a delegate of the {label} of {plan.jurisdiction.name}."
     if errors:
         raise ValidationError(errors)
 
@@ -328,7 +328,7 @@ def _check_side_change(by: User, item: Item, new_side: str) -> None:
         raise ValidationError(
             {
                 "side": f"You act for the other office, so you cannot hand this item to the {other} office alone. "
-                f"Choose Joint to share it with them, or ask the {other} or a {other} delegate to take it on."
+                f"Choose Joint to share it with them, or ask the {other} or a delegate of the {other} to take it on."
             }
         )
     dropped = sorted(set(sides.offices_of(item.side)) - set(sides.offices_of(new_side)) - mine)
@@ -337,7 +337,7 @@ def _check_side_change(by: User, item: Item, new_side: str) -> None:
         raise ValidationError(
             {
                 "side": f"This item is joint: it belongs to both offices, so it becomes one office's item only "
-                f"if the {other} office agrees. Ask the {other} or a {other} delegate to change it; "
+                f"if the {other} office agrees. Ask the {other} or a delegate of the {other} to change it; "
                 f"until then it stays joint."
             }
         )

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from actionplan import rules
 from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status
+from config.markdown import markdown_to_text
 from directory import permissions, sides
 from directory.models import Membership, User
 from notifications import inbox
@@ -738,6 +739,8 @@ def build_digest(user: User, *, now: datetime.datetime) -> Digest:
         .distinct()
         .order_by("-created_at")[:20]
     )
+    for comment in digest.comments:
+        comment.text = markdown_to_text(comment.body)  # type: ignore[attr-defined]  # email shows text, not Markdown
     if digest.counterpart or digest.comments or digest.due or digest.overdue:
         digest.movement = _movement(plans, week_ago=week_ago, now=now)
     return digest

@@ -116,7 +116,7 @@ def test_every_side_transition_for_every_role(idaho: Idaho, role: str, old: str,
 
 def test_dropping_the_other_office_says_whom_to_ask(idaho: Idaho) -> None:
     item = idaho.item(ItemSide.JOINT)
-    with pytest.raises(ValidationError, match="only if the CPO office agrees. Ask the CPO or a CPO delegate"):
+    with pytest.raises(ValidationError, match="only if the CPO office agrees. Ask the CPO or a delegate of the CPO"):
         services.edit_item(item, by=idaho.people["cio"], expected_version=1, side="cio", cpo_owner=None)
 
 

@@ -200,7 +200,7 @@ def test_a_members_digest_shows_their_items_the_counterparts_week_comments_and_m
         joint, author=idaho.cpo, side="cpo", status=Status.AT_RISK, progress=40, narrative="Legal review is slow."
     )
     clock.move_to(utc(2026, 12, 11, 18, 0), tick=False)
-    plan_services.add_comment(joint, author=idaho.cpo, body="@dana the legal review needs your answer")
+    plan_services.add_comment(joint, author=idaho.cpo, body="@dana the legal review needs **your** answer")
 
     rows = scan(clock, MONDAY_8AM)
 
@@ -220,7 +220,7 @@ def test_a_members_digest_shows_their_items_the_counterparts_week_comments_and_m
         assert "Thu Dec 10, 10:30 a.m." in part  # Boise time, not 5:30 p.m. UTC
         assert "5:30 p.m." not in part
         assert "Comments for you" in part
-        assert "the legal review needs your answer" in part
+        assert "the legal review needs your answer" in part  # as text: no Markdown asterisks
         assert "Movement by dimension this week" in part
         assert first_dimension().name in part
         assert "Times are shown in your time zone, Mountain Time (Boise)." in part
