@@ -1,9 +1,9 @@
-"""The reports app's pages. Each part (national view, trends, public pages) keeps its routes in its
-own module, listed here."""
+"""The reports app's pages. Each part (national view, trends, public pages, a plan's report) keeps
+its routes in its own module, listed here."""
 
 from django.urls import include, path
 
-from reports import benchmark_urls, national_urls, public_urls, trends_urls
+from reports import benchmark_urls, export_urls, national_urls, public_urls, report_urls, trends_urls
 
 app_name = "reports"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include(trends_urls)),
     path("", include(public_urls)),
     path("", include(benchmark_urls)),
+    path("", include(export_urls)),
+    path("", include(report_urls)),
 ]
