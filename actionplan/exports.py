@@ -1,87 +1,109 @@
-"""Items as a spreadsheet: the CSV staff take to a meeting (the admin's "Export selected items").
+"""Items, updates and adoption records as spreadsheet columns, defined once: the admin's "Export
+selected items" CSV and the reports app's CSV and XLSX downloads (reports/exports.py) write them.
 
-Every cell people typed passes through config.spreadsheets, so a title that starts like a formula
-stays text in Excel and LibreOffice.
+Each column gives a typed value (text, number, date, datetime, Percent); config.spreadsheets
+writes it as CSV (text people typed neutralized, so a title that starts like a formula stays text
+in Excel and LibreOffice) and the reports app as XLSX cells of the same types.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
-from config.spreadsheets import neutralize_csv_cell
+from config.spreadsheets import Column, Percent, Writable, write_csv
 
 if TYPE_CHECKING:
-    import datetime
+    from actionplan.models import Adoption, Item, Update
+    from directory.models import Jurisdiction, User
+    from library.models import Recommendation
 
-    from actionplan.models import Item
-    from directory.models import User
 
-ITEM_COLUMNS = [
-    "Jurisdiction",
-    "Code",
-    "Plan",
-    "Dimension",
-    "Item",
-    "Side",
-    "Status",
-    "Progress (%)",
-    "CIO status",
-    "CPO status",
-    "CIO owner",
-    "CPO owner",
-    "Starts on",
-    "Due on",
-    "Last update",
-    "Archived",
+def person(user: User | None) -> str:
+    """Someone as a spreadsheet names them: "Dana Whitfield <cio@id.example>", or the address alone."""
+    if user is None:
+        return ""
+    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
+
+
+# Read for every row: load the items with their plan's jurisdiction, dimension and owners.
+ITEM_RELATED = ("plan__jurisdiction", "dimension", "cio_owner", "cpo_owner")
+
+ITEM_COLUMNS: list[Column[Item]] = [
+    Column("Jurisdiction", lambda i: i.plan.jurisdiction.name, 16),
+    Column("Code", lambda i: i.plan.jurisdiction.code, 6),
+    Column("Plan", lambda i: i.plan.period, 9),
+    Column("Dimension", lambda i: i.dimension.name, 28),
+    Column("Item", lambda i: i.title, 50),
+    Column("Side", lambda i: i.get_side_display(), 10),
+    Column("Status", lambda i: i.get_status_display(), 12),
+    Column("Progress (%)", lambda i: Percent(i.progress), 12),
+    Column("CIO status", lambda i: i.get_cio_status_display(), 12),
+    Column("CPO status", lambda i: i.get_cpo_status_display(), 12),
+    Column("CIO owner", lambda i: person(i.cio_owner), 30),
+    Column("CPO owner", lambda i: person(i.cpo_owner), 30),
+    Column("Starts on", lambda i: i.starts_on, 11),
+    Column("Due on", lambda i: i.due_on, 11),
+    Column("Last update", lambda i: i.last_update_at, 17),
+    Column("Archived", lambda i: i.archived_at, 17),
 ]
 
 
-class Writable(Protocol):
-    def write(self, text: str, /) -> object: ...
-
-
 def write_items_csv(items: Iterable[Item], out: Writable) -> None:
-    """Write a header row and one row per item to `out`. Dates are ISO; the last update is in the
-    current time zone (the reader's, in a request). Load the items with their plan's jurisdiction,
-    dimension and owners: this function reads them for every row."""
-    writer = csv.writer(out)
-    writer.writerow(ITEM_COLUMNS)
-    for item in items:
-        writer.writerow(
-            [
-                _text(item.plan.jurisdiction.name),
-                item.plan.jurisdiction.code,
-                _text(item.plan.period),
-                _text(item.dimension.name),
-                _text(item.title),
-                item.get_side_display(),
-                item.get_status_display(),
-                item.progress,
-                item.get_cio_status_display(),
-                item.get_cpo_status_display(),
-                _person(item.cio_owner),
-                _person(item.cpo_owner),
-                item.starts_on.isoformat(),
-                item.due_on.isoformat(),
-                _moment(item.last_update_at),
-                _moment(item.archived_at),
-            ]
-        )
+    """Write a header row and one row per item to `out` (the admin's export). Dates are ISO; the last
+    update is in the current time zone (the reader's, in a request). Load the items with
+    ITEM_RELATED: every row reads them."""
+    write_csv(ITEM_COLUMNS, items, out)
 
 
-def _text(value: str) -> str:
-    return neutralize_csv_cell(value)
+# Read for every row: load the updates with these.
+UPDATE_RELATED = ("item__plan__jurisdiction", "author")
+
+UPDATE_COLUMNS: list[Column[Update]] = [
+    Column("Item ID", lambda u: u.item_id, 8),
+    Column("Item", lambda u: u.item.title, 50),
+    Column("Side", lambda u: u.get_side_display(), 10),
+    Column("Status", lambda u: u.get_status_display(), 12),
+    Column("Progress (%)", lambda u: Percent(u.progress), 12),
+    Column("Confidence", lambda u: u.get_confidence_display(), 11),
+    Column("Narrative", lambda u: u.narrative, 60),
+    Column("Author", lambda u: person(u.author), 30),
+    Column("Posted at", lambda u: u.created_at, 17),
+]
 
 
-def _person(user: User | None) -> str:
-    if user is None:
-        return ""
-    return _text(f"{user.full_name} <{user.email}>" if user.full_name else user.email)
+@dataclass
+class AdoptionRow:
+    """One recommendation in one jurisdiction's record, as the adoption pages show it: the record
+    if the state said anything (None: not recorded) and the items that carry it out."""
+
+    jurisdiction: Jurisdiction
+    recommendation: Recommendation
+    adoption: Adoption | None
+    items: list[Item]
 
 
-def _moment(at: datetime.datetime | None) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z") if at else ""
+def _adoption_field(row: AdoptionRow, name: str) -> str:
+    return getattr(row.adoption, f"get_{name}_display")() if row.adoption else ""
+
+
+ADOPTION_COLUMNS: list[Column[AdoptionRow]] = [
+    Column("Jurisdiction", lambda r: r.jurisdiction.name, 16),
+    Column("Code", lambda r: r.jurisdiction.code, 6),
+    Column("Publication", lambda r: r.recommendation.publication.title, 30),
+    Column("Area", lambda r: r.recommendation.area.name if r.recommendation.area else "", 24),
+    Column("Recommendation", lambda r: r.recommendation.citation, 24),
+    Column("Text", lambda r: r.recommendation.text, 60),
+    Column("Status", lambda r: _adoption_field(r, "status") or "Not recorded", 13),
+    Column("Evidence", lambda r: _adoption_field(r, "evidence_kind"), 14),
+    Column("Evidence link", lambda r: r.adoption.evidence_url if r.adoption else "", 30),
+    Column("Evidence file", lambda r: r.adoption.evidence_name if r.adoption else "", 20),
+    Column("Verified at", lambda r: r.adoption.verified_at if r.adoption else None, 17),
+    Column("Verified by", lambda r: person(r.adoption.verified_by) if r.adoption else "", 30),
+    Column("Items", lambda r: "; ".join(f"{i.title} ({i.plan.period})" for i in r.items), 40),
+    Column("Shown publicly", lambda r: "Yes" if r.adoption and r.adoption.is_public else "No", 9),
+    Column("Note", lambda r: r.adoption.note if r.adoption else "", 40),
+    Column("Updated at", lambda r: r.adoption.updated_at if r.adoption else None, 17),
+    Column("Updated by", lambda r: person(r.adoption.updated_by) if r.adoption else "", 30),
+]

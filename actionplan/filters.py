@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from actionplan.models import Item, ItemQuerySet, ItemSide, Status, overdue_q
 from actionplan.rules import Freshness
 from directory import sides
 from directory.models import User
+from library.models import Dimension
+
+if TYPE_CHECKING:
+    from actionplan.models import Plan
 
 DUE_WINDOWS = [
     ("overdue", "Overdue"),
@@ -113,3 +118,63 @@ def models_nulls_last(field: str) -> Any:
     from django.db.models import F
 
     return F(field.lstrip("-")).desc(nulls_last=True)
+
+
+# What the item list's querystring may hold besides its filters: the page number, which an export
+# of every matching item ignores.
+NOT_FILTERS = ("page",)
+
+
+def plan_item_filter(
+    plan: Plan, data: QueryDict, *, owners: list[User], dimension: Dimension | None = None
+) -> ItemFilter:
+    """The item list's filter over a plan's current items (or one dimension's), sorted by due date
+    unless the query says otherwise: the page and its exports (reports/exports.py) both use it, so
+    a download holds exactly the items the page lists."""
+    items = Item.objects.current().filter(plan=plan)
+    if dimension is not None:
+        items = items.filter(dimension=dimension)
+    data = data.copy()
+    data.setdefault("sort", "due_on")
+    return ItemFilter(
+        data, queryset=items.order_by("due_on", "id"), owners=owners, stale_after_days=plan.stale_after_days
+    )
+
+
+def filter_problems(item_filter: ItemFilter) -> list[str]:
+    """What is wrong with the query, in words: each name that is no filter, and each filter whose
+    value is not one it knows. The page ignores these; an export refuses them rather than
+    download something other than what was asked for."""
+    known = set(item_filter.filters) | set(NOT_FILTERS)
+    data = cast(QueryDict, item_filter.data)
+    problems = [f"“{name}” is not a filter of the item list." for name in sorted(set(data) - known)]
+    form = item_filter.form
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else name
+            values = ", ".join(f"“{v}”" for v in data.getlist(name))
+            problems.append(f"{label}: {values} is not allowed ({' '.join(str(e) for e in errors)})")
+    return problems
+
+
+def describe_filters(item_filter: ItemFilter) -> list[str]:
+    """The filters applied, in words, one per line ("Status: At risk, Blocked"); call once the
+    filter is known valid."""
+    form = item_filter.form
+    lines = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name == "sort" or value in (None, "", []):
+            continue
+        if name == "q":
+            lines.append(f"{field.label}: “{value}”")
+            continue
+        labels = dict(cast(forms.ChoiceField, field).choices)  # type: ignore[arg-type]
+        chosen = value if isinstance(value, list) else [value]
+        lines.append(f"{field.label}: {', '.join(str(labels.get(v, v)) for v in chosen)}")
+    return lines
+
+
+def describe_sort(item_filter: ItemFilter) -> str:
+    """The order the items are listed in, in words ("Due date, soonest first")."""
+    return dict(SORTS)[item_filter.form.cleaned_data.get("sort") or "due_on"]

@@ -16,8 +16,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from django.utils import timezone
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,3 +87,57 @@ def _line_ending(sample: str) -> str:
     """The line ending the file uses (its first one), so a rewritten file keeps it."""
     match = re.search(r"\r\n|\n|\r", sample)
     return match.group() if match else "\r\n"
+
+
+# --- Typed columns: one definition of a table, written as CSV here or as XLSX by the reports app ---
+
+Cell = str | int | float | Decimal | datetime.date | datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A share out of 100 (an item's progress): a number in a CSV (`45`), a percentage in an XLSX
+    (0.45 shown as 45%), so each spreadsheet can sum and sort it."""
+
+    points: int
+
+
+@dataclass(frozen=True)
+class Column[T]:
+    """One column of an export: its header, how a row gives its typed value, and how wide an XLSX
+    shows it (in characters). Text people typed is returned as it is and neutralized when written."""
+
+    header: str
+    value: Callable[[T], Cell | Percent]
+    width: int = 14
+
+
+def csv_cell(value: Cell | Percent) -> str | int | float | Decimal:
+    """A typed value as a CSV writes it: text neutralized (see `neutralize_csv_cell`), numbers as
+    numbers, dates in ISO form, datetimes in the current time zone with its abbreviation."""
+    if value is None:
+        return ""
+    if isinstance(value, Percent):
+        return value.points
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralize_csv_cell(value)
+    return value
+
+
+def write_csv[T](columns: Sequence[Column[T]], rows: Iterable[T], out: Writable) -> int:
+    """A header row and one row per item of `rows`, each cell through `csv_cell`; the number of rows."""
+    writer = csv.writer(out)
+    writer.writerow([neutralize_csv_cell(column.header) for column in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(column.value(row)) for column in columns])
+        count += 1
+    return count
+
+
+class Writable(Protocol):
+    def write(self, text: str, /) -> object: ...

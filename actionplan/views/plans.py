@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from actionplan import hooks, services
-from actionplan.filters import ItemFilter
+from actionplan.filters import plan_item_filter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
 from actionplan.models import Activity, Item, Plan, Sharing, Status, overdue_q
 from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, public_page_url, require
@@ -181,15 +181,8 @@ def item_list(request: HttpRequest, plan_id: int, dimension: str | None = None) 
         if current_dimension is None:
             raise Http404("No such dimension")
     # Dimensions and owners come from what the page loads anyway (naming), not from joins.
-    items = Item.objects.current().filter(plan=plan)
-    if current_dimension:
-        items = items.filter(dimension=current_dimension)
     owners = services.plan_members(plan)
-    data = request.GET.copy()
-    data.setdefault("sort", "due_on")
-    item_filter = ItemFilter(
-        data, queryset=items.order_by("due_on", "id"), owners=owners, stale_after_days=plan.stale_after_days
-    )
+    item_filter = plan_item_filter(plan, request.GET, owners=owners, dimension=current_dimension)
     page = Paginator(item_filter.qs, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     page_items = list(page.object_list)
     by_id = {d.pk: d for d in dimensions}
