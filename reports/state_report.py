@@ -215,7 +215,9 @@ def _figures(rows: list[ReportItem]) -> Figures:
     return figures
 
 
-def _charts(plan: Plan, first: datetime.date, last: datetime.date) -> tuple[charts.LineChart | None, ...]:
+def _charts(
+    plan: Plan, dimensions: list[Dimension], first: datetime.date, last: datetime.date
+) -> tuple[charts.LineChart | None, ...]:
     """The plan's weekly trend over the period (two queries; none drawn without a snapshot)."""
     start = snapshots.week_starts_on(datetime.datetime.combine(first, datetime.time.min, tzinfo=datetime.UTC))
     weeks = [w for w in trends.read_weeks(Plan.objects.filter(pk=plan.pk), first=start) if w.starts_on <= last]
@@ -225,7 +227,6 @@ def _charts(plan: Plan, first: datetime.date, last: datetime.date) -> tuple[char
         return None, None
     subject = f"{plan.jurisdiction.name}’s"
     jurisdiction_id = plan.jurisdiction_id
-    dimensions = list(Dimension.objects.order_by("position"))
     return (
         trends.progress_chart(weeks, subject=subject, jurisdiction_id=jurisdiction_id),
         trends.dimensions_chart(weeks, dimensions, subject=subject, jurisdiction_id=jurisdiction_id),
@@ -266,7 +267,7 @@ def state_report(
     verified = 0
     if adoption_shown:
         groups, counts, verified = adoption_records.state_record(plan.jurisdiction)
-    progress_chart, dimensions_chart = _charts(plan, first, last)
+    progress_chart, dimensions_chart = _charts(plan, dimensions, first, last)
     return StateReport(
         plan=plan,
         first=first,
