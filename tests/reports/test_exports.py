@@ -361,3 +361,33 @@ def test_staff_export_an_events_attendance_sheet(client: Client, reference_data:
     assert (rows[0]["Attendee"], rows[0]["Role"]) == ("'-Dana", "Co-chair")
     assert isinstance(_rows(book, "Attendance")[0]["Invited at"], datetime.datetime)
     assert dict((row[0], row[1]) for row in _about(book))["Source page"] == "Attendance at Fall roundtable"
+
+
+# --- The links on the pages --------------------------------------------------------------------------
+
+
+def test_each_page_links_to_its_downloads_and_the_item_list_carries_its_filters(
+    client: Client, idaho: State, recommendations: list[Recommendation]
+) -> None:
+    idaho.item(title="Budget review", status=Status.AT_RISK)
+    event = factories.make_past_event(attended=["ID"])
+    client.force_login(idaho.cio)
+    plan = idaho.plan.pk
+
+    items = client.get(reverse("actionplan:items", args=[plan]), {"status": "at_risk", "q": "budget", "page": "1"})
+    fragment = client.get(reverse("actionplan:items", args=[plan]), {"side": "cio"}, headers={"HX-Request": "true"})
+    dashboard = client.get(reverse("actionplan:plan", args=[plan])).content.decode()
+    record = client.get(reverse("actionplan:adoption", args=["ID"])).content.decode()
+
+    query = "?status=at_risk&amp;q=budget"
+    assert f'href="/exports/plans/{plan}/items.csv{query}" download>Download CSV</a>' in items.content.decode()
+    assert f'href="/exports/plans/{plan}/items.xlsx{query}" download>Download XLSX</a>' in items.content.decode()
+    assert f'href="/exports/plans/{plan}/items.xlsx?side=cio"' in fragment.content.decode()  # htmx refreshes them
+    assert f'href="/exports/plans/{plan}/updates.xlsx" download>Download XLSX</a>' in dashboard
+    assert 'href="/exports/adoption/ID/records.csv" download>Download CSV</a>' in record
+    client.force_login(factories.make_staff())
+    publication = recommendations[0].publication.slug
+    matrix = client.get(reverse("actionplan:adoption_matrix"), {"publication": publication}).content.decode()
+    sheet = client.get(reverse("roundtables:attendance", args=[event.pk])).content.decode()
+    assert f'href="/exports/adoption/all.xlsx?publication={publication}" download>' in matrix
+    assert f'href="/exports/roundtables/{event.pk}/attendance.csv" download>Download CSV</a>' in sheet
