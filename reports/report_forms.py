@@ -11,7 +11,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self) -> None:
-        super().__init__(attrs={"class": "usa-input"}, format="%Y-%m-%d")
+        super().__init__(format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):
