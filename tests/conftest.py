@@ -16,7 +16,7 @@ from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from directory.models import Jurisdiction, Membership, User
-from tests import factories
+from tests import factories, reference_copy
 from tests.factories import State
 from tests.notifications.helpers import NOW, SITE_URL
 
@@ -32,6 +32,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """
     with django_db_blocker.unblock():
         factories.load_reference()
+        reference_copy.take()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from notifications import services as notifications
 from notifications.models import Preference
 from reports.models import Snapshot
 from roundtables.models import Attendance, Outcome, OutcomeProposal, Roundtable
+from tests import reference_copy
 
 PASSWORD = "correct-horse-battery-staple"
 Role = Membership.Role
@@ -42,8 +43,11 @@ _counter = itertools.count(1)
 
 
 def load_reference() -> None:
-    """The 56 jurisdictions, 2 associations and 4 dimensions, as production has them."""
-    call_command("load_reference", stdout=io.StringIO())
+    """The reference data as production has it (56 jurisdictions, 2 associations, the library, past
+    events): put back from the copy of the command's first run in this test database when the tables
+    are empty (after a transactional test), by the command itself otherwise (tests/reference_copy.py)."""
+    if not reference_copy.restore():
+        call_command("load_reference", stdout=io.StringIO())
 
 
 def jurisdiction(code: str) -> Jurisdiction:

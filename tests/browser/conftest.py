@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urldefrag
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.helpers import CheckPage, PageWatch
@@ -181,29 +181,40 @@ def _start_html_checker_early(html_checker: HtmlChecker) -> None:
     while they do instead of after. Autouse here means only when a browser test runs."""
 
 
-def axe_violations(browser: Browser, page: Page, html: str) -> list[dict[str, Any]]:
+@pytest.fixture(scope="session")
+def axe_context(browser: Browser) -> Iterator[BrowserContext]:
+    """The context axe-core runs in, for the whole session: injecting axe needs the CSP bypassed,
+    which the tests' own pages must never have. One context, so the stylesheets and scripts every
+    page shares stay in its cache from one check to the next instead of loading for each."""
+    context = browser.new_context(bypass_csp=True)
+    yield context
+    context.close()
+
+
+def axe_violations(axe_context: BrowserContext, page: Page, html: str) -> list[dict[str, Any]]:
     """Run axe-core on `html` exactly as `page` shows it, even when it came from a POST.
 
-    Injecting axe needs the CSP bypassed, so it runs in a second context: same cookies and
-    viewport, the page's URL answered with the saved HTML, static files from the live server."""
+    In the axe context (above): the page's cookies and viewport, its URL answered with the saved
+    HTML, every other request (static files, anything the page fetches) from the live server."""
     url, _ = urldefrag(page.url)
-    context = browser.new_context(
-        bypass_csp=True, storage_state=page.context.storage_state(), viewport=page.viewport_size
-    )
+    axe_context.clear_cookies()
+    axe_context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
+    axe_page = axe_context.new_page()
     try:
+        if page.viewport_size is not None:
+            axe_page.set_viewport_size(page.viewport_size)
 
         def serve_saved_html(route: Route) -> None:
             route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
 
-        context.route(lambda address: urldefrag(address)[0] == url, serve_saved_html)
-        axe_page = context.new_page()
+        axe_page.route(lambda address: urldefrag(address)[0] == url, serve_saved_html)
         axe_page.goto(url)
         axe_page.add_script_tag(path=AXE_JS)
         results = axe_page.evaluate(
             "options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": AXE_TAGS}}
         )
     finally:
-        context.close()
+        axe_page.close()
     return results["violations"]
 
 
@@ -216,7 +227,7 @@ def _describe_violations(violations: list[dict[str, Any]]) -> list[str]:
 
 
 @pytest.fixture
-def check_page(browser: Browser, html_checker: HtmlChecker, page_watch: PageWatch) -> CheckPage:
+def check_page(axe_context: BrowserContext, html_checker: HtmlChecker, page_watch: PageWatch) -> CheckPage:
     """`check_page(page)`: the page has no HTML errors, no WCAG 2.1 A/AA violation that axe-core
     can find, and the browser has reported no problem so far.
 
@@ -238,7 +249,7 @@ def check_page(browser: Browser, html_checker: HtmlChecker, page_watch: PageWatc
         shown_errors = html_checker.errors(shown)
         if shown_errors:
             report += ["The Nu HTML checker found errors in the page as shown:", *(f"  {e}" for e in shown_errors)]
-        violations = axe_violations(browser, page, shown)
+        violations = axe_violations(axe_context, page, shown)
         if violations:
             report += [
                 f"axe-core found {len(violations)} WCAG 2.1 A/AA violation(s):",
