@@ -11,6 +11,7 @@ fetched at all.
 from __future__ import annotations
 
 import functools
+import logging
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ def _weasyprint() -> Any:
         import weasyprint  # type: ignore[import-untyped]  # loads system libraries: only when a PDF is asked for
     except (OSError, ImportError) as error:
         return error
+    # It logs a warning for each screen-only rule of app.css it skips (media queries, SVG paint
+    # properties it reads elsewhere): dozens per PDF, none of them news.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     return weasyprint
 
 
