@@ -92,6 +92,7 @@ def test_the_xlsx_holds_the_filtered_items_as_typed_cells_with_a_frozen_bold_hea
     response = client.get(_items_url(idaho, "xlsx"), {"status": ["at_risk", "blocked"]})
 
     assert response["Content-Disposition"] == 'attachment; filename="idaho-fy2027-items-2026-12-09.xlsx"'
+    assert "no-store" in response["Cache-Control"]  # a shared workstation keeps no copy
     book = _xlsx(response)
     assert book.sheetnames == ["Items", "About this export"]
     sheet = book["Items"]
