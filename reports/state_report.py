@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from actionplan import adoption as adoption_records
@@ -30,8 +30,11 @@ TROUBLED = (Status.AT_RISK, Status.OFF_TRACK, Status.BLOCKED)
 # How far ahead the one-pager looks for decisions due, and how far back it looks by default.
 DUE_SOON_DAYS = 30
 SINCE_DEFAULT_DAYS = 30
-# The most rows of the period's activity a report lists (the count says how many there were).
-ACTIVITY_SHOWN = 200
+# The most rows of the period's updates and activity a report lists, newest first (the counts say
+# how many there were): a state that posts weekly on 60 items posts 1,500 updates a quarter.
+UPDATES_SHOWN = 60
+ACTIVITY_SHOWN = 100
+MEETING_UPDATES_SHOWN = 8
 # Activity the "what changed" list leaves out: updates have their own table.
 ACTIVITY_LEFT_OUT = (Activity.Verb.UPDATED,)
 
@@ -101,6 +104,16 @@ class DimensionSection:
 
 
 @dataclass
+class UpdateCount:
+    """How many updates one office posted in the period, on how many items."""
+
+    side: str
+    label: str
+    updates: int
+    items: int
+
+
+@dataclass
 class StateReport:
     """Everything the state report shows for one plan and period."""
 
@@ -112,6 +125,7 @@ class StateReport:
     sections: list[DimensionSection]
     totals: Figures
     updates: list[Update]
+    update_counts: list[UpdateCount]
     activity: list[Activity]
     activity_count: int
     overdue: list[ReportItem]
@@ -125,6 +139,10 @@ class StateReport:
     adoption_counts: list[adoption_records.StatusCount]
     adoption_verified: int
 
+    @property
+    def update_count(self) -> int:
+        return sum(count.updates for count in self.update_counts)
+
 
 @dataclass
 class MeetingBrief:
@@ -135,11 +153,16 @@ class MeetingBrief:
     today: datetime.date
     generated_at: datetime.datetime
     principals: list[Principal]
-    updates: list[Update]
+    updates: list[Update]  # the newest, at most MEETING_UPDATES_SHOWN
+    update_count: int
     completed: list[ReportItem]
     troubled: list[ReportItem]
     awaiting_sign_off: list[ReportItem]
     due_soon: list[ReportItem]
+
+    @property
+    def updates_not_listed(self) -> int:
+        return self.update_count - len(self.updates)
 
 
 def _latest_narrative(side: str) -> Subquery:
@@ -198,11 +221,35 @@ def principals(plan: Plan) -> list[Principal]:
     ]
 
 
-def _updates(plan: Plan, start: datetime.datetime, end: datetime.datetime | None = None) -> list[Update]:
-    updates = Update.objects.filter(item__plan=plan, item__archived_at__isnull=True, created_at__gte=start)
-    if end is not None:
-        updates = updates.filter(created_at__lt=end)
-    return list(updates.select_related("item", "author").order_by("created_at", "id"))
+def _done_since(plan: Plan, start: datetime.datetime) -> set[int]:
+    """Items whose status became Done since `start` (by an update, or a joint item's second
+    signature): the activity log records both."""
+    done = Activity.objects.filter(
+        plan=plan, verb=Activity.Verb.STATUS_CHANGED, new_value=Status.DONE.label, created_at__gte=start
+    )
+    return set(done.values_list("item_id", flat=True))
+
+
+def _update_counts(plan: Plan, start: datetime.datetime, end: datetime.datetime) -> list[UpdateCount]:
+    """Each office's updates in the period and the items they were on: one grouped query."""
+    counted = {
+        side: (n, items)
+        for side, n, items in Update.objects.filter(
+            item__plan=plan, item__archived_at__isnull=True, created_at__gte=start, created_at__lt=end
+        )
+        .order_by()
+        .values_list("side")
+        .annotate(n=Count("id"), items=Count("item_id", distinct=True))
+    }
+    return [UpdateCount(side, sides.Side(side).label, *counted.get(side, (0, 0))) for side in sides.OFFICES]
+
+
+def _latest_updates(plan: Plan, start: datetime.datetime, end: datetime.datetime) -> list[Update]:
+    """The period's newest updates, at most UPDATES_SHOWN."""
+    updates = Update.objects.filter(
+        item__plan=plan, item__archived_at__isnull=True, created_at__gte=start, created_at__lt=end
+    )
+    return list(updates.select_related("item", "author").order_by("-created_at", "-id")[:UPDATES_SHOWN])
 
 
 def _figures(rows: list[ReportItem]) -> Figures:
@@ -252,14 +299,12 @@ def state_report(
     for section in sections.values():
         section.figures = _figures(section.items)
     start, end = day_bounds(first, last)
-    activity = (
-        Activity.objects.filter(plan=plan, created_at__gte=start, created_at__lt=end)
-        .exclude(verb__in=ACTIVITY_LEFT_OUT)
-        .order_by("created_at", "id")
+    activity = Activity.objects.filter(plan=plan, created_at__gte=start, created_at__lt=end).exclude(
+        verb__in=ACTIVITY_LEFT_OUT
     )
     if not permissions.can_view_comments_and_evidence(viewer, plan):
         activity = activity.exclude(verb__in=[Activity.Verb.COMMENTED, Activity.Verb.ATTACHED])
-    shown = list(activity.select_related("actor", "item")[: ACTIVITY_SHOWN + 1])
+    shown = list(activity.select_related("actor", "item").order_by("-created_at", "-id")[: ACTIVITY_SHOWN + 1])
     activity_count = len(shown) if len(shown) <= ACTIVITY_SHOWN else activity.count()
     adoption_shown = permissions.can_view_adoption(viewer, plan.jurisdiction)
     groups: list[adoption_records.PublicationGroup] = []
@@ -276,7 +321,8 @@ def state_report(
         principals=principals(plan),
         sections=list(sections.values()),
         totals=_figures(rows),
-        updates=_updates(plan, start, end),
+        updates=_latest_updates(plan, start, end),
+        update_counts=_update_counts(plan, start, end),
         activity=shown[:ACTIVITY_SHOWN],
         activity_count=activity_count,
         overdue=[r for r in rows if r.is_overdue],
@@ -298,15 +344,16 @@ def meeting_brief(plan: Plan, *, since: datetime.date, now: datetime.datetime, t
     rows = _report_items(plan, today)
     start, _ = day_bounds(since, since)
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    updates = _updates(plan, start)
-    done_since = {u.item_id for u in updates if u.status == Status.DONE}
+    updates = Update.objects.filter(item__plan=plan, item__archived_at__isnull=True, created_at__gte=start)
+    done_since = _done_since(plan, start)
     return MeetingBrief(
         plan=plan,
         since=since,
         today=today,
         generated_at=now,
         principals=principals(plan),
-        updates=updates,
+        updates=list(updates.select_related("item").order_by("-created_at", "-id")[:MEETING_UPDATES_SHOWN]),
+        update_count=updates.count(),
         completed=[r for r in rows if r.item.status == Status.DONE and r.item.pk in done_since],
         troubled=[r for r in rows if r.is_troubled],
         awaiting_sign_off=[r for r in rows if r.waiting_on],

@@ -96,11 +96,13 @@ def test_report_shows_every_section_of_a_seeded_plan(client: Client, idaho: Stat
     report = response.context["report"]
     assert (report.first, report.last) == (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
     assert [u.narrative for u in report.updates] == [
-        "Monthly since July.",
-        "Two meetings missed.",
-        "Waiting on legal.",
         "Both named.",
-    ]  # November's update is after the period
+        "Waiting on legal.",
+        "Two meetings missed.",
+        "Monthly since July.",
+    ]  # newest first; November's update is after the period
+    assert [(c.side, c.updates, c.items) for c in report.update_counts] == [("cio", 3, 3), ("cpo", 1, 1)]
+    assert "CIO side: 3 updates on 3 items; CPO side: 1 update on 1 item." in html
     assert [r.item for r in report.overdue] == [items["forecast"]]
     assert {r.item for r in report.troubled} == {items["charter"], items["rhythm"]}
     assert [r.item for r in report.disagreeing] == [items["rhythm"]]
@@ -211,10 +213,11 @@ def _queries(client: Client, url: str, django_assert_num_queries, n: int) -> Non
 # The same at 3 and 30 items. Each page reads the session, its user, the plan and the viewer's
 # memberships, as every plan page does; the report then reads the dimensions, the items with each
 # office's latest narrative, the standing sign-offs, the period's activity, the adoption record
-# (3), the snapshots and their plans (2), the principals and the period's updates; the one-pager
-# the items, sign-offs, principals and updates since the meeting.
-REPORT_QUERIES = 19
-MEETING_QUERIES = 9
+# (3), the snapshots and their plans (2), the principals, the period's newest updates and each
+# office's count; the one-pager the items, sign-offs, principals, updates since the meeting (the
+# newest and their count) and the items done since.
+REPORT_QUERIES = 20
+MEETING_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [3, 30])
