@@ -450,7 +450,7 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         own = list(Comment.objects.filter(author_id=user.pk).values_list("pk", "parent_id", "created_at"))
         joined = {parent_id or pk for pk, parent_id, _ in own}
         mentioning = Comment.mentions.through.objects.filter(user_id=user.pk).values("comment_id")
-        candidates = list(
+        candidates: list[Comment] = list(
             self.exclude(author_id=user.pk).filter(Q(pk__in=mentioning) | Q(parent_id__in=sorted(joined)))
         )
         if not candidates:
@@ -463,7 +463,7 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         for pk, parent_id, created_at in own:
             thread = parent_id or pk
             latest[thread] = max(latest.get(thread, (created_at, pk)), (created_at, pk))
-        waiting = []
+        waiting: list[Comment] = []
         for comment in candidates:
             comment.mentioned = mentioned.get(comment.pk, [])  # type: ignore[attr-defined]
             last_word = latest.get(comment.thread_id)
