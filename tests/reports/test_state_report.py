@@ -332,3 +332,29 @@ def test_without_weasyprints_libraries_the_pdf_says_what_is_missing(
     response = client.get(reverse("reports:state_report_pdf", args=[idaho.plan.pk]))
     assert response.status_code == 503
     assert "PDF needs the Pango library" in response.content.decode()
+
+
+def test_a_joint_item_signed_by_both_offices_since_the_meeting_counts_as_done(
+    client: Client, idaho: State, clock: time_machine.TimeMachineFixture
+) -> None:
+    items = seed(idaho, clock)
+    services.sign_off(items["roles"], by=idaho.cpo, side="cpo", note="Ours too.")
+    client.force_login(idaho.cpo)
+    brief = client.get(reverse("reports:meeting_brief", args=[idaho.plan.pk])).context["brief"]
+    assert [r.item for r in brief.completed] == [items["roles"]]
+    assert brief.awaiting_sign_off == []
+
+
+def test_the_dashboard_links_to_the_report_and_the_one_pager(client: Client, idaho: State) -> None:
+    client.force_login(idaho.cio)
+    html = client.get(reverse("actionplan:plan", args=[idaho.plan.pk])).content.decode()
+    assert reverse("reports:state_report", args=[idaho.plan.pk]) in html
+    assert reverse("reports:meeting_brief", args=[idaho.plan.pk]) in html
+
+
+def test_the_pdf_reads_only_this_sites_static_files() -> None:
+    assert pdf._static_file("https://jointplan.invalid/static/css/report.css") is not None
+    assert pdf._static_file("https://jointplan.invalid/static/../config/settings.py") is None
+    assert pdf._static_file("https://jointplan.invalid/static/css/%2e%2e/%2e%2e/manage.py") is None
+    assert pdf._static_file("https://jointplan.invalid/media/evidence/1/secret") is None
+    assert pdf._static_file("file:///etc/passwd") is None
