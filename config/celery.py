@@ -40,4 +40,7 @@ app.conf.beat_schedule = {
     # record_snapshots). Hourly, so the first run each Monday (UTC) takes it and a beat that was down
     # takes it when it returns; the other runs find it recorded and do nothing.
     "record-snapshots": {"task": "reports.record_snapshots", "schedule": 60 * 60},
+    # Delete the downloads (takeouts, national spreadsheets) past their expiry, and give up on
+    # export jobs whose worker died.
+    "remove-expired-exports": {"task": "reports.remove_expired_exports", "schedule": 15 * 60},
 }

@@ -146,12 +146,22 @@ def can_write_plan(user: User | AnonymousUser, plan: Plan) -> bool:
 
 def is_plan_principal(user: User | AnonymousUser, plan: Plan) -> bool:
     """The CIO or the CPO themself (not a delegate)."""
-    return any(m.role in PRINCIPAL_ROLES for m in _memberships_in(user, plan.jurisdiction_id))
+    return _is_principal_in(user, plan.jurisdiction_id)
 
 
 def can_adopt(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
     """Starting a plan commits both offices: the CIO or the CPO does it, not a delegate."""
-    return any(m.role in PRINCIPAL_ROLES for m in _memberships_in(user, jurisdiction.pk))
+    return _is_principal_in(user, jurisdiction.pk)
+
+
+def can_take_out(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    """A state's takeout (everything about it, as one zip) is for its CIO and CPO, who answer for
+    its records; not delegates, viewers, or association staff (who have the admin)."""
+    return _is_principal_in(user, jurisdiction.pk)
+
+
+def _is_principal_in(user: User | AnonymousUser, jurisdiction_id: int) -> bool:
+    return any(m.role in PRINCIPAL_ROLES for m in _memberships_in(user, jurisdiction_id))
 
 
 def can_change_sharing(user: User | AnonymousUser, plan: Plan) -> bool:
@@ -213,6 +223,13 @@ def contributes_to_peer_benchmark(plan: Plan) -> bool:
     """A plan's figures join the peers' distribution only when it is shared with other states
     (peers or public); a private plan's never do."""
     return plan.sharing in SHARED_WITH_OTHER_STATES
+
+
+def may_name_in_national_report(plan: Plan | None) -> bool:
+    """The national quarterly report names a state beside its figures, adoption, attendance and
+    decisions only when its standing plan is shared with other states (peers or public), or when
+    it has none; a private plan's state is only counted, never named."""
+    return plan is None or plan.sharing in SHARED_WITH_OTHER_STATES
 
 
 def can_view_peer_benchmark(user: User | AnonymousUser, plan: Plan) -> bool:

@@ -3,12 +3,16 @@ shows is read from the apps below it."""
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from actionplan.models import Plan
 from actionplan.rules import Freshness
+from directory.models import Jurisdiction
 from library.models import Dimension
 from reports.figures import OFFICES, Figures
 
@@ -99,3 +103,63 @@ def figures_from(counts: dict[str, int], statuses: dict[str, int] | None = None)
             figures.freshness[office][state] = counts[Snapshot.freshness_field(office, state)]
     figures.statuses.update(statuses or {})
     return figures
+
+
+class ExportJob(models.Model):
+    """A download made in the background (a state's takeout, the national spreadsheet): who asked,
+    how far it has got, and the file, which only they may fetch, until it expires and is removed.
+
+    One job of a kind at a time per person (and state): asking again while one runs leads to it. A
+    job stuck running (its worker died) counts as failed after STUCK_AFTER (reports/jobs.py)."""
+
+    class Kind(models.TextChoices):
+        TAKEOUT = "takeout", "Everything about the state (zip)"
+        NATIONAL_ITEMS = "national_items", "Every state's items and latest updates (XLSX)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, null=True, blank=True, related_name="export_jobs"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    step = models.CharField(max_length=200, blank=True, help_text="What it is doing now, in words.")
+    file = models.FileField(upload_to="exports/", max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "kind", "jurisdiction"],
+                condition=Q(state__in=["queued", "running"]),
+                name="one_running_export_per_person_and_state",
+            ),
+            models.UniqueConstraint(
+                fields=["requested_by", "kind"],
+                condition=Q(state__in=["queued", "running"], jurisdiction__isnull=True),
+                name="one_running_national_export_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = f" of {self.jurisdiction}" if self.jurisdiction_id else ""
+        return f"{self.get_kind_display()}{subject} for {self.requested_by} ({self.get_state_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -3,7 +3,7 @@ its routes in its own module, listed here."""
 
 from django.urls import include, path
 
-from reports import benchmark_urls, export_urls, national_urls, public_urls, report_urls, trends_urls
+from reports import benchmark_urls, export_urls, job_urls, national_urls, public_urls, report_urls, trends_urls
 
 app_name = "reports"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include(public_urls)),
     path("", include(benchmark_urls)),
     path("", include(export_urls)),
+    path("", include(job_urls)),
     path("", include(report_urls)),
 ]
