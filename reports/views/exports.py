@@ -9,6 +9,9 @@ was asked for or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,6 +38,15 @@ def _check_format(fmt: str) -> None:
 
 def _refused(request: HttpRequest, problems: list[str], page_url: str) -> HttpResponse:
     return render(request, "reports/exports/bad_query.html", {"problems": problems, "page_url": page_url}, status=400)
+
+
+def _download(
+    request: AuthenticatedHttpRequest, fmt: str, page_url: str, build: Callable[[], exports.Export[Any]]
+) -> HttpResponseBase:
+    """The export `build` makes, for a page with no filters: any name in the query is refused."""
+    if problems := exports.unknown_parameters(request.GET):
+        return _refused(request, problems, page_url)
+    return exports.respond(build(), fmt, user=request.user, source_url=_source(request, page_url))
 
 
 def _source(request: HttpRequest, page_url: str) -> str:
@@ -72,10 +84,7 @@ def updates(request: AuthenticatedHttpRequest, plan_id: int, fmt: str) -> HttpRe
     """Every update on the plan's items, to whoever reads the plan."""
     _check_format(fmt)
     plan = plan_for(request, plan_id)
-    page_url = reverse("actionplan:plan", args=[plan.pk])
-    if problems := exports.unknown_parameters(request.GET):
-        return _refused(request, problems, page_url)
-    return exports.respond(exports.plan_updates(plan), fmt, user=request.user, source_url=_source(request, page_url))
+    return _download(request, fmt, reverse("actionplan:plan", args=[plan.pk]), lambda: exports.plan_updates(plan))
 
 
 @require_safe
@@ -87,10 +96,7 @@ def adoption(request: AuthenticatedHttpRequest, code: str, fmt: str) -> HttpResp
     if jurisdiction is None or not permissions.can_view_adoption(request.user, jurisdiction):
         raise Http404("No such adoption record")
     page_url = reverse("actionplan:adoption", args=[jurisdiction.code])
-    if problems := exports.unknown_parameters(request.GET):
-        return _refused(request, problems, page_url)
-    export = exports.adoption_records(jurisdiction)
-    return exports.respond(export, fmt, user=request.user, source_url=_source(request, page_url))
+    return _download(request, fmt, page_url, lambda: exports.adoption_records(jurisdiction))
 
 
 @require_safe
@@ -130,7 +136,4 @@ def attendance(request: AuthenticatedHttpRequest, roundtable_id: int, fmt: str) 
     if not permissions.can_manage_events(request.user):
         raise PermissionDenied("Only NASPO and NASCIO staff record attendance.")
     page_url = reverse("roundtables:attendance", args=[roundtable.pk])
-    if problems := exports.unknown_parameters(request.GET):
-        return _refused(request, problems, page_url)
-    export = exports.event_attendance(roundtable)
-    return exports.respond(export, fmt, user=request.user, source_url=_source(request, page_url))
+    return _download(request, fmt, page_url, lambda: exports.event_attendance(roundtable))
