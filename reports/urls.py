@@ -3,7 +3,16 @@ its routes in its own module, listed here."""
 
 from django.urls import include, path
 
-from reports import benchmark_urls, export_urls, job_urls, national_urls, public_urls, report_urls, trends_urls
+from reports import (
+    benchmark_urls,
+    export_urls,
+    job_urls,
+    national_urls,
+    public_urls,
+    quarterly_urls,
+    report_urls,
+    trends_urls,
+)
 
 app_name = "reports"
 
@@ -15,4 +24,5 @@ urlpatterns = [
     path("", include(export_urls)),
     path("", include(job_urls)),
     path("", include(report_urls)),
+    path("", include(quarterly_urls)),
 ]
