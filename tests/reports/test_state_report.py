@@ -358,3 +358,34 @@ def test_the_pdf_reads_only_this_sites_static_files() -> None:
     assert pdf._static_file("https://jointplan.invalid/static/css/%2e%2e/%2e%2e/manage.py") is None
     assert pdf._static_file("https://jointplan.invalid/media/evidence/1/secret") is None
     assert pdf._static_file("file:///etc/passwd") is None
+
+
+def _structure(node: object, found: list[DictionaryObject]) -> None:
+    """Every element of a PDF's structure tree, depth first."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for child in node:
+            _structure(child, found)
+    elif isinstance(node, DictionaryObject):
+        if "/S" in node:
+            found.append(node)
+        if "/K" in node:
+            _structure(node["/K"], found)
+
+
+def test_the_report_pdfs_charts_carry_their_titles_as_alternative_text(
+    client: Client, idaho: State, clock: time_machine.TimeMachineFixture
+) -> None:
+    seed(idaho, clock)
+    for day in (datetime.date(2026, 7, 6), datetime.date(2026, 8, 10)):
+        clock.move_to(datetime.datetime.combine(day, datetime.time(1), tzinfo=datetime.UTC), tick=False)
+        snapshots.record_snapshots()
+    clock.move_to(NOW, tick=False)
+    client.force_login(idaho.cio)
+    reader = _pdf(client.get(reverse("reports:state_report_pdf", args=[idaho.plan.pk])))
+    elements: list[DictionaryObject] = []
+    _structure(cast(DictionaryObject, reader.trailer["/Root"].get_object())["/StructTreeRoot"], elements)
+    figures = [str(e.get("/Alt")) for e in elements if e["/S"] == "/Figure"]
+    assert figures == ["Share of items done and average progress", "Share of items done, per dimension"]
+    headings = {str(e["/S"]) for e in elements}
+    assert {"/H1", "/H2", "/H3", "/H4", "/Table", "/TH"} <= headings
