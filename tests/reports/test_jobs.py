@@ -236,6 +236,8 @@ def test_the_national_spreadsheet_holds_each_states_items_with_their_latest_upda
             item, author=idaho.cpo, side="cpo", status=Status.AT_RISK, progress=progress, narrative=narrative
         )
     staff = factories.make_staff("NASCIO")
+    client.force_login(staff)
+    assert 'href="/national/export/"' in client.get("/national/").content.decode()
     client.force_login(idaho.cio)
     assert client.post("/national/export/").status_code == 404
     client.force_login(staff)
