@@ -35,6 +35,7 @@ from actionplan.exports import (
     ITEM_COLUMNS,
     ITEM_RELATED,
     UPDATE_COLUMNS,
+    UPDATE_FIELDS,
     UPDATE_RELATED,
     AdoptionRow,
     person,
@@ -125,6 +126,7 @@ def plan_updates(plan: Plan) -> Export[Update]:
     updates = (
         Update.objects.filter(item__plan=plan)
         .select_related(*UPDATE_RELATED)
+        .only(*UPDATE_FIELDS)
         .order_by("created_at", "id")
         .iterator(chunk_size=CHUNK)
     )
