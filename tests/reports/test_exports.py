@@ -392,3 +392,20 @@ def test_each_page_links_to_its_downloads_and_the_item_list_carries_its_filters(
     sheet = client.get(reverse("roundtables:attendance", args=[event.pk])).content.decode()
     assert f'href="/exports/adoption/all.xlsx?publication={publication}" download>' in matrix
     assert f'href="/exports/roundtables/{event.pk}/attendance.csv" download>Download CSV</a>' in sheet
+
+
+@pytest.mark.parametrize("states", [1, 6])
+def test_the_national_adoption_export_makes_the_same_queries_whatever_the_size(
+    client: Client, idaho: State, recommendations: list[Recommendation], django_assert_num_queries: Any, states: int
+) -> None:
+    item = idaho.item(title="Name a contact")
+    for code in ["ID", "ME", "NC", "UT", "WA", "OR"][:states]:
+        for recommendation in recommendations:
+            factories.make_adoption(code, recommendation).items.add(item)
+    client.force_login(factories.make_staff())
+    client.get(reverse("actionplan:adoption_matrix"))  # the first page after signing in saves the session
+    # session, user, staff memberships (staff: no state memberships asked), publications (the
+    # filter's choices), recommendations, adoptions, their items, jurisdictions
+    with django_assert_num_queries(8):
+        response = client.get(reverse("reports:adoption_matrix_export", args=["xlsx"]))
+    assert len(_rows(_xlsx(response), "Adoption")) == 56 * 3
