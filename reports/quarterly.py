@@ -28,6 +28,11 @@ from reports.figures import Figures
 from reports.state_report import day_bounds, last_full_quarter
 from roundtables.models import Attendance, OutcomeProposal, Roundtable
 
+SHARING_WORDS: dict[str, str] = {
+    Sharing.PRIVATE: "private",
+    Sharing.PEERS: "shared with peers",
+    Sharing.PUBLIC: "public",
+}
 # The first quarter the report offers: the first joint CIO–CPO roundtable met in 2016.
 FIRST_YEAR = 2016
 
@@ -126,9 +131,20 @@ class Naming:
 
 @dataclass
 class AdoptionRow:
+    """One recommendation across states: who adopted it, and how many stand elsewhere."""
+
     recommendation_label: str
     counts: list[adoption_records.StatusCount]
     adopted_by: Named
+
+    @property
+    def others(self) -> list[adoption_records.StatusCount]:
+        """The statuses other than adopted that some state recorded."""
+        return [c for c in self.counts if c.count and c.status not in (adoption_records.Status.ADOPTED, "")]
+
+    @property
+    def not_recorded(self) -> int:
+        return next(c.count for c in self.counts if c.status == adoption_records.NOT_RECORDED)
 
 
 @dataclass
@@ -166,9 +182,7 @@ class QuarterlyReport:
     private_rows: int
     without_plan: list[Jurisdiction]
     sharing_counts: list[tuple[str, int]]
-    progress_chart: charts.LineChart | None
-    freshness_chart: charts.LineChart | None
-    dimensions_chart: charts.LineChart | None
+    trend: Trend
     adoption_totals: list[adoption_records.StatusCount]
     adoption_groups: list[AdoptionGroup]
     events: list[EventRow]
@@ -181,18 +195,39 @@ class QuarterlyReport:
         return list(zip(self.view.dimensions, self.view.national, strict=True))
 
 
-def _trend(quarter: Quarter, dimensions: list[Dimension]) -> tuple[charts.LineChart | None, ...]:
-    """The country's weekly trend over the quarter, as the trends page draws it (two queries)."""
+@dataclass
+class Trend:
+    """The country's weekly charts over the quarter, and each nameable state's first and last
+    recorded week in it (None charts: no snapshot fell in the quarter)."""
+
+    progress: charts.LineChart | None = None
+    freshness: charts.LineChart | None = None
+    dimensions: charts.LineChart | None = None
+    states: list[trends.StateRow] = field(default_factory=list)
+    states_not_named: int = 0
+
+
+def _trend(quarter: Quarter, dimensions: list[Dimension], naming: Naming) -> Trend:
+    """The country's weekly trend over the quarter, as the trends page draws it (two queries). A
+    state is named only if both its plan then and its standing plan now may be named."""
     start = snapshots.week_starts_on(datetime.datetime.combine(quarter.first, datetime.time.min, tzinfo=datetime.UTC))
     weeks = [w for w in trends.read_weeks(Plan.objects.all(), first=start) if w.starts_on <= quarter.last]
     while weeks and not weeks[-1].plans:
         weeks.pop()
     if not weeks:
-        return None, None, None
-    return (
-        trends.progress_chart(weeks, subject="The national"),
-        trends.freshness_chart(weeks, subject="The national"),
-        trends.dimensions_chart(weeks, dimensions, subject="The national"),
+        return Trend()
+    rows = trends.state_rows(weeks)
+    named = [
+        row
+        for row in rows
+        if row.jurisdiction.pk in naming.nameable and permissions.may_name_in_national_report(row.plan)
+    ]
+    return Trend(
+        progress=trends.progress_chart(weeks, subject="The national"),
+        freshness=trends.freshness_chart(weeks, subject="The national"),
+        dimensions=trends.dimensions_chart(weeks, dimensions, subject="The national"),
+        states=named,
+        states_not_named=len(rows) - len(named),
     )
 
 
@@ -264,10 +299,9 @@ def quarterly_report(quarter: Quarter, *, now: datetime.datetime, today: datetim
     named_rows = [row for row in view.rows if row.plan is not None and row.jurisdiction.pk in naming.nameable]
     with_plan = [row for row in view.rows if row.plan is not None]
     sharing = [
-        (label.split(":")[0], sum(1 for row in with_plan if row.plan and row.plan.sharing == value))
-        for value, label in Sharing.choices
+        (SHARING_WORDS[value], sum(1 for row in with_plan if row.plan and row.plan.sharing == value))
+        for value in Sharing.values
     ]
-    progress, freshness, dimensions = _trend(quarter, view.dimensions)
     totals, groups = _adoption(naming)
     events, attending = _events(quarter, naming)
     outcomes = _outcomes(quarter, naming)
@@ -279,9 +313,7 @@ def quarterly_report(quarter: Quarter, *, now: datetime.datetime, today: datetim
         private_rows=len(with_plan) - len(named_rows),
         without_plan=[row.jurisdiction for row in view.rows if row.plan is None],
         sharing_counts=sharing,
-        progress_chart=progress,
-        freshness_chart=freshness,
-        dimensions_chart=dimensions,
+        trend=_trend(quarter, view.dimensions, naming),
         adoption_totals=totals,
         adoption_groups=groups,
         events=events,

@@ -46,13 +46,16 @@ def _plan_with_items(code: str, sharing: str, *, items: int = 2) -> Plan:
 
 
 def seed() -> dict[str, Plan]:
-    """Idaho's plan is private, Maine's shared with peers, North Carolina's public; all three
-    adopted a recommendation, attended a roundtable in Q3 2026 and accepted its outcome then."""
+    """Idaho's plan is private, Maine's shared with peers, North Carolina's public; all three were
+    recorded weekly in August and September 2026, adopted a recommendation, attended a roundtable in Q3 2026 and accepted its outcome then."""
     plans = {
         "ID": _plan_with_items("ID", Sharing.PRIVATE, items=3),
         "ME": _plan_with_items("ME", Sharing.PEERS, items=4),
         "NC": _plan_with_items("NC", Sharing.PUBLIC, items=2),
     }
+    for plan in plans.values():
+        factories.make_snapshot(plan, datetime.date(2026, 8, 3), items=4, done=1)
+        factories.make_snapshot(plan, datetime.date(2026, 9, 7), items=4, done=2)
     recommendation = factories.make_recommendations(1)[0]
     event = factories.make_event(title="Summer roundtable", day=IN_Q3.date(), attended=["ID", "ME", "NC"])
     outcome = factories.make_outcome(event, title="Name a liaison in each office")
@@ -91,6 +94,9 @@ def test_a_private_plans_state_is_counted_never_named(client: Client, staff: Use
     [row] = [row for group in report.adoption_groups for row in group.rows if row.adopted_by.count]
     assert (row.adopted_by.names, row.adopted_by.not_named) == (["Maine", "North Carolina"], 1)
     assert report.attending.count == 3 and report.attending.not_named == 1
+    assert [row.jurisdiction.code for row in report.trend.states] == ["ME", "NC"]
+    assert report.trend.states_not_named == 1
+    assert 'id="chart-progress"' in html and "+25 points" in html
     assert report.accepted_total == 3
 
 
