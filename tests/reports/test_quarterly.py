@@ -124,6 +124,20 @@ def test_the_pdf_names_shared_plans_states_only_and_is_tagged(client: Client, st
     assert reader.metadata is not None and reader.metadata.title == "National quarterly report, Q3 2026 · Joint Plan"
 
 
+def test_without_weasyprints_libraries_the_pdf_says_what_is_missing(
+    client: Client, staff: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "_weasyprint", lambda: OSError("cannot load library 'libpango-1.0-0'"))
+    client.force_login(staff)
+    page = client.get(reverse("reports:quarterly_report")).content.decode()
+    assert "PDF needs the Pango library: apt-get install libpango-1.0-0" in page
+    assert reverse("reports:quarterly_report_pdf") not in page
+    response = client.get(reverse("reports:quarterly_report_pdf"), {"quarter": "2026-Q3"})
+    assert response.status_code == 503
+    assert "PDF needs the Pango library" in response.content.decode()
+    assert f'href="{reverse("reports:quarterly_report")}?quarter=2026-Q3"' in response.content.decode()
+
+
 def test_the_default_quarter_is_the_last_full_one_in_the_viewers_zone(
     client: Client, staff: User, clock: time_machine.TimeMachineFixture
 ) -> None:
