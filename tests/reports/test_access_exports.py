@@ -4,7 +4,8 @@ A plan's items and updates: whoever reads the plan (its members and staff; membe
 once it is shared with peers or public), signed in: the download of a public plan is no public
 page. A state's adoption record: its members and staff; every state's: staff only (404 for the
 rest, as the national matrix). An event's attendance: staff; other signed-in people read the
-event but get the sheet's 403. A format other than csv or xlsx is a 404.
+event but get the sheet's 403. A format other than csv or xlsx is a 404. A query the page has no
+filter for is a 400 to the plan's readers, and still a 404 to anyone else: it tells nothing.
 
 Idaho (state A) has one FY2027 plan, at the sharing level the row names, with one item and one
 update; Idaho has a record on one recommendation; one past event invited Idaho and Maine."""
@@ -33,6 +34,7 @@ ROWS = [
     Row("items_export",           "GET", READERS, label="items_export-filtered"),
     Row("items_export",           "GET", SHARED,  label="items_export-peers"),
     Row("items_export",           "GET", SHARED,  label="items_export-public"),
+    Row("items_export",           "GET", "login 400   400   400   400   404   400   400", label="items_export-unknown"),
     Row("items_export",           "GET", "login 404   404   404   404   404   404   404", label="items_export-pdf"),
     Row("items_export",           "GET", "login 404   404   404   404   404   404   404", label="items_export-missing"),
     Row("dimension_items_export", "GET", READERS),
@@ -76,6 +78,7 @@ def test_access(client: Client, people: dict[str, User | None], row: Row, person
         "items_export-filtered": reverse("reports:items_export", args=[plan.pk, "csv"]) + "?status=on_track&side=cio",
         "items_export-peers": reverse("reports:items_export", args=[plan.pk, "csv"]),
         "items_export-public": reverse("reports:items_export", args=[plan.pk, "xlsx"]),
+        "items_export-unknown": reverse("reports:items_export", args=[plan.pk, "csv"]) + "?colour=red",
         "items_export-pdf": reverse("reports:items_export", args=[plan.pk, "pdf"]),
         "items_export-missing": reverse("reports:items_export", args=[plan.pk + 1000, "csv"]),
         "dimension_items_export": reverse(
