@@ -12,7 +12,7 @@ whatever the number of plans (tests/reports/test_quarterly.py pins it).
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
@@ -278,16 +278,18 @@ def _outcomes(quarter: Quarter, naming: Naming) -> list[OutcomeRow]:
         .order_by("outcome__roundtable__starts_at", "outcome__position", "outcome_id")
         .values_list("outcome_id", "outcome__title", "outcome__roundtable__title", "jurisdiction_id", "status")
     )
-    rows: dict[int, tuple[str, str, set[int], list[int]]] = {}
+    named: dict[int, tuple[str, str]] = {}
+    accepted: dict[int, set[int]] = defaultdict(set)
+    declined: Counter[int] = Counter()
     for outcome_id, title, event, jurisdiction_id, status in decided:
-        _, _, accepted, declined = rows.setdefault(outcome_id, (title, event, set(), [0]))
+        named.setdefault(outcome_id, (title, event))
         if status == OutcomeProposal.Status.ACCEPTED:
-            accepted.add(jurisdiction_id)
+            accepted[outcome_id].add(jurisdiction_id)
         elif status == OutcomeProposal.Status.DECLINED:
-            declined[0] += 1
+            declined[outcome_id] += 1
     return [
-        OutcomeRow(title=title, event=event, accepted=naming.of(accepted), declined=declined[0])
-        for title, event, accepted, declined in rows.values()
+        OutcomeRow(title=title, event=event, accepted=naming.of(accepted[pk]), declined=declined[pk])
+        for pk, (title, event) in named.items()
     ]
 
 

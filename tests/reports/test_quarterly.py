@@ -47,7 +47,8 @@ def _plan_with_items(code: str, sharing: str, *, items: int = 2) -> Plan:
 
 def seed() -> dict[str, Plan]:
     """Idaho's plan is private, Maine's shared with peers, North Carolina's public; all three were
-    recorded weekly in August and September 2026, adopted a recommendation, attended a roundtable in Q3 2026 and accepted its outcome then."""
+    recorded weekly in August and September 2026, adopted a recommendation, attended a roundtable in Q3 2026 and accepted its outcome then, which
+    Washington declined."""
     plans = {
         "ID": _plan_with_items("ID", Sharing.PRIVATE, items=3),
         "ME": _plan_with_items("ME", Sharing.PEERS, items=4),
@@ -64,6 +65,8 @@ def seed() -> dict[str, Plan]:
         proposal = factories.make_proposal(outcome, code)
         item = factories.make_item(plan, title="Name a liaison in each office")
         OutcomeProposal.objects.filter(pk=proposal.pk).update(status="accepted", item=item, decided_at=IN_Q3)
+    declined = factories.make_proposal(outcome, "WA")
+    OutcomeProposal.objects.filter(pk=declined.pk).update(status="declined", reason="Done already.", decided_at=IN_Q3)
     return plans
 
 
@@ -98,6 +101,9 @@ def test_a_private_plans_state_is_counted_never_named(client: Client, staff: Use
     assert report.trend.states_not_named == 1
     assert 'id="chart-progress"' in html and "+25 points" in html
     assert report.accepted_total == 3
+    assert [(row.title, row.accepted.count, row.declined) for row in report.outcomes] == [
+        ("Name a liaison in each office", 3, 1)
+    ]
 
 
 def _pdf_text(content: bytes) -> str:
