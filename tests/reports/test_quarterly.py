@@ -47,8 +47,8 @@ def _plan_with_items(code: str, sharing: str, *, items: int = 2) -> Plan:
 
 def seed() -> dict[str, Plan]:
     """Idaho's plan is private, Maine's shared with peers, North Carolina's public; all three were
-    recorded weekly in August and September 2026, adopted a recommendation, attended a roundtable in Q3 2026 and accepted its outcome then, which
-    Washington declined."""
+    recorded weekly in August and September 2026, adopted a recommendation, attended a roundtable
+    in Q3 2026 and accepted its outcome then, which Washington declined."""
     plans = {
         "ID": _plan_with_items("ID", Sharing.PRIVATE, items=3),
         "ME": _plan_with_items("ME", Sharing.PEERS, items=4),
