@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.converters import IntConverter, SlugConverter
+from django.urls.converters import IntConverter, SlugConverter, UUIDConverter
 
 # The column order of every expectation string in the matrices: A is the state under test, B another state.
 PERSONAS = ["anonymous", "cio_A", "cpo_A", "cio_delegate_A", "viewer_A", "cio_B", "staff", "superuser"]
@@ -38,6 +38,7 @@ def url_names(namespace: str) -> set[str]:
 # What every_path() fills a URL's arguments with: values that name nothing in the database.
 MISSING_ID = 999_999
 MISSING_TEXT = "no-such-thing"
+MISSING_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 def every_path() -> dict[str, str]:
@@ -50,6 +51,8 @@ def every_path() -> dict[str, str]:
             return MISSING_ID
         if isinstance(converter, SlugConverter):
             return MISSING_TEXT
+        if isinstance(converter, UUIDConverter):
+            return MISSING_UUID
         return MISSING_TEXT.upper()
 
     def walk(patterns: list[URLPattern | URLResolver], namespace: str | None) -> dict[str, str]:

@@ -287,10 +287,11 @@ def grow(plan: Plan, idaho: dict, factor: int) -> None:
         # session, user, memberships, staff memberships, plan, dimensions, plan members (the owner
         # filter's choices and the rows' owners), count, page
         ("/plans/{plan}/items/", 9),
-        # session, user, memberships, staff memberships, plans, comments to answer, awaiting sign-off,
+        # session, user, memberships, staff memberships, plans, comments to answer (the CIO's own,
+        # then the candidates: none here, so whom they mention is not asked), awaiting sign-off,
         # owned items, roundtable proposals (tests/notifications/test_inbox.py pins it with every
         # section full)
-        ("/my-updates/", 9),
+        ("/my-updates/", 10),
     ],
 )
 def test_plan_pages_make_the_same_number_of_queries_whatever_the_size(
