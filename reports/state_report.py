@@ -31,9 +31,11 @@ TROUBLED = (Status.AT_RISK, Status.OFF_TRACK, Status.BLOCKED)
 DUE_SOON_DAYS = 30
 SINCE_DEFAULT_DAYS = 30
 # The most rows of the period's updates and activity a report lists, newest first (the counts say
-# how many there were): a state that posts weekly on 60 items posts 1,500 updates a quarter.
-UPDATES_SHOWN = 60
-ACTIVITY_SHOWN = 100
+# how many there were, and the plan's updates download has every one): a state that posts weekly
+# on 60 items posts 1,500 updates a quarter, and every page of the PDF costs WeasyPrint about a
+# fifth of a second (bench/exports.py), while each item's latest word is in the items part anyway.
+UPDATES_SHOWN = 20
+ACTIVITY_SHOWN = 30
 MEETING_UPDATES_SHOWN = 8
 # Activity the "what changed" list leaves out: updates have their own table.
 ACTIVITY_LEFT_OUT = (Activity.Verb.UPDATED,)
@@ -304,8 +306,8 @@ def state_report(
     )
     if not permissions.can_view_comments_and_evidence(viewer, plan):
         activity = activity.exclude(verb__in=[Activity.Verb.COMMENTED, Activity.Verb.ATTACHED])
-    shown = list(activity.select_related("actor", "item").order_by("-created_at", "-id")[: ACTIVITY_SHOWN + 1])
-    activity_count = len(shown) if len(shown) <= ACTIVITY_SHOWN else activity.count()
+    shown = list(activity.select_related("actor", "item").order_by("-created_at", "-id")[:ACTIVITY_SHOWN])
+    activity_count = activity.count()  # always asked, so the report's queries do not depend on its size
     adoption_shown = permissions.can_view_adoption(viewer, plan.jurisdiction)
     groups: list[adoption_records.PublicationGroup] = []
     counts: list[adoption_records.StatusCount] = []
