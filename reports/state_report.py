@@ -89,6 +89,13 @@ class ReportItem:
             rows.append((sides.Side(side).label, self.item.owner_for(side), narrative, status))
         return rows
 
+    @property
+    def office_columns(self) -> list[tuple[str, User | None, str, str] | None]:
+        """The CIO office's and the CPO office's `offices` entry, None for an office that does not
+        own the item: the report's item table has a column for each."""
+        owned = {row[0]: row for row in self.offices}
+        return [owned.get(sides.Side(side).label) for side in (sides.Side.CIO, sides.Side.CPO)]
+
 
 @dataclass
 class DimensionSection:

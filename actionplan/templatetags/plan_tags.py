@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from actionplan.models import MENTION, Activity, Comment, Item, ItemSide, Status, mention_targets
-from config.markdown import render_markdown
+from config.markdown import markdown_to_text, render_markdown
 from config.mentions import mark_mentions
 
 register = template.Library()
@@ -47,6 +47,12 @@ VERB_LABELS: dict[str, str] = dict(Activity.Verb.choices)
 def markdown(text: str | None) -> SafeString:
     """User-written Markdown as sanitised HTML."""
     return render_markdown(text or "")
+
+
+@register.filter
+def markdown_text(text: str | None) -> str:
+    """User-written Markdown as the plain text it reads as (for a table cell or a line; escaped)."""
+    return markdown_to_text(text or "")
 
 
 @register.simple_tag

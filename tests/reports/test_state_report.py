@@ -388,4 +388,4 @@ def test_the_report_pdfs_charts_carry_their_titles_as_alternative_text(
     figures = [str(e.get("/Alt")) for e in elements if e["/S"] == "/Figure"]
     assert figures == ["Share of items done and average progress", "Share of items done, per dimension"]
     headings = {str(e["/S"]) for e in elements}
-    assert {"/H1", "/H2", "/H3", "/H4", "/Table", "/TH"} <= headings
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH"} <= headings
