@@ -384,6 +384,7 @@ STAFF_ADMIN_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "notifications.nudge": _VIEW,
     "outbox.outgoingemail": _VIEW,
     "reports.snapshot": _VIEW,
+    "reports.exportjob": _VIEW,
 }
 
 

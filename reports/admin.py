@@ -16,7 +16,7 @@ from config.admin import ReadOnlyAdmin
 from directory import permissions
 from directory.models import Jurisdiction, User
 from notifications import nudges
-from reports.models import Snapshot
+from reports.models import ExportJob, Snapshot
 from reports.views.national import forget_national_view
 
 
@@ -60,3 +60,17 @@ class SnapshotAdmin(ReadOnlyAdmin):
     list_select_related = ["plan__jurisdiction", "dimension"]
     date_hierarchy = "week_starts_on"
     show_full_result_count = False
+
+
+# --- The downloads made in the background ------------------------------------------------------
+# Read-only, and without the file: who asked for what, and how it went (a job that failed says why).
+# The file itself is its requester's alone (reports/views/jobs.py).
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "jurisdiction", "requested_by", "state", "progress", "size", "expires_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["requested_by__email", "requested_by__full_name", "jurisdiction__name", "=jurisdiction__code"]
+    list_select_related = ["jurisdiction", "requested_by"]
+    exclude = ["file", "token"]

@@ -29,7 +29,7 @@ from directory.models import Membership, SeededRow, StaffMembership, User
 from library.models import FrameworkItem
 from notifications.models import Nudge, ReminderSent
 from outbox.models import OutgoingEmail
-from reports.models import Snapshot
+from reports.models import ExportJob, Snapshot
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -203,7 +203,8 @@ def test_every_model_says_what_staff_may_do_with_it() -> None:
 @pytest.fixture
 def world(staff: User) -> Item:
     """An item with an update, a sign-off, a comment, evidence and their activity, an adoption
-    record with its history, a reminder told by email, a nudge and a weekly snapshot: every list page has a row to open."""
+    record with its history, a reminder told by email, a nudge, a weekly snapshot and a takeout asked for: every list
+    page has a row to open."""
     cio = factories.make_member("ID", Membership.Role.CIO, email="cio@id.example")
     item = factories.make_item(factories.make_plan("ID"), cio_owner=cio, title="Meet on a fixed rhythm")
     services.post_update(item, author=cio, side="cio", status="on_track", progress=40, narrative="Under way.")
@@ -225,6 +226,7 @@ def world(staff: User) -> Item:
     Snapshot.objects.create(
         plan=item.plan, dimension=item.dimension, week_starts_on=datetime.date(2026, 11, 30), items=1
     )
+    ExportJob.objects.create(requested_by=cio, kind=ExportJob.Kind.TAKEOUT, jurisdiction=item.plan.jurisdiction)
     return item
 
 
