@@ -343,6 +343,14 @@ class Item(models.Model):
         return self.side == ItemSide.JOINT and statuses_disagree(self.cio_status, self.cpo_status)
 
 
+def latest_update(side: str, field: str) -> models.Subquery:
+    """For an Item queryset's `.annotate()`: `field` of the newest update the `side` office posted on
+    each item (None where it posted none). What the state report and the national spreadsheet show
+    as each office's latest word."""
+    newest = Update.objects.filter(item=models.OuterRef("pk"), side=side).order_by("-created_at", "-id")
+    return models.Subquery(newest.values(field)[:1])
+
+
 class Update(models.Model):
     """A check-in from one office on one item: never edited, never deleted."""
 

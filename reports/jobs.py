@@ -26,7 +26,7 @@ from django.core import serializers
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -42,6 +42,7 @@ from actionplan.models import (
     Plan,
     SignOff,
     Update,
+    latest_update,
     standing_plans,
 )
 from config.spreadsheets import Column, write_csv
@@ -313,12 +314,6 @@ def _readme(
 # --- The national spreadsheet ----------------------------------------------------------------------
 
 
-def _latest(side: str, field: str) -> Subquery:
-    return Subquery(
-        Update.objects.filter(item=OuterRef("pk"), side=side).order_by("-created_at", "-id").values(field)[:1]
-    )
-
-
 NATIONAL_COLUMNS: list[Column[Item]] = [
     *ITEM_COLUMNS,
     Column("Latest CIO update", lambda i: i.cio_narrative or "", 50),  # type: ignore[attr-defined]
@@ -338,10 +333,10 @@ def national_items(job: ExportJob, out: IO[bytes], progress: Progress) -> str:
         .filter(plan_id__in=[plan.pk for plan in standing.values()])
         .select_related(*ITEM_RELATED)
         .annotate(
-            cio_narrative=_latest("cio", "narrative"),
-            cio_posted=_latest("cio", "created_at"),
-            cpo_narrative=_latest("cpo", "narrative"),
-            cpo_posted=_latest("cpo", "created_at"),
+            cio_narrative=latest_update("cio", "narrative"),
+            cio_posted=latest_update("cio", "created_at"),
+            cpo_narrative=latest_update("cpo", "narrative"),
+            cpo_posted=latest_update("cpo", "created_at"),
         )
         .order_by("plan__jurisdiction__code", "due_on", "id")
     )

@@ -14,11 +14,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from actionplan import adoption as adoption_records
-from actionplan.models import Activity, Item, ItemSide, Plan, SignOff, Status, Update
+from actionplan.models import Activity, Item, ItemSide, Plan, SignOff, Status, Update, latest_update
 from directory import permissions, sides
 from directory.models import Membership, User
 from library.models import Dimension
@@ -174,18 +174,16 @@ class MeetingBrief:
         return self.update_count - len(self.updates)
 
 
-def _latest_narrative(side: str) -> Subquery:
-    latest = Update.objects.filter(item=OuterRef("pk"), side=side).order_by("-created_at", "-id")
-    return Subquery(latest.values("narrative")[:1])
-
-
 def _items(plan: Plan) -> QuerySet[Item]:
     """The plan's current items with owners, dimension and each office's latest narrative: one query."""
     return (
         Item.objects.current()
         .filter(plan=plan)
         .select_related("dimension", "cio_owner", "cpo_owner")
-        .annotate(cio_narrative=_latest_narrative(sides.Side.CIO), cpo_narrative=_latest_narrative(sides.Side.CPO))
+        .annotate(
+            cio_narrative=latest_update(sides.Side.CIO, "narrative"),
+            cpo_narrative=latest_update(sides.Side.CPO, "narrative"),
+        )
         .order_by("dimension__position", "due_on", "id")
     )
 
