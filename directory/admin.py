@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from config.admin import ReadOnlyAdmin
+from directory import audit
 from directory.models import (
     Association,
     Jurisdiction,
     Membership,
     MembershipQuerySet,
     SeededRow,
+    SignInEvent,
     StaffMembership,
     User,
 )
@@ -43,6 +46,27 @@ class CurrentFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(pk__in=queryset.active().values("pk"))
         return queryset
+
+
+def record_role_change(
+    request: HttpRequest, role: Membership | StaffMembership, *, is_new: bool, changed: list[str]
+) -> None:
+    """The sign-in audit's role_granted and role_ended, for a role the admin just saved: a new
+    role is granted; a role given an end date has ended (and one whose end date is taken away is
+    granted again)."""
+    if is_new:
+        audit.record_role(SignInEvent.Kind.ROLE_GRANTED, role, request=request)
+    elif "ended_on" in changed:
+        kind = SignInEvent.Kind.ROLE_ENDED if role.ended_on else SignInEvent.Kind.ROLE_GRANTED
+        audit.record_role(kind, role, request=request)
+
+
+class RecordsRoleChanges(admin.ModelAdmin):
+    """The admin of a role, which audits each role it grants or ends."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record_role_change(request, obj, is_new=not change, changed=form.changed_data)
 
 
 class MembershipInline(admin.TabularInline):
@@ -72,6 +96,15 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "tz", "password1", "password2"]})]
 
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        """Roles granted or ended on a person's page are audited like those on the roles' own pages."""
+        super().save_formset(request, form, formset, change)
+        if formset.model in (Membership, StaffMembership):
+            for role in formset.new_objects:
+                record_role_change(request, role, is_new=True, changed=[])
+            for role, changed in formset.changed_objects:
+                record_role_change(request, role, is_new=False, changed=changed)
+
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
@@ -87,7 +120,7 @@ class AssociationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RecordsRoleChanges):
     """Turnover is history: a role that ends gets an end date, and its row stays."""
 
     list_display = ["user", "jurisdiction", "role", "started_on", "ended_on"]
@@ -99,7 +132,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(RecordsRoleChanges):
     """A staff membership opens the admin for as long as it lasts (directory/admin_access.py)."""
 
     list_display = ["user", "association", "title", "started_on", "ended_on"]
@@ -117,3 +150,16 @@ class SeededRowAdmin(ReadOnlyAdmin):
     list_filter = ["content_type"]
     list_select_related = ["content_type"]
     date_hierarchy = "written_at"
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyAdmin):
+    """The sign-in audit (directory/audit.py), append-only: staff also read it, filtered, on the
+    site's own sign-in events page."""
+
+    list_display = ["created_at", "kind", "user", "email", "actor", "ip_address", "user_agent"]
+    list_filter = ["kind"]
+    search_fields = ["email", "user__email", "user__full_name", "ip_address"]
+    list_select_related = ["user", "actor"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False

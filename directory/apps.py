@@ -7,8 +7,15 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Who is who"
 
     def ready(self) -> None:
+        from django.contrib.auth import signals
+
+        from directory import audit
         from directory.admin_access import sync_staff_group
 
         # After every migrate (and every test database flush): the staff group's permissions are
         # the ones directory/permissions.py lists, whatever was done to the group in between.
         post_migrate.connect(sync_staff_group, dispatch_uid="directory.sync_staff_group")
+        # The sign-in audit: whatever signs people in and out sends these (directory/audit.py).
+        signals.user_logged_in.connect(audit.on_signed_in, dispatch_uid="directory.audit.signed_in")
+        signals.user_login_failed.connect(audit.on_sign_in_failed, dispatch_uid="directory.audit.sign_in_failed")
+        signals.user_logged_out.connect(audit.on_signed_out, dispatch_uid="directory.audit.signed_out")

@@ -292,3 +292,60 @@ class SeededRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.app_label}.{self.content_type.model} #{self.object_id}"
+
+
+class SignInEvent(models.Model):
+    """One thing that happened to a person's way in: a sign-in or a failed one, a sign-out, a
+    password or second factor changed, an invitation, a role granted or ended (directory/audit.py
+    records them; the kinds are listed there).
+
+    Append-only, like actionplan's Activity: written once by `audit.record`, never changed or
+    deleted, not even in the admin; the database refuses it too (migration 0006).
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out"
+        SIGNED_OUT = "signed_out", "Signed out"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset asked for"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        MFA_ENROLLED = "mfa_enrolled", "Second factor added"
+        MFA_REMOVED = "mfa_removed", "Second factor removed"
+        MFA_RESET_BY_STAFF = "mfa_reset_by_staff", "Second factor reset by staff"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        ROLE_GRANTED = "role_granted", "Role granted"
+        ROLE_ENDED = "role_ended", "Role ended"
+        SSO_LINKED = "sso_linked", "Single sign-on linked"
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Whose account it is about. PROTECT, like Activity's actor: the audit outlives nothing it
+    # names, and SET_NULL would be an UPDATE that the append-only trigger refuses anyway. Empty for
+    # a failed sign-in with an address that has no account.
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="sign_in_events")
+    # The address as typed (stripped, lower-case), kept even when it names no account, so that
+    # staff can see someone trying addresses.
+    email = models.CharField("address typed", max_length=254, blank=True)
+    # Who did it, when not the person themself: the staff member who granted a role or reset a
+    # second factor, the principal who sent an invitation.
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ip_address = models.GenericIPAddressField("client address", null=True, blank=True)
+    user_agent = models.CharField("browser", max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True, help_text="A few facts about the event, as JSON.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The staff page (newest first, by kind or by client address) and each person's own.
+            models.Index(fields=["-created_at", "-id"], name="signinevent_recent"),
+            models.Index(fields=["kind", "-created_at"], name="signinevent_kind_recent"),
+            models.Index(fields=["user", "-created_at"], name="signinevent_user_recent"),
+            models.Index(fields=["ip_address", "-created_at"], name="signinevent_ip_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user or self.email or 'unknown'}"

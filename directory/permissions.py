@@ -70,6 +70,12 @@ def can_view_national_roster(user: User | AnonymousUser) -> bool:
     return is_association_staff(user)
 
 
+def can_view_sign_in_audit(user: User | AnonymousUser) -> bool:
+    """Everyone's sign-in events (who signed in, failed, was locked out, from where): association
+    staff. Each person reads their own on "Recent sign-ins", and nobody else's."""
+    return is_association_staff(user)
+
+
 def can_view_national_dashboard(user: User | AnonymousUser) -> bool:
     """The national dashboard names every jurisdiction and who in it has gone quiet, and its nudge
     emails them: association staff only."""
@@ -353,6 +359,7 @@ STAFF_ADMIN_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "directory.membership": ("view", "add", "change"),
     "directory.staffmembership": _VIEW,
     "directory.seededrow": _VIEW,
+    "directory.signinevent": _VIEW,  # the sign-in audit: append-only
     # What the associations publish is theirs to write; the four dimensions are fixed.
     "library.dimension": _VIEW,
     "library.framework": _WRITE,

@@ -25,7 +25,7 @@ from actionplan import services
 from actionplan.models import Activity, AdoptionChange, Attachment, Item, SignOff, Update
 from directory import permissions
 from directory.admin_access import sync_staff_group
-from directory.models import Membership, SeededRow, StaffMembership, User
+from directory.models import Membership, SeededRow, SignInEvent, StaffMembership, User
 from library.models import FrameworkItem
 from notifications.models import Nudge, ReminderSent
 from outbox.models import OutgoingEmail
@@ -48,6 +48,7 @@ READ_ONLY = [
     Activity,
     AdoptionChange,
     SeededRow,
+    SignInEvent,
     ReminderSent,
     Nudge,
     OutgoingEmail,

@@ -1,0 +1,120 @@
+"""The sign-in audit: what is recorded when people sign in, fail, sign out or get a role, and that
+nothing rewrites it (directory/audit.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, transaction
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from directory import audit
+from directory.models import Membership, SignInEvent
+from tests import factories
+from tests.directory.test_sign_in_and_sessions import sign_in
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
+
+
+@pytest.fixture
+def browser(client: Client) -> Client:
+    """The test client, as a browser at a known address would send its requests."""
+    client.defaults.update(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=BROWSER)
+    return client
+
+
+def latest() -> SignInEvent:
+    event = SignInEvent.objects.order_by("-id").first()
+    assert event is not None
+    return event
+
+
+# --- Recording ------------------------------------------------------------------------------------
+
+
+def test_signing_in_is_recorded_with_the_client_address_and_browser(browser: Client) -> None:
+    dana = factories.make_member("ID", email="cio@id.example")
+
+    sign_in(browser, "cio@id.example")
+
+    event = latest()
+    assert (event.kind, event.user, event.email) == (SignInEvent.Kind.SIGNED_IN, dana, "cio@id.example")
+    assert (event.ip_address, event.user_agent) == ("203.0.113.7", BROWSER)
+    assert event.actor is None
+
+
+def test_a_wrong_password_is_recorded_against_the_account_with_the_address_as_typed(browser: Client) -> None:
+    dana = factories.make_member("ID", email="cio@id.example")
+
+    sign_in(browser, "  CIO@id.Example ", "not-the-password")
+
+    event = latest()
+    assert (event.kind, event.user, event.email) == (SignInEvent.Kind.SIGN_IN_FAILED, dana, "cio@id.example")
+    assert (event.ip_address, event.user_agent) == ("203.0.113.7", BROWSER)
+    assert "not-the-password" not in str(event.detail)
+
+
+def test_a_failed_sign_in_with_an_unknown_address_keeps_the_address_and_names_no_account(browser: Client) -> None:
+    sign_in(browser, "Nobody@Nowhere.example", "guess")
+
+    event = latest()
+    assert (event.kind, event.user, event.email) == (SignInEvent.Kind.SIGN_IN_FAILED, None, "nobody@nowhere.example")
+    assert event.ip_address == "203.0.113.7"
+
+
+def test_signing_out_is_recorded(browser: Client) -> None:
+    dana = factories.make_member("ID")
+    browser.force_login(dana)
+
+    browser.post(reverse("logout"))
+
+    event = latest()
+    assert (event.kind, event.user) == (SignInEvent.Kind.SIGNED_OUT, dana)
+    assert (event.ip_address, event.user_agent) == ("203.0.113.7", BROWSER)
+
+
+def test_a_long_browser_name_is_cut_and_a_missing_address_left_empty(rf: RequestFactory) -> None:
+    request = rf.get("/", HTTP_USER_AGENT="x" * 1000, REMOTE_ADDR="")
+
+    event = audit.record(SignInEvent.Kind.LOCKED_OUT, email="Someone@State.example", request=request, failures=10)
+
+    assert len(event.user_agent) == audit.USER_AGENT_LENGTH
+    assert (event.ip_address, event.email, event.detail) == (None, "someone@state.example", {"failures": 10})
+
+
+def test_the_audit_cannot_be_changed_or_deleted() -> None:
+    audit.record(SignInEvent.Kind.PASSWORD_CHANGED, user=factories.make_user())
+    events = SignInEvent.objects.all()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        events.update(kind=SignInEvent.Kind.SIGNED_IN)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        events.delete()
+    assert events.get().kind == SignInEvent.Kind.PASSWORD_CHANGED
+
+
+def test_a_role_granted_and_ended_in_the_admin_is_recorded_with_who_did_it(client: Client) -> None:
+    staff = factories.make_staff("NASPO", email="staff@naspo.example")
+    person = factories.make_user(email="new.cpo@id.example")
+    client.force_login(staff)
+    fields = {
+        "user": person.pk,
+        "jurisdiction": factories.jurisdiction("ID").pk,
+        "role": Membership.Role.CPO,
+        "started_on": "2026-01-05",
+        "ended_on": "",
+    }
+
+    assert client.post(reverse("admin:directory_membership_add"), fields).status_code == 302
+    granted = latest()
+    membership = Membership.objects.get(user=person)
+    change = reverse("admin:directory_membership_change", args=[membership.pk])
+    assert client.post(change, fields | {"ended_on": "2026-06-30"}).status_code == 302
+    ended = latest()
+
+    assert (granted.kind, granted.user, granted.actor) == (SignInEvent.Kind.ROLE_GRANTED, person, staff)
+    assert granted.detail == {"jurisdiction": "ID", "role": "cpo", "on": "2026-01-05"}
+    assert (ended.kind, ended.user, ended.actor) == (SignInEvent.Kind.ROLE_ENDED, person, staff)
+    assert ended.detail == {"jurisdiction": "ID", "role": "cpo", "on": "2026-06-30"}
