@@ -87,6 +87,8 @@ READ_ONLY = [
     ("actionplan:adoption_evidence", {"adoption_id": access.MISSING_ID}),
     ("actionplan:adoption_matrix", {}),
     ("notifications:delivery_log", {}),
+    ("directory:sign_in_events", {}),
+    ("directory:my_sign_ins", {}),
     ("robots_txt", {}),
 ]
 
