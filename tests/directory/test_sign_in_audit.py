@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, transaction
+from django.forms import MultiWidget
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -118,3 +120,49 @@ def test_a_role_granted_and_ended_in_the_admin_is_recorded_with_who_did_it(clien
     assert granted.detail == {"jurisdiction": "ID", "role": "cpo", "on": "2026-01-05"}
     assert (ended.kind, ended.user, ended.actor) == (SignInEvent.Kind.ROLE_ENDED, person, staff)
     assert ended.detail == {"jurisdiction": "ID", "role": "cpo", "on": "2026-06-30"}
+
+
+def _as_posted(response: HttpResponse) -> dict[str, object]:
+    """What an admin change page posts back when nothing is changed: its form's and its inline
+    forms' current values, as the browser would send them."""
+    assert response.context is not None
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict[str, object] = {}
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if field.disabled or value is None or value is False or value in ("", []):
+                continue  # not sent (0, as in a formset's count, is)
+            key = form.add_prefix(name)
+            if isinstance(field.widget, MultiWidget):  # a date and a time in two boxes
+                data |= {f"{key}_{n}": str(part) for n, part in enumerate(field.widget.decompress(value))}
+            else:
+                data[key] = (
+                    "on" if value is True else [str(v) for v in value] if isinstance(value, list) else str(value)
+                )
+    return data
+
+
+def test_roles_granted_and_ended_on_a_persons_admin_page_are_recorded(root: Client) -> None:
+    person = factories.make_member("ID", Membership.Role.VIEWER, email="viewer@id.example")
+    change = reverse("admin:directory_user_change", args=[person.pk])
+    data = _as_posted(root.get(change))
+    data |= {
+        "memberships-0-ended_on": "2026-06-30",
+        "memberships-TOTAL_FORMS": "2",
+        "memberships-1-jurisdiction": str(factories.jurisdiction("ME").pk),
+        "memberships-1-role": Membership.Role.CPO,
+        "memberships-1-started_on": "2026-07-01",
+    }
+
+    response = root.post(change, data)
+
+    assert response.status_code == 302
+    events = SignInEvent.objects.filter(user=person).order_by("id")
+    assert [(e.kind, e.detail) for e in events] == [
+        (SignInEvent.Kind.ROLE_GRANTED, {"jurisdiction": "ME", "role": "cpo", "on": "2026-07-01"}),
+        (SignInEvent.Kind.ROLE_ENDED, {"jurisdiction": "ID", "role": "viewer", "on": "2026-06-30"}),
+    ]
+    assert {e.actor.email for e in events if e.actor} == {"root@example.org"}
