@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_filters",
+    # Signing in, password reset and change, and their rate limits (django-allauth; see ACCOUNT_*).
+    "allauth",
+    "allauth.account",
     "outbox",
     "directory",
     "library",
@@ -73,6 +76,7 @@ MIDDLEWARE = [
     # Nothing shown to a signed-in person, and no download, is kept in the browser's cache.
     "directory.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "directory.middleware.SessionLimitsMiddleware",
     "directory.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +138,62 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actionplan:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Signing in (django-allauth) --------------------------------------------------------------
+# By email address and password; nobody signs themselves up: staff and invitations make accounts
+# (directory/accounts.py). A password is reset by a link in an email sent through the outbox, and
+# the page answers the same whether or not an account has that address.
+ACCOUNT_ADAPTER = "directory.accounts.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "directory.forms.SignInForm",
+    "reset_password": "directory.forms.PasswordResetForm",
+    "reset_password_from_key": "directory.forms.NewPasswordForm",
+    "change_password": "directory.forms.ChangePasswordForm",
+    "set_password": "directory.forms.SetPasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Staff type the address of every account, and invitations will prove it: no confirmation step.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+# No mail to an address that has no account ("someone asked to reset a password here"): the
+# outbox carries mail for the site's people, not for whatever address a stranger types.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# A session lasts as it did before allauth: SESSION_COOKIE_AGE, cut short by the idle and
+# 12-hour limits of directory.middleware.SessionLimitsMiddleware. No "remember me" box.
+ACCOUNT_SESSION_REMEMBER = True
+# Changing or resetting a password ends every other session of that person (Django's session
+# auth hash); the session that changed it goes on.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A reset link works once, for three days (the reset email and pages say so).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# Behind proxies of our own (TLS ended in front of gunicorn), every request would come from the
+# proxy's address and the per-client-address limits would throttle everyone at once: name how
+# many proxies append to X-Forwarded-For, and the client's address is read from there. Not more
+# than there are: a client can write any X-Forwarded-For it likes before the first.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+# Throttling and lockout (NIST 800-53 AC-7), counted in the cache (CACHES below), in sliding
+# windows: "10/15m/key" lets at most 10 failures with one address in any 15 minutes; the next
+# attempt, right password or not, is refused until the oldest of them is 15 minutes old, so ten
+# quick failures lock that address for 15 minutes. The message is the same for an address with
+# no account. Per client address the ceiling is higher (50 in 15 minutes), because a state's
+# offices reach us through a few shared addresses and one person's typos must not lock a whole
+# office out; it still caps password spraying from one address. A locked-out person can reset
+# their password, and a reset clears their address's count.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "50/15m/ip,10/15m/key",
+    # Sign-in attempts of any outcome, per client address (allauth's default).
+    "login": "30/m/ip",
+    # Reset emails: 3 per address in 15 minutes (nobody's inbox is flooded), 20 per client address.
+    "reset_password": "20/15m/ip,3/15m/key",
+    # Guessing reset links: 20 tries per client address in 15 minutes.
+    "reset_password_from_key": "20/15m/ip",
+    # Wrong current passwords on the change-password page: 5 a minute per person (allauth's default).
+    "change_password": "5/m/user",
+}
 
 # --- Time -------------------------------------------------------------------------------------
 # Stored and scheduled in UTC; shown in each viewer's own zone (User.tz, see UserTimezoneMiddleware).

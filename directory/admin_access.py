@@ -18,30 +18,17 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.backends import BaseBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Permission
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from directory import permissions
 from directory.models import User
-
-
-class StaffAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin's sign-in form, which lets in whoever `can_use_admin` lets in (Django's asks for
-    `is_staff`)."""
-
-    def confirm_login_allowed(self, user: AbstractBaseUser) -> None:
-        if not isinstance(user, User) or not permissions.can_use_admin(user):
-            raise ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -50,10 +37,17 @@ class StaffAdminSite(admin.AdminSite):
     site_header = "Joint Plan back office"
     site_title = "Joint Plan back office"
     index_title = "Back office"
-    login_form = StaffAdminAuthenticationForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         return permissions.can_use_admin(request.user)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The admin has no sign-in of its own: a visitor is sent to the site's sign-in page, whose
+        attempts are throttled (ACCOUNT_RATE_LIMITS), and brought back. Someone signed in whom the
+        admin does not let in sees Django's page saying so; a password posted there is not tried."""
+        if request.method == "GET" and request.user.is_authenticated:
+            return super().login(request, extra_context)
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
 
 
 class StaffMembershipBackend(BaseBackend):

@@ -1,23 +1,71 @@
-"""Forms for signing in."""
+"""The forms of signing in and of resetting and changing a password: django-allauth's, in our
+words, without placeholders (a hint that vanishes as you type helps nobody), and with the
+browser hints that make password managers and keyboards work. Named in ACCOUNT_FORMS."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+
+STRENGTH_HINT = (
+    "At least 12 characters. Not a common password, not only numbers, and not like your name or email address."
+)
 
 
-class SignInForm(AuthenticationForm):
-    """Email and password, with the browser hints that make password managers and keyboards work."""
+def _in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
+    """Our labels; no placeholders; no help text but the new password's hint; the cursor in the
+    first field (each of these pages is there for its form)."""
+    for n, (name, field) in enumerate(form.fields.items()):
+        field.widget.attrs.pop("placeholder", None)
+        if n == 0:
+            field.widget.attrs["autofocus"] = True
+        field.help_text = STRENGTH_HINT if name == "password1" else ""
+        if name in labels:
+            field.label = labels[name]
 
-    error_messages = {
-        "invalid_login": "That email address and password do not match an account. Check both and try again.",
-        "inactive": "This account has been switched off. Ask your association contact to restore it.",
-    }
+
+class SignInForm(allauth_forms.LoginForm):
+    """Email address and password."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email address"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
-        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        self.fields["login"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
+        _in_our_words(self, {"login": "Email address"})
+
+
+class PasswordResetForm(allauth_forms.ResetPasswordForm):
+    """The address to send a reset link to."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
+        _in_our_words(self, {"email": "Email address"})
+
+
+class NewPasswordForm(allauth_forms.ResetPasswordKeyForm):
+    """A new password, chosen through a reset link."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"password1": "New password", "password2": "New password again"})
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """The current password, then the new one twice."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _in_our_words(
+            self,
+            {"oldpassword": "Current password", "password1": "New password", "password2": "New password again"},
+        )
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    """A first password, for an account made without one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"password1": "New password", "password2": "New password again"})

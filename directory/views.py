@@ -1,16 +1,9 @@
-"""Signing in and out."""
+"""Signing out. Signing in, and resetting or changing a password, are django-allauth's views
+(directory/urls.py), in our words (directory/accounts.py, templates/account/)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-
-from directory.forms import SignInForm
-
-
-class SignInView(auth_views.LoginView):
-    template_name = "directory/login.html"
-    form_class = SignInForm
-    redirect_authenticated_user = True
 
 
 class SignOutView(auth_views.LogoutView):

@@ -31,6 +31,7 @@ class OutgoingEmail(models.Model):
         REMINDER = "reminder", "Reminders"
         EVENT = "event", "Event invitations"
         NUDGE = "nudge", "Nudges from association staff"
+        ACCOUNT = "account", "Password reset and account"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

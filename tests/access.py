@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, SlugConverter, UUIDConverter
+from django.urls.resolvers import RegexPattern
 
 # The column order of every expectation string in the matrices: A is the state under test, B another state.
 PERSONAS = ["anonymous", "cio_A", "cpo_A", "cio_delegate_A", "viewer_A", "cio_B", "staff", "superuser"]
@@ -38,6 +39,7 @@ def url_names(namespace: str) -> set[str]:
 # What every_path() fills a URL's arguments with: values that name nothing in the database.
 MISSING_ID = 999_999
 MISSING_TEXT = "no-such-thing"
+MISSING_WORD = "nosuchthing"
 MISSING_UUID = "00000000-0000-0000-0000-000000000000"
 
 
@@ -64,7 +66,10 @@ def every_path() -> dict[str, str]:
             elif pattern.name:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 converters = getattr(pattern.pattern, "converters", {})
-                found[name] = reverse(name, kwargs={key: sample(c) for key, c in converters.items()})
+                kwargs = {key: sample(c) for key, c in converters.items()}
+                if isinstance(pattern.pattern, RegexPattern):  # django-allauth's reset link: letters fit
+                    kwargs = {key: MISSING_WORD for key in pattern.pattern.regex.groupindex}
+                found[name] = reverse(name, kwargs=kwargs)
         return found
 
     return walk(get_resolver().url_patterns, None)

@@ -69,7 +69,7 @@ def test_a_signed_out_visitor_of_a_private_item_signs_in_and_lands_on_it(client:
     response = client.get(path)
     assert sent_to_sign_in(response, path)
 
-    signed_in = client.post(response["Location"], {"username": cio.email, "password": factories.PASSWORD})
+    signed_in = client.post(response["Location"], {"login": cio.email, "password": factories.PASSWORD})
     assert signed_in["Location"] == path
     assert client.get(path).status_code == 200
 

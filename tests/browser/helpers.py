@@ -74,7 +74,7 @@ class PageWatch:
 def login(page: Page, live_server: LiveServer, email: str, password: str) -> None:
     """Sign in through the real form, as a person would, and wait for the page it leads to."""
     page.goto(f"{live_server.url}{SIGN_IN_PATH}")
-    page.locator("#id_username").fill(email)
+    page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     try:

@@ -25,7 +25,7 @@ def test_wrong_password_shows_the_error_and_keeps_the_email(
 ) -> None:
     user = factories.make_member("ID", Membership.Role.CIO)
     page.goto(f"{live_server.url}{SIGN_IN_PATH}")
-    page.locator("#id_username").fill(user.email)
+    page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill("not-the-password")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.get_by_role("button", name="Sign in", exact=True).click()
@@ -36,7 +36,7 @@ def test_wrong_password_shows_the_error_and_keeps_the_email(
     expect(summary).to_contain_text("That email address and password do not match an account")
     # app.js moves focus to the summary so keyboard and screen-reader users hear it first.
     expect(summary).to_be_focused()
-    expect(page.locator("#id_username")).to_have_value(user.email)
+    expect(page.locator("#id_login")).to_have_value(user.email)
     expect(page.locator("#id_password")).to_have_value("")
     check_page(page)
 
@@ -47,7 +47,7 @@ def test_blank_password_is_flagged_on_the_field_and_linked_from_the_summary(
     # A wrong password is a form-wide error (it must not say which half was wrong), so the
     # field-level error markup is shown by leaving a field empty instead.
     page.goto(f"{live_server.url}{SIGN_IN_PATH}")
-    page.locator("#id_username").fill("someone@state.example")
+    page.locator("#id_login").fill("someone@state.example")
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state("load")
 
@@ -56,7 +56,7 @@ def test_blank_password_is_flagged_on_the_field_and_linked_from_the_summary(
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(password).to_have_accessible_description("This field is required.")
     expect(page.locator("[data-error-summary] a[href='#id_password']")).to_contain_text("Password")
-    expect(page.locator("#id_username")).to_have_value("someone@state.example")
+    expect(page.locator("#id_login")).to_have_value("someone@state.example")
     check_page(page)
 
 
@@ -99,7 +99,7 @@ def test_keyboard_only_sign_in_reaches_the_home_page(page: Page, live_server: Li
     page.goto(f"{live_server.url}{SIGN_IN_PATH}")
 
     # The email field has autofocus (SignInForm), so typing starts there, not at the skip link.
-    expect(page.locator("#id_username")).to_be_focused()
+    expect(page.locator("#id_login")).to_be_focused()
     page.keyboard.type(cpo.email)
     page.keyboard.press("Tab")
     expect(page.locator("#id_password")).to_be_focused()

@@ -125,7 +125,7 @@ def test_a_403_page_and_a_405_answer_for_a_signed_in_person_are_not_stored(
 
 
 def test_the_page_that_signs_someone_in_is_not_stored(client: Client, cio: User) -> None:
-    response = client.post(reverse("login"), {"username": cio.email, "password": factories.PASSWORD})
+    response = client.post(reverse("login"), {"login": cio.email, "password": factories.PASSWORD})
     assert response.status_code == 302
     assert_not_stored(response)
 

@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 # The only addresses a signed-out visitor is answered at, and what they get.
 OPEN_TO_ANYONE = {
     "login": 200,  # the sign-in page itself
+    "account_login": 200,  # the same page, under django-allauth's name for it
+    "account_reset_password": 200,  # asking for a reset link, and the page after it
+    "account_reset_password_done": 200,
+    "account_reset_password_from_key": 200,  # the reset link is its own key; this one says it does not work
+    "account_reset_password_from_key_done": 200,
     "logout": 405,  # POST only: a link cannot sign anyone out
     "robots_txt": 200,
     "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid

@@ -82,12 +82,15 @@ def test_staff_get_into_the_admin_through_their_staff_membership(staff_client: C
     assert "Joint Plan back office" in response.content.decode()
 
 
-def test_staff_sign_in_on_the_admins_own_sign_in_page(client: Client, staff: User) -> None:
-    response = client.post(
-        "/admin/login/?next=/admin/", {"username": staff.email, "password": factories.PASSWORD, "next": "/admin/"}
-    )
+def test_the_admins_sign_in_sends_staff_to_the_sites_sign_in_and_back_to_the_admin(client: Client, staff: User) -> None:
+    """The admin has no sign-in of its own, so every password is tried on the throttled page."""
+    response = client.get("/admin/login/?next=/admin/")
+    assert (response.status_code, response["Location"]) == (302, "/sign-in/?next=/admin/")
+
+    response = client.post(response["Location"], {"login": staff.email, "password": factories.PASSWORD})
 
     assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert client.get("/admin/").status_code == 200
 
 
 def test_a_state_member_is_sent_to_the_admins_sign_in(client: Client) -> None:
@@ -100,13 +103,22 @@ def test_a_state_member_is_sent_to_the_admins_sign_in(client: Client) -> None:
         assert urlsplit(response["Location"]).path == "/admin/login/", path
 
 
-def test_a_state_member_cannot_sign_in_on_the_admins_sign_in_page(client: Client) -> None:
-    cio = factories.make_member("ID", Membership.Role.CIO, email="cio@id.example")
+def test_a_password_posted_to_the_admins_sign_in_page_is_not_tried(client: Client, staff: User) -> None:
+    """Not even the right one: passwords are tried only on the site's sign-in page, which throttles."""
+    response = client.post("/admin/login/", {"username": staff.email, "password": factories.PASSWORD})
 
-    response = client.post("/admin/login/", {"username": cio.email, "password": factories.PASSWORD})
-
-    assert response.status_code == 200
+    assert (response.status_code, urlsplit(response["Location"]).path) == (302, "/sign-in/")
     assert "_auth_user_id" not in client.session
+
+
+def test_a_state_member_cannot_sign_in_to_the_admin(client: Client) -> None:
+    cio = factories.make_member("ID", Membership.Role.CIO, email="cio@id.example")
+    client.post("/sign-in/?next=/admin/", {"login": cio.email, "password": factories.PASSWORD})
+
+    response = client.get("/admin/")
+
+    assert urlsplit(response["Location"]).path == "/admin/login/"
+    assert "not authorized" in client.get(response["Location"]).content.decode()
 
 
 def test_a_superuser_still_gets_in_and_may_do_what_staff_may_not(client: Client) -> None:

@@ -18,7 +18,7 @@ START = datetime.datetime(2026, 3, 2, 14, 0, tzinfo=datetime.UTC)
 
 
 def sign_in(client: Client, email: str, password: str = factories.PASSWORD) -> object:
-    return client.post("/sign-in/", {"username": email, "password": password})
+    return client.post("/sign-in/", {"login": email, "password": password})
 
 
 def test_signing_in_with_the_right_password_lands_on_home(client: Client) -> None:

@@ -42,7 +42,7 @@ class TimedClient:
         return response.status_code
 
     def sign_in(self, user: User) -> None:
-        assert self.request("post", "/sign-in/", {"username": user.email, "password": PASSWORD}) == 302
+        assert self.request("post", "/sign-in/", {"login": user.email, "password": PASSWORD}) == 302
 
     def post_update(self, item_id: int, narrative: str) -> None:
         data = {"status": "on_track", "progress": "40", "narrative": narrative, "confidence": ""}

@@ -1,0 +1,67 @@
+"""How django-allauth signs people in here: nobody signs themselves up, its words are ours, and
+its mail goes through the outbox like every other email.
+
+Set as ACCOUNT_ADAPTER. Accounts come from staff (the admin) and, later, invitations; allauth
+brings the sign-in page, password reset and change, and the rate limits that throttle guessing
+(ACCOUNT_RATE_LIMITS in config/settings.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.urls import reverse
+
+from directory.models import User
+from outbox import emails
+from outbox.models import OutgoingEmail
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Closed sign-up, our messages, and mail queued in the outbox rather than sent on the spot."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "That email address and password do not match an account. Check both and try again.",
+        # Counted per address typed, whether or not it has an account, and per client address:
+        # the message says nothing about which addresses have one.
+        "too_many_login_attempts": "Too many failed attempts to sign in. "
+        "Wait 15 minutes and try again, or reset your password.",
+        "enter_current_password": "Type your current password.",
+        "incorrect_password": "That is not your current password.",
+        "invalid_password_reset": "This password reset link is not valid.",
+        "rate_limited": "Too many requests in a short time. Wait a few minutes and try again.",
+    }
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Accounts come from association staff and invitations, never from a stranger's form."""
+        return False
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The link in the reset email, on the site's own address (SITE_URL) as every email's
+        links are, not on whatever host the request that asked for it named."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return emails.absolute(path.replace("UID-KEY", key))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Queue allauth's email in the outbox (a task delivers it, with retries), rendered from
+        templates/emails/<name>/ in the recipient's time zone, where allauth's
+        "account/email/password_reset_key" is our "password_reset_key". An email we have no
+        template for is stored as failed by the outbox, visible in the delivery log, rather than
+        sent in allauth's words."""
+        name = template_prefix.rsplit("/", 1)[-1]
+        user = context.get("user")
+        recipient = user if isinstance(user, User) and user.email.lower() == email.lower() else None
+        emails.queue(
+            OutgoingEmail.Kind.ACCOUNT,
+            # Each request is its own email (allauth's rate limits bound how many): the key only
+            # has to be unique.
+            dedupe_key=f"account:{name}:{uuid.uuid4().hex}",
+            template=name,
+            context={key: value for key, value in context.items() if key not in {"request", "user"}},
+            user=recipient,
+            to_address=None if recipient is not None else email,
+        )
