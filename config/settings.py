@@ -291,6 +291,22 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_REDBEAT_REDIS_URL = REDIS_URL
 CELERY_REDBEAT_LOCK_TIMEOUT = 5 * 60
 
+# --- Cache ------------------------------------------------------------------------------------
+# The sign-in rate limits (ACCOUNT_RATE_LIMITS) are counted here, so every web process must share
+# one cache or each would count alone: Redis when REDIS_URL is set (production), through a backend
+# that goes on without it during an outage (config/cache.py). Without Redis (the quick start, one
+# process; unit tests) each process keeps its own in memory.
+CACHES = {
+    "default": {
+        "BACKEND": "config.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cache",
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- Email (Django 6.1 MAILERS) ---------------------------------------------------------------
 _email_url = env_str("EMAIL_URL")
 MAILERS = {
