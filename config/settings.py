@@ -161,6 +161,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # outbox carries mail for the site's people, not for whatever address a stranger types.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Tell people by email when their password is changed, reset or set, with when and from where
+# (OWASP ASVS: notify after a change to authentication details), so a stranger's change is noticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # A session lasts as it did before allauth: SESSION_COOKIE_AGE, cut short by the idle and
 # 12-hour limits of directory.middleware.SessionLimitsMiddleware. No "remember me" box.
 ACCOUNT_SESSION_REMEMBER = True

@@ -19,6 +19,19 @@ from directory.models import User
 from outbox import emails
 from outbox.models import OutgoingEmail
 
+# allauth's emails -> ours (templates/emails/<name>/); any other is ours under its own last name.
+# The three notices that a password changed are one email, told how by `how`.
+EMAIL_TEMPLATES = {
+    "account/email/password_changed": "password_changed",
+    "account/email/password_reset": "password_changed",
+    "account/email/password_set": "password_changed",
+}
+PASSWORD_CHANGES = {
+    "account/email/password_changed": "changed",
+    "account/email/password_reset": "reset with a link sent by email",
+    "account/email/password_set": "set",
+}
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Closed sign-up, our messages, and mail queued in the outbox rather than sent on the spot."""
@@ -46,13 +59,25 @@ class AccountAdapter(DefaultAccountAdapter):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return emails.absolute(path.replace("UID-KEY", key))
 
+    def send_notification_mail(
+        self, template_prefix: str, user: Any, context: dict[str, Any] | None = None, email: str | None = None
+    ) -> None:
+        """The notice that a password was changed, reset or set (ACCOUNT_EMAIL_NOTIFICATIONS):
+        to the person, in their time zone, with when, from where, and what to do if it was not
+        them."""
+        notice = {
+            "user": user,
+            "how": PASSWORD_CHANGES.get(template_prefix, ""),
+            "password_reset_url": emails.absolute(reverse("account_reset_password")),
+        }
+        super().send_notification_mail(template_prefix, user, {**(context or {}), **notice}, email)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Queue allauth's email in the outbox (a task delivers it, with retries), rendered from
-        templates/emails/<name>/ in the recipient's time zone, where allauth's
-        "account/email/password_reset_key" is our "password_reset_key". An email we have no
-        template for is stored as failed by the outbox, visible in the delivery log, rather than
-        sent in allauth's words."""
-        name = template_prefix.rsplit("/", 1)[-1]
+        templates/emails/<name>/ in the recipient's time zone (EMAIL_TEMPLATES). An email we have
+        no template for is stored as failed by the outbox, visible in the delivery log, rather
+        than sent in allauth's words."""
+        name = EMAIL_TEMPLATES.get(template_prefix, template_prefix.rsplit("/", 1)[-1])
         user = context.get("user")
         recipient = user if isinstance(user, User) and user.email.lower() == email.lower() else None
         emails.queue(

@@ -98,6 +98,10 @@ def test_a_password_reset_by_email_signs_out_every_other_session(client: Client,
     assert done["Location"] == reverse("account_reset_password_from_key_done")
 
     assert not is_signed_in(elsewhere)
+    notice = OutgoingEmail.objects.exclude(pk=email.pk).get()
+    assert (notice.recipient, notice.subject) == (cio, "Joint Plan: your password was reset with a link sent by email")
+    for body in (notice.body_text, notice.body_html):
+        assert "from the address 127.0.0.1" in body and "If it was not" in body
     assert sign_in(Client(), cio.email).status_code == 200  # the old password no longer works
     assert sign_in(Client(), cio.email, NEW_PASSWORD).status_code == 302
     assert "does not work" in client.get(link, follow=True).content.decode()  # used once, then spent
@@ -152,21 +156,33 @@ def test_reset_emails_are_limited_to_three_per_address_in_15_minutes_whether_or_
 # --- Password change ----------------------------------------------------------------------------
 
 
-def test_changing_the_password_keeps_this_session_and_ends_the_others(client: Client, cio: User) -> None:
+def test_changing_the_password_keeps_this_session_and_ends_the_others_and_says_so_by_email(
+    client: Client, cio: User
+) -> None:
     elsewhere = Client()
-    sign_in(elsewhere, cio.email)
-    sign_in(client, cio.email)
-    assert "Change password" in client.get("/").content.decode()
+    with time_machine.travel(START, tick=False):
+        sign_in(elsewhere, cio.email)
+        sign_in(client, cio.email)
+        assert "Change password" in client.get("/").content.decode()
 
-    response = client.post(
-        reverse("account_change_password"),
-        {"oldpassword": factories.PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+        response = client.post(
+            reverse("account_change_password"),
+            {"oldpassword": factories.PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
 
-    assert response.status_code == 302
-    assert is_signed_in(client)
-    assert not is_signed_in(elsewhere)
+        assert response.status_code == 302
+        assert is_signed_in(client)
+        assert not is_signed_in(elsewhere)
     assert User.objects.get(pk=cio.pk).check_password(NEW_PASSWORD)
+    notice = OutgoingEmail.objects.get()
+    assert (notice.kind, notice.to_address, notice.subject) == (
+        OutgoingEmail.Kind.ACCOUNT,
+        cio.email,
+        "Joint Plan: your password was changed",
+    )
+    for body in (notice.body_text, notice.body_html):
+        assert "on Mar 2, 2026 at 7:00 AM" in body  # 14:00 UTC in the person's own zone (Boise, UTC-7)
+        assert "/account/password/reset/" in body
 
 
 def test_changing_the_password_needs_the_current_one(client: Client, cio: User) -> None:
