@@ -61,12 +61,25 @@ def record_role_change(
         audit.record_role(kind, role, request=request)
 
 
+def record_role_removed(request: HttpRequest, role: Membership | StaffMembership) -> None:
+    audit.record_role(SignInEvent.Kind.ROLE_ENDED, role, request=request, removed=True)
+
+
 class RecordsRoleChanges(admin.ModelAdmin):
-    """The admin of a role, which audits each role it grants or ends."""
+    """The admin of a role, which audits each role it grants, ends or removes."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         record_role_change(request, obj, is_new=not change, changed=form.changed_data)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record_role_removed(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for role in queryset.select_related("user"):
+            record_role_removed(request, role)
+        super().delete_queryset(request, queryset)
 
 
 class MembershipInline(admin.TabularInline):
@@ -104,6 +117,8 @@ class UserAdmin(DjangoUserAdmin):
                 record_role_change(request, role, is_new=True, changed=[])
             for role, changed in formset.changed_objects:
                 record_role_change(request, role, is_new=False, changed=changed)
+            for role in formset.deleted_objects:
+                record_role_removed(request, role)
 
 
 @admin.register(Jurisdiction)

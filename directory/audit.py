@@ -23,6 +23,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.http import HttpRequest
+from django.utils import timezone
 
 from directory.models import Membership, SignInEvent, StaffMembership, User
 
@@ -66,13 +67,20 @@ def client_address(request: HttpRequest | None) -> str | None:
     return address
 
 
-def record_role(kind: SignInEvent.Kind, membership: Membership | StaffMembership, *, request: HttpRequest) -> None:
-    """A role granted or ended, with where and what it is, by whoever is signed in to do it."""
+def record_role(
+    kind: SignInEvent.Kind, membership: Membership | StaffMembership, *, request: HttpRequest, removed: bool = False
+) -> None:
+    """A role granted or ended, with where and what it is, by whoever is signed in to do it. A role
+    `removed` (its row deleted, which only a superuser may do) has ended too, and says so."""
     if isinstance(membership, Membership):
-        where = {"jurisdiction": membership.jurisdiction.code, "role": membership.role}
+        where: dict[str, Any] = {"jurisdiction": membership.jurisdiction.code, "role": membership.role}
     else:
         where = {"association": membership.association.code, "role": "staff"}
+    if removed:
+        where["removed"] = True
     day = membership.started_on if kind == SignInEvent.Kind.ROLE_GRANTED else membership.ended_on
+    if removed and day is None:
+        day = timezone.localdate()  # a role held until now ends today
     record(kind, user=membership.user, request=request, actor=request.user, on=str(day or ""), **where)
 
 

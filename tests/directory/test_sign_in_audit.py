@@ -3,7 +3,10 @@ nothing rewrites it (directory/audit.py)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import DatabaseError, transaction
 from django.forms import MultiWidget
 from django.http import HttpResponse
@@ -11,7 +14,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from directory import audit
-from directory.models import Membership, SignInEvent
+from directory.models import Membership, SignInEvent, User
 from tests import factories
 from tests.directory.test_sign_in_and_sessions import sign_in
 
@@ -166,3 +169,21 @@ def test_roles_granted_and_ended_on_a_persons_admin_page_are_recorded(root: Clie
         (SignInEvent.Kind.ROLE_ENDED, {"jurisdiction": "ID", "role": "viewer", "on": "2026-06-30"}),
     ]
     assert {e.actor.email for e in events if e.actor} == {"root@example.org"}
+
+
+def test_a_role_a_superuser_deletes_in_the_admin_is_recorded_as_ended_and_removed(root: Client) -> None:
+    person = factories.make_member("ID", Membership.Role.VIEWER, email="viewer@id.example")
+    membership = Membership.objects.get(user=person)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 14, 0, tzinfo=datetime.UTC), tick=False):
+        response = root.post(reverse("admin:directory_membership_delete", args=[membership.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    event = latest()
+    assert (event.kind, event.user, event.actor) == (SignInEvent.Kind.ROLE_ENDED, person, root_user())
+    assert event.detail == {"jurisdiction": "ID", "role": "viewer", "removed": True, "on": "2026-03-02"}
+
+
+def root_user() -> User:
+    return User.objects.get(email="root@example.org")
