@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from directory.models import Membership
 from outbox.models import OutgoingEmail
 from tests import factories
+from tests.browser.conftest import HtmlChecker
 from tests.browser.helpers import SIGN_IN_PATH, CheckPage
+from tests.browser.test_email_pages import _email_violations
 
 NEW_PASSWORD = "plenty-of-new-words-here"
 NEWER_PASSWORD = "and-then-some-more-words"
@@ -26,8 +28,8 @@ def tab_to(page: Page, name: str, *, limit: int = 40) -> None:
     raise AssertionError(f"{name!r} was not reached in {limit} presses of Tab")
 
 
-def test_reset_then_change_a_password_by_keyboard_on_pages_without_errors(
-    page: Page, live_server: LiveServer, check_page: CheckPage
+def test_reset_then_change_a_password_by_keyboard_on_pages_and_emails_without_errors(
+    page: Page, live_server: LiveServer, check_page: CheckPage, browser: Browser, html_checker: HtmlChecker
 ) -> None:
     cio = factories.make_member("ID", Membership.Role.CIO, full_name="Avery Quinn")
     page.goto(f"{live_server.url}{SIGN_IN_PATH}")
@@ -81,3 +83,10 @@ def test_reset_then_change_a_password_by_keyboard_on_pages_without_errors(
     check_page(page)
     cio.refresh_from_db()
     assert cio.check_password(NEWER_PASSWORD)
+
+    # The emails on the way (the link, then a notice for the reset and one for the change).
+    sent = OutgoingEmail.objects.filter(recipient=cio)
+    assert sent.count() == 3
+    for email in sent:
+        assert html_checker.errors(email.body_html) == [], email.subject
+        assert _email_violations(browser, email.body_html) == [], email.subject
