@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.validators import validate_ipv46_address
 from django.http import HttpRequest
 from django.utils import timezone
@@ -55,14 +56,16 @@ def record(
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The address the request came from: REMOTE_ADDR, as the server saw it. No proxy header is
-    trusted (settings name none), since a client can write any X-Forwarded-For it likes."""
+    """The address the request came from, read as the sign-in throttle reads it (allauth's
+    adapter): REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the nearest of them
+    appended to X-Forwarded-For, so that the audit names the address a lockout counted. None when
+    there is none, or the header does not fit the setting."""
     if request is None:
         return None
-    address = request.META.get("REMOTE_ADDR", "")
     try:
+        address = get_adapter(request).get_client_ip(request)
         validate_ipv46_address(address)
-    except ValidationError:
+    except (PermissionDenied, ImproperlyConfigured, ValidationError):
         return None
     return address
 

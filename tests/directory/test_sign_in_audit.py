@@ -12,6 +12,7 @@ from django.forms import MultiWidget
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from directory import audit
 from directory.models import Membership, SignInEvent, User
@@ -48,6 +49,19 @@ def test_signing_in_is_recorded_with_the_client_address_and_browser(browser: Cli
     assert (event.kind, event.user, event.email) == (SignInEvent.Kind.SIGNED_IN, dana, "cio@id.example")
     assert (event.ip_address, event.user_agent) == ("203.0.113.7", BROWSER)
     assert event.actor is None
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_one_the_proxy_appended(
+    browser: Client, settings: Settings
+) -> None:
+    """As the sign-in throttle reads it (TRUSTED_PROXY_COUNT): whatever the client wrote before."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    browser.defaults.update(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7")
+    sign_in(browser, "guess@nowhere.example", "guess")
+    del browser.defaults["HTTP_X_FORWARDED_FOR"]  # no header: the proxy's own address
+    sign_in(browser, "guess@nowhere.example", "guess")
+
+    assert [e.ip_address for e in SignInEvent.objects.order_by("id")] == ["198.51.100.7", "10.0.0.2"]
 
 
 def test_a_wrong_password_is_recorded_against_the_account_with_the_address_as_typed(browser: Client) -> None:
