@@ -198,6 +198,21 @@ def test_changing_the_password_needs_the_current_one(client: Client, cio: User) 
     assert User.objects.get(pk=cio.pk).check_password(factories.PASSWORD)
 
 
+def test_someone_signed_in_without_a_password_sets_a_first_one(client: Client, cio: User) -> None:
+    """An account made without a password (single sign-on, later) is offered "set", not "change"."""
+    cio.set_unusable_password()
+    cio.save()
+    client.force_login(cio)
+
+    assert client.get(reverse("account_change_password"))["Location"] == reverse("account_set_password")
+    assert "Choose a password" in client.get(reverse("account_set_password")).content.decode()
+    response = client.post(reverse("account_set_password"), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=cio.pk).check_password(NEW_PASSWORD)
+    assert OutgoingEmail.objects.get().subject == "Joint Plan: your password was set"
+
+
 def test_changing_the_password_needs_signing_in(client: Client) -> None:
     response = client.get(reverse("account_change_password"))
     assert response["Location"] == "/sign-in/?next=/account/password/change/"
