@@ -9,6 +9,8 @@ from typing import Any
 from allauth.account import forms as allauth_forms
 from django import forms
 
+from directory.models import User
+
 STRENGTH_HINT = (
     "At least 12 characters. Not a common password, not only numbers, and not like your name or email address."
 )
@@ -42,6 +44,15 @@ class PasswordResetForm(allauth_forms.ResetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
         _in_our_words(self, {"email": "Email address"})
+
+    def clean_email(self) -> str:
+        """The active account whose address this is now (User.email), and no other. allauth would
+        also look in its own table of addresses, which keeps a person's old address after staff
+        change it: whoever has the old mailbox (a role's shared address handed to a successor)
+        could then reset the account. Nobody found: the same answer, and no email."""
+        email: str = self.cleaned_data["email"]
+        self.users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
+        return email
 
 
 class NewPasswordForm(allauth_forms.ResetPasswordKeyForm):
