@@ -7,6 +7,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 # pytest-xdist processes for `make test`, each with its own test database (PYTEST_WORKERS=0: in one).
+# Work stealing: a process that finishes its share takes tests from the other's queue, so a run of
+# long browser tests left in one queue does not keep the other process idle at the end.
 PYTEST_WORKERS ?= 2
 # Tests run against the local PostgreSQL (pytest creates and drops test_jointplan).
 TEST_ENV := DEBUG=1 DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jointplan}
@@ -54,7 +56,7 @@ check: .venv/.installed
 test: .venv/.installed node_modules/.installed lint
 	@bin/ensure-services
 	@$(MAKE) --no-print-directory check
-	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # National-scale page benchmark against PostgreSQL (bench/README.md): seeds jointplan_bench the
 # first time (a few minutes), then serves with gunicorn and prints the figures: the plan pages,
