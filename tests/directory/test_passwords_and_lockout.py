@@ -271,6 +271,16 @@ def test_a_lockout_holds_whatever_client_address_the_attempts_come_from(client: 
     assert LOCKED in error_text(sign_in(client, cio.email, ip="198.51.100.7"))
 
 
+def test_a_lockout_holds_whatever_host_name_the_attempts_name(client: Client, cio: User) -> None:
+    for n in range(10):
+        client.post(
+            "/sign-in/",
+            {"login": cio.email, "password": "wrong-password"},
+            HTTP_HOST="localhost" if n % 2 else "testserver",
+        )
+    assert LOCKED in error_text(sign_in(client, cio.email))
+
+
 def test_fifty_failures_from_one_client_address_lock_it_out_for_every_account(client: Client, cio: User) -> None:
     """A state's offices share a few addresses: the ceiling per client address is higher than per
     account, so one person's typos do not lock out the office, yet spraying guesses stops."""
