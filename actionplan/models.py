@@ -410,6 +410,24 @@ class SignOff(models.Model):
         return f"{self.get_side_display()} sign-off on {self.item}"
 
 
+def awaiting_sign_off(items: models.QuerySet[Item], *, related: tuple[str, ...] = ()) -> dict[int, SignOff]:
+    """What "awaiting sign-off" means, for the dashboard, My updates, the reminder scan and the state
+    report alike: among `items`, each open joint item that one office has signed off and the other
+    has not, with that one standing signature (by item id). The office awaited is the other one,
+    `sides.other(signature.side)`. One query; `related` is loaded with each signature."""
+    signatures = (
+        SignOff.objects.standing()
+        .filter(item__in=items.filter(side=ItemSide.JOINT).exclude(status=Status.DONE).values("pk"))
+        .order_by()
+    )
+    if related:
+        signatures = signatures.select_related(*related)
+    found: dict[int, list[SignOff]] = {}
+    for signature in signatures:
+        found.setdefault(signature.item_id, []).append(signature)
+    return {item_id: signed[0] for item_id, signed in found.items() if len(signed) == 1}
+
+
 # An @mention in a comment: "@cio", or a full address "@cio@id.example" where a handle is shared.
 # Not after a word character, dot or @, so an email address in the text is no mention.
 MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")

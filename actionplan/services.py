@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from actionplan import evidence
@@ -751,20 +750,3 @@ def decide_sharing(plan: Plan, *, by: User, approve: bool, reason: str = "") -> 
     plan.sharing_requested, plan.sharing_requested_by, plan.sharing_requested_side = "", None, ""
     plan.save(update_fields=["sharing_requested", "sharing_requested_by", "sharing_requested_side"])
     return plan
-
-
-# --- Reads shared by several pages ------------------------------------------------------------
-
-
-def awaiting_sign_off_q(user: User | AnonymousUser, plans: Iterable[Plan]) -> Q:
-    """Joint items where the other office has signed and this person's office has not."""
-    q = Q(pk__in=[])
-    for plan in plans:
-        for side in permissions.sides_for(user, plan):
-            other = sides.other(side)
-            q |= (
-                Q(plan=plan, side=ItemSide.JOINT)
-                & Q(pk__in=SignOff.objects.standing().filter(side=other).values("item_id"))
-                & ~Q(pk__in=SignOff.objects.standing().filter(side=side).values("item_id"))
-            )
-    return q

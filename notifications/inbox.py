@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan import rules
-from actionplan.models import Comment, Item, ItemSide, Plan, SignOff, Status
+from actionplan.models import Comment, Item, Plan, Status, awaiting_sign_off
 from directory import permissions, sides
 from directory.models import Membership, User
 from roundtables.models import OutcomeProposal
@@ -160,11 +160,16 @@ def build(user: User, *, now: datetime.datetime | None = None, today: datetime.d
 
     _add_replies(sections["reply"], user, plans, by_id, now=now)
 
-    # The joint items waiting for their signature (the other office signed, theirs has not: what
-    # services.awaiting_sign_off_q says, read here from the signatures, since that filter's
-    # subqueries cost more to build than both queries here to run), and the open items they own,
-    # in one query. The page shows no owner or dimension, so none is loaded.
-    awaiting = _awaiting_sign_off(user, by_id)
+    # The joint items waiting for their office's signature (actionplan.models.awaiting_sign_off),
+    # and the open items they own, in one query. The page shows no owner or dimension, so none is
+    # loaded.
+    awaiting = {
+        item_id
+        for item_id, signature in awaiting_sign_off(
+            Item.objects.current().filter(plan__in=plans), related=("item",)
+        ).items()
+        if sides.other(signature.side) in permissions.sides_for(user, by_id[signature.item.plan_id])
+    }
     items = list(
         Item.objects.current()
         .filter(Q(pk__in=awaiting) | Q(Q(cio_owner=user) | Q(cpo_owner=user), plan__in=plans) & ~Q(status=Status.DONE))
@@ -211,22 +216,6 @@ def _where(item: Item, user: User, *, now: datetime.datetime, today: datetime.da
         last = max(filter(None, (item.last_update_by(side) for side in quiet)), default=None)
         return "quiet", f"last update {last:%b} {last.day}" if last else "never updated"
     return "", ""
-
-
-def _awaiting_sign_off(user: User, plans: dict[int, Plan]) -> set[int]:
-    """The joint items of `plans` the other office signed off and this person's office has not."""
-    signed: dict[int, tuple[int, set[str]]] = {}
-    standing = SignOff.objects.standing().filter(item__plan__in=list(plans), item__side=ItemSide.JOINT)
-    for item_id, plan_id, side in standing.values_list("item_id", "item__plan_id", "side"):
-        signed.setdefault(item_id, (plan_id, set()))[1].add(side)
-    return {
-        item_id
-        for item_id, (plan_id, sides_signed) in signed.items()
-        if any(
-            sides.other(mine) in sides_signed and mine not in sides_signed
-            for mine in permissions.sides_for(user, plans[plan_id])
-        )
-    }
 
 
 def _add_replies(

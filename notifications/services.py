@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplan import rules
-from actionplan.models import Activity, Comment, Item, ItemSide, Plan, SignOff, Status
+from actionplan.models import Activity, Comment, Item, ItemSide, Plan, Status, awaiting_sign_off
 from config.markdown import markdown_to_text
 from directory import permissions, sides
 from directory.models import Membership, User
@@ -238,18 +238,10 @@ def collect_reminders(now: datetime.datetime) -> dict[int, ReminderBatch]:
     _collect_follow_up_facts(now, current, add)
 
     # Joint items where the other office has signed and this one has not.
-    standing = (
-        SignOff.objects.standing()
-        .filter(item__archived_at__isnull=True, item__side=ItemSide.JOINT)
-        .exclude(item__status=Status.DONE)
+    awaiting = awaiting_sign_off(
+        Item.objects.current(), related=("item__plan__jurisdiction", "item__cio_owner", "item__cpo_owner")
     )
-    by_item: dict[int, list[SignOff]] = defaultdict(list)
-    for signature in standing.select_related("item__plan__jurisdiction", "item__cio_owner", "item__cpo_owner"):
-        by_item[signature.item_id].append(signature)
-    for signatures in by_item.values():
-        if len(signatures) != 1:
-            continue
-        signed = signatures[0]
+    for signed in awaiting.values():
         waiting_side = sides.other(signed.side)
         owner = signed.item.owner_for(waiting_side)
         if still_holds(owner, signed.item, waiting_side):

@@ -18,7 +18,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from actionplan import adoption as adoption_records
-from actionplan.models import Activity, Item, ItemSide, Plan, SignOff, Status, Update, latest_update
+from actionplan.models import Activity, Item, Plan, Status, Update, awaiting_sign_off, latest_update
 from directory import permissions, sides
 from directory.models import Membership, User
 from library.models import Dimension
@@ -191,17 +191,11 @@ def _items(plan: Plan) -> QuerySet[Item]:
 def _report_items(plan: Plan, today: datetime.date) -> list[ReportItem]:
     """Every current item of the plan, and whose signature each joint item waits for: two queries."""
     items = list(_items(plan))
-    signed: dict[int, set[str]] = {}
-    standing = SignOff.objects.standing().filter(item__plan=plan).order_by().values_list("item_id", "side")
-    for item_id, side in standing:
-        signed.setdefault(item_id, set()).add(side)
+    awaiting = awaiting_sign_off(Item.objects.current().filter(plan=plan))
     rows = []
     for item in items:
         item.plan = plan  # the caller's plan, jurisdiction loaded: no query per item
-        waiting_on = ""
-        have = signed.get(item.pk, set())
-        if item.side == ItemSide.JOINT and item.status != Status.DONE and len(have) == 1:
-            waiting_on = sides.other(next(iter(have)))
+        waiting_on = sides.other(awaiting[item.pk].side) if item.pk in awaiting else ""
         rows.append(
             ReportItem(
                 item=item,

@@ -4,6 +4,7 @@ actions (start a plan, sharing, handing on a departed owner's items)."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actionplan import hooks, services
 from actionplan.filters import plan_item_filter
 from actionplan.forms import AdoptForm, SharingForm, TransferForm
-from actionplan.models import Activity, Item, Plan, Sharing, Status, overdue_q
+from actionplan.models import Activity, Item, Plan, Sharing, Status, awaiting_sign_off, overdue_q
 from actionplan.views.access import activities_shown, plan_for, public_or_sign_in, public_page_url, require
 from actionplan.views.naming import attach_users
 from config.web import AuthenticatedHttpRequest, local_next
@@ -90,12 +91,11 @@ def dimension_cards(plan: Plan, *, user: User | AnonymousUser, today: datetime.d
         .values_list("dimension_id", "status")
         .annotate(n=Count("id"), past_due=Count("id", filter=overdue_q(today)))
     )
-    awaiting = dict(
-        Item.objects.current()
-        .filter(services.awaiting_sign_off_q(user, [plan]))
-        .order_by()
-        .values_list("dimension_id")
-        .annotate(n=Count("id"))
+    mine = permissions.sides_for(user, plan)
+    awaiting = Counter(
+        signature.item.dimension_id
+        for signature in awaiting_sign_off(Item.objects.current().filter(plan=plan), related=("item",)).values()
+        if sides.other(signature.side) in mine
     )
     cards = [DimensionCard(dimension=d, awaiting_me=awaiting.get(d.pk, 0)) for d in Dimension.objects.all()]
     by_dimension = {card.dimension.pk: card for card in cards}
