@@ -12,10 +12,12 @@ import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
-from directory.models import User
+from directory import audit
+from directory.models import SignInEvent, User
 from outbox import emails
 from outbox.models import OutgoingEmail
 
@@ -60,6 +62,14 @@ class AccountAdapter(DefaultAccountAdapter):
         requirements.txt; tests/directory/test_passwords_and_lockout.py holds it to this.)"""
         return str(credentials.get("email", "")).strip().lower()
 
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth's throttle, and the audit of each sign-in it refuses as locked out."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            audit.on_locked_out(request, str(credentials.get("email", "")))
+            raise
+
     def get_reset_password_from_key_url(self, key: str) -> str:
         """The link in the reset email, on the site's own address (SITE_URL) as every email's
         links are, not on whatever host the request that asked for it named."""
@@ -87,6 +97,8 @@ class AccountAdapter(DefaultAccountAdapter):
         name = EMAIL_TEMPLATES.get(template_prefix, template_prefix.rsplit("/", 1)[-1])
         user = context.get("user")
         recipient = user if isinstance(user, User) and user.email.lower() == email.lower() else None
+        if template_prefix == "account/email/password_reset_key" and recipient is not None:
+            audit.record(SignInEvent.Kind.PASSWORD_RESET_REQUESTED, user=recipient, request=context.get("request"))
         emails.queue(
             OutgoingEmail.Kind.ACCOUNT,
             # Each request is its own email (allauth's rate limits bound how many): the key only

@@ -7,6 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Who is who"
 
     def ready(self) -> None:
+        from allauth.account import signals as allauth_signals
         from django.contrib.auth import signals
 
         from directory import audit
@@ -19,3 +20,6 @@ class DirectoryConfig(AppConfig):
         signals.user_logged_in.connect(audit.on_signed_in, dispatch_uid="directory.audit.signed_in")
         signals.user_login_failed.connect(audit.on_sign_in_failed, dispatch_uid="directory.audit.sign_in_failed")
         signals.user_logged_out.connect(audit.on_signed_out, dispatch_uid="directory.audit.signed_out")
+        allauth_signals.password_changed.connect(audit.on_password_changed, dispatch_uid="directory.audit.changed")
+        allauth_signals.password_set.connect(audit.on_password_changed, dispatch_uid="directory.audit.set")
+        allauth_signals.password_reset.connect(audit.on_password_reset, dispatch_uid="directory.audit.reset")

@@ -9,9 +9,12 @@ The kinds (SignInEvent.Kind) and who records them:
   signs people in (Django's views, the admin's sign-in, django-allauth) sends them, so nothing else
   needs to call `record` for these. A failure keeps the address as typed, with or without an account.
 - role_granted, role_ended: the admin, where staff record who holds which role (directory/admin.py).
-- locked_out, password_changed, password_reset_requested, password_reset, mfa_enrolled,
-  mfa_removed, mfa_reset_by_staff, invitation_sent, invitation_accepted, invitation_revoked,
-  sso_linked: whatever does the thing calls `record` in the same transaction, e.g.
+- password_changed (changed or first set), password_reset: django-allauth's signals, connected by
+  DirectoryConfig.ready() too.
+- locked_out, password_reset_requested: the account adapter (directory/accounts.py), when the
+  throttle refuses a sign-in and when it queues a reset link.
+- mfa_enrolled, mfa_removed, mfa_reset_by_staff, invitation_sent, invitation_accepted,
+  invitation_revoked, sso_linked: whatever does the thing calls `record` in the same transaction, e.g.
   `record(SignInEvent.Kind.MFA_RESET_BY_STAFF, user=person, actor=request.user, request=request)`.
 """
 
@@ -108,3 +111,21 @@ def on_sign_in_failed(
 def on_signed_out(sender: type, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         record(SignInEvent.Kind.SIGNED_OUT, user=user, request=request)
+
+
+def on_password_changed(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    """allauth's password_changed and password_set: the person changed (or first set) it."""
+    record(SignInEvent.Kind.PASSWORD_CHANGED, user=user, request=request)
+
+
+def on_password_reset(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    """allauth's password_reset: a new password set through a link sent by email."""
+    record(SignInEvent.Kind.PASSWORD_RESET, user=user, request=request)
+
+
+def on_locked_out(request: HttpRequest, typed: str) -> None:
+    """A sign-in refused unheard because its address is locked (AccountAdapter.pre_authenticate):
+    kept like a failure, with the account when the address has one."""
+    address = typed.strip().lower()
+    user = User.objects.filter(email__iexact=address).first() if address else None
+    record(SignInEvent.Kind.LOCKED_OUT, user=user, email=address, request=request)

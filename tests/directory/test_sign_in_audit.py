@@ -4,6 +4,7 @@ nothing rewrites it (directory/audit.py)."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from pytest_django.fixtures import Settings
 
 from directory import audit
 from directory.models import Membership, SignInEvent, User
+from outbox.models import OutgoingEmail
 from tests import factories
 from tests.directory.test_sign_in_and_sessions import sign_in
 
@@ -92,6 +94,50 @@ def test_signing_out_is_recorded(browser: Client) -> None:
     event = latest()
     assert (event.kind, event.user) == (SignInEvent.Kind.SIGNED_OUT, dana)
     assert (event.ip_address, event.user_agent) == ("203.0.113.7", BROWSER)
+
+
+def test_a_sign_in_refused_as_locked_out_is_recorded_for_a_known_and_an_unknown_address(browser: Client) -> None:
+    dana = factories.make_member("ID", email="cio@id.example")
+    for address in ["cio@id.example", "nobody@id.example"]:
+        for _ in range(10):
+            sign_in(browser, address, "wrong-password")
+
+    sign_in(browser, "CIO@id.example")  # the right password, refused: the address is locked
+    sign_in(browser, "nobody@id.example", "guess")
+
+    locked = SignInEvent.objects.filter(kind=SignInEvent.Kind.LOCKED_OUT).order_by("id")
+    assert [(e.user, e.email, e.ip_address) for e in locked] == [
+        (dana, "cio@id.example", "203.0.113.7"),
+        (None, "nobody@id.example", "203.0.113.7"),
+    ]
+    assert SignInEvent.objects.filter(kind=SignInEvent.Kind.SIGN_IN_FAILED).count() == 20
+    assert not SignInEvent.objects.filter(kind=SignInEvent.Kind.SIGNED_IN).exists()
+
+
+def test_a_password_reset_asked_for_and_made_and_a_password_changed_are_recorded(browser: Client) -> None:
+    dana = factories.make_member("ID", email="cio@id.example")
+    new_password = "plenty-of-new-words-here"
+
+    browser.post(reverse("account_reset_password"), {"email": "nobody@id.example"})  # no account: nothing
+    browser.post(reverse("account_reset_password"), {"email": "CIO@id.example"})
+    (email,) = OutgoingEmail.objects.all()
+    link = re.search(r"(/account/password/reset/key/[^/\s]+/)", email.body_text)
+    assert link is not None
+    form_page = browser.get(link.group(1))
+    browser.post(form_page["Location"], {"password1": new_password, "password2": new_password})
+    sign_in(browser, "cio@id.example", new_password)
+    browser.post(
+        reverse("account_change_password"),
+        {"oldpassword": new_password, "password1": factories.PASSWORD, "password2": factories.PASSWORD},
+    )
+
+    kinds = [(e.kind, e.user, e.ip_address) for e in SignInEvent.objects.order_by("id")]
+    assert kinds == [
+        (SignInEvent.Kind.PASSWORD_RESET_REQUESTED, dana, "203.0.113.7"),
+        (SignInEvent.Kind.PASSWORD_RESET, dana, "203.0.113.7"),
+        (SignInEvent.Kind.SIGNED_IN, dana, "203.0.113.7"),
+        (SignInEvent.Kind.PASSWORD_CHANGED, dana, "203.0.113.7"),
+    ]
 
 
 def test_a_long_browser_name_is_cut_and_a_missing_address_left_empty(rf: RequestFactory) -> None:
