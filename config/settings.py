@@ -8,6 +8,7 @@ EMAIL_URL are required, and the app refuses to start without them. The README li
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from django.utils.csp import CSP
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     # Signing in, password reset and change, and their rate limits (django-allauth; see ACCOUNT_*).
     "allauth",
     "allauth.account",
+    # The second factor: authenticator apps (TOTP), recovery codes and passkeys (see MFA_*).
+    "allauth.mfa",
     "outbox",
     "directory",
     "library",
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "directory.middleware.SessionLimitsMiddleware",
+    "directory.middleware.MFARequiredMiddleware",
     "directory.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -197,6 +201,26 @@ ACCOUNT_RATE_LIMITS = {
     # Wrong current passwords on the change-password page: 5 a minute per person (allauth's default).
     "change_password": "5/m/user",
 }
+
+# --- The second factor (allauth.mfa) ----------------------------------------------------------
+# An authenticator app's six-digit code (TOTP, with a QR code), ten single-use recovery codes for a
+# lost device, and passkeys (WebAuthn), which also sign a person in on their own from the sign-in
+# page. Managed under "Two-factor authentication" in the header (directory/accounts.py, MFAAdapter).
+MFA_ADAPTER = "directory.accounts.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Joint Plan"
+# Association staff and superusers see every state's plan and the admin: after signing in they
+# set up a second factor before anything else (directory.middleware.MFARequiredMiddleware).
+# Others are offered it once, after sign-in. Off only where the environment says so.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+# Passkeys are bound to the site's host name (the WebAuthn relying party): SITE_URL's host,
+# whatever Host header a request carries. Browsers allow passkeys over plain http only on
+# localhost, which is what the quick start and the browser tests use.
+MFA_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "") or (urlsplit(SITE_URL).hostname or "localhost")
+# Wrong codes (an authenticator app's or a recovery code) count as failed sign-ins of that person
+# in ACCOUNT_RATE_LIMITS["login_failed"] above: 10 in 15 minutes lock the second step too. A code
+# is refused a second time within its 30 seconds (allauth marks it used in the cache).
 
 # --- Time -------------------------------------------------------------------------------------
 # Stored and scheduled in UTC; shown in each viewer's own zone (User.tz, see UserTimezoneMiddleware).

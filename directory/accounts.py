@@ -12,12 +12,17 @@ import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from directory import audit
 from directory.models import SignInEvent, User
+from directory.permissions import mfa_required
 from outbox import emails
 from outbox.models import OutgoingEmail
 
@@ -27,12 +32,26 @@ EMAIL_TEMPLATES = {
     "account/email/password_changed": "password_changed",
     "account/email/password_reset": "password_changed",
     "account/email/password_set": "password_changed",
+    "mfa/email/totp_activated": "mfa_changed",
+    "mfa/email/totp_deactivated": "mfa_changed",
+    "mfa/email/recovery_codes_generated": "mfa_changed",
+    "mfa/email/webauthn_added": "mfa_changed",
+    "mfa/email/webauthn_removed": "mfa_changed",
 }
 PASSWORD_CHANGES = {
     "account/email/password_changed": "changed",
     "account/email/password_reset": "reset with a link sent by email",
     "account/email/password_set": "set",
 }
+# The notices of a change to a person's second factor: one email, told what changed by `what`.
+MFA_CHANGES = {
+    "mfa/email/totp_activated": "An authenticator app was set up",
+    "mfa/email/totp_deactivated": "The authenticator app was removed",
+    "mfa/email/recovery_codes_generated": "New recovery codes were made (the old ones no longer work)",
+    "mfa/email/webauthn_added": "A passkey was added",
+    "mfa/email/webauthn_removed": "A passkey was removed",
+}
+MFA_OFFERED = "Protect your account with a second factor: choose Two-factor authentication at the top of the page to set up an authenticator app or a passkey."
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -62,6 +81,14 @@ class AccountAdapter(DefaultAccountAdapter):
         requirements.txt; tests/directory/test_passwords_and_lockout.py holds it to this.)"""
         return str(credentials.get("email", "")).strip().lower()
 
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """Offer a second factor once, on the page after signing in, to whoever has none and is not
+        required to set one up (staff are sent to set it up: MFARequiredMiddleware)."""
+        response = super().post_login(request, user, **kwargs)
+        if isinstance(user, User) and not mfa_required(user) and not is_mfa_enabled(user):
+            messages.info(request, MFA_OFFERED)
+        return response
+
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """allauth's throttle, and the audit of each sign-in it refuses as locked out."""
         try:
@@ -85,6 +112,8 @@ class AccountAdapter(DefaultAccountAdapter):
         notice = {
             "user": user,
             "how": PASSWORD_CHANGES.get(template_prefix, ""),
+            "what": MFA_CHANGES.get(template_prefix, ""),
+            "mfa_url": emails.absolute(reverse("mfa_index")),
             "password_reset_url": emails.absolute(reverse("account_reset_password")),
         }
         super().send_notification_mail(template_prefix, user, {**(context or {}), **notice}, email)
@@ -109,3 +138,20 @@ class AccountAdapter(DefaultAccountAdapter):
             user=recipient,
             to_address=None if recipient is not None else email,
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """The second factor under the site's own name: "Joint Plan" in authenticator apps, and passkeys
+    bound to the site's host name (MFA_WEBAUTHN_RP_ID, from SITE_URL) rather than to whatever Host
+    header a request carried."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "That code is not right, or was already used. Type the code your app shows now.",
+    }
+
+    def _get_site_name(self) -> str:
+        return "Joint Plan"
+
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        return {"id": settings.MFA_WEBAUTHN_RP_ID, "name": "Joint Plan"}

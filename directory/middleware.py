@@ -1,18 +1,24 @@
-"""Request-wide behaviour tied to who is signed in: session limits, the viewer's time zone, and
-keeping what a signed-in person was shown out of the browser's cache."""
+"""Request-wide behaviour tied to who is signed in: session limits, the viewer's time zone,
+keeping what a signed-in person was shown out of the browser's cache, and the second factor
+that staff must have."""
 
 from __future__ import annotations
 
 import time
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+from directory.permissions import mfa_required
 
 # Session keys. Times are seconds since the epoch (JSON-serialisable, zone-free).
 SIGNED_IN_AT = "jp_signed_in_at"
@@ -97,3 +103,37 @@ class NoStoreMiddleware:
             # `private` also takes out a view's `public`; `no-store` outranks any max-age.
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class MFARequiredMiddleware:
+    """Send association staff and superusers who have no second factor to set one up before
+    anything else: every page, the admin and the national dashboard included (MFA_REQUIRED_FOR_STAFF,
+    directory.permissions.mfa_required). Their two-factor pages, confirming their password for
+    them, and signing out stay open."""
+
+    ALLOWED = frozenset({"account_reauthenticate", "logout", "robots_txt"})
+    REDIRECT_TO = "mfa_index"
+    MESSAGE = (
+        "Association staff must protect their account with a second factor. Set up an authenticator "
+        "app or a passkey to go on."
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not request.user.is_authenticated or not mfa_required(request.user):
+            return None
+        match = request.resolver_match
+        name = match.url_name if match is not None else None
+        if name is not None and (name.startswith("mfa_") or name in self.ALLOWED):
+            return None
+        if is_mfa_enabled(request.user):
+            return None
+        messages.warning(request, self.MESSAGE)
+        return redirect(self.REDIRECT_TO)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
@@ -25,6 +26,22 @@ def is_association_staff(user: User | AnonymousUser) -> bool:
     if user.is_superuser:
         return True
     return _current_staff_memberships(user) != []
+
+
+def mfa_required(user: User | AnonymousUser) -> bool:
+    """Must this person have a second factor before doing anything else? Association staff and
+    superusers, who read every state's plan and may use the admin, when MFA_REQUIRED_FOR_STAFF is
+    on (it is, unless the environment turns it off)."""
+    return bool(settings.MFA_REQUIRED_FOR_STAFF) and is_association_staff(user)
+
+
+def can_reset_mfa(actor: User | AnonymousUser, person: User) -> bool:
+    """May `actor` remove every second factor of `person`, who lost them? Association staff may,
+    for anyone but themselves (their own are on their own page) and other staff or superusers,
+    whom only a superuser may reset."""
+    if not is_association_staff(actor) or actor.pk == person.pk:
+        return False
+    return actor.is_superuser or not is_association_staff(person)
 
 
 def current_memberships(user: User | AnonymousUser) -> list[Membership]:

@@ -13,6 +13,10 @@ urlpatterns = [
     # "account_login" names the sign-in page above, so allauth's links lead there.
     path("sign-in/", account.login, name="account_login"),
     path("account/password/change/", account.password_change, name="account_change_password"),
+    # Confirming one's password again before changing a second factor (allauth asks after 5 minutes).
+    path("account/reauthenticate/", account.reauthenticate, name="account_reauthenticate"),
+    # The second factor: an authenticator app, recovery codes, passkeys (allauth.mfa, mfa_* names).
+    path("account/two-factor/", include("allauth.mfa.urls")),
     path("account/password/set/", account.password_set, name="account_set_password"),
     path("account/password/reset/", account.password_reset, name="account_reset_password"),
     path("account/password/reset/done/", account.password_reset_done, name="account_reset_password_done"),

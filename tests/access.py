@@ -57,16 +57,19 @@ def every_path() -> dict[str, str]:
             return MISSING_UUID
         return MISSING_TEXT.upper()
 
-    def walk(patterns: list[URLPattern | URLResolver], namespace: str | None) -> dict[str, str]:
+    def walk(
+        patterns: list[URLPattern | URLResolver], namespace: str | None, outer: dict[str, object] | None = None
+    ) -> dict[str, str]:
         found: dict[str, str] = {}
         for pattern in patterns:
+            # An include's own arguments (django-allauth's "keys/<int:pk>/" around its passkey pages).
+            converters = getattr(pattern.pattern, "converters", {})
+            kwargs = (outer or {}) | {key: sample(c) for key, c in converters.items()}
             if isinstance(pattern, URLResolver):
                 if pattern.namespace != "admin":
-                    found |= walk(pattern.url_patterns, pattern.namespace or namespace)
+                    found |= walk(pattern.url_patterns, pattern.namespace or namespace, kwargs)
             elif pattern.name:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                converters = getattr(pattern.pattern, "converters", {})
-                kwargs = {key: sample(c) for key, c in converters.items()}
                 if isinstance(pattern.pattern, RegexPattern):  # django-allauth's reset link: letters fit
                     kwargs = {key: MISSING_WORD for key in pattern.pattern.regex.groupindex}
                 found[name] = reverse(name, kwargs=kwargs)

@@ -84,6 +84,16 @@ def fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def staff_second_factor_is_taken_as_done() -> Iterator[None]:
+    """Most tests sign staff in with `client.force_login`, which stands for a finished sign-in,
+    second factor included; the requirement that staff have one (MFA_REQUIRED_FOR_STAFF, on in
+    production unless the environment turns it off) would send each of them to set one up first.
+    The tests of that requirement turn it back on (tests/directory/test_mfa.py)."""
+    with override_settings(MFA_REQUIRED_FOR_STAFF=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Each test starts with an empty cache: the peer benchmark keeps its pool there for the hour

@@ -23,6 +23,10 @@ OPEN_TO_ANYONE = {
     "account_reset_password_from_key": 200,  # the reset link is its own key; this one says it does not work
     "account_reset_password_from_key_done": 200,
     "logout": 405,  # POST only: a link cannot sign anyone out
+    # The second step of signing in and signing in with a passkey: without a first step, or asked
+    # for outside the sign-in page's script, they send the visitor to the sign-in page.
+    "mfa_authenticate": 302,
+    "mfa_login_webauthn": 302,
     "robots_txt": 200,
     "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid
     "reports:public_plans": 200,
