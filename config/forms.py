@@ -175,3 +175,12 @@ class USWDSRenderer(TemplatesSetting):
         if template is None:  # never: it raises this itself, though django-stubs allows None
             raise TemplateDoesNotExist(template_name)
         return Path(template.origin.name)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value must be ISO (YYYY-MM-DD) for it to show."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -177,6 +177,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # A reset link works once, for three days (the reset email and pages say so).
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# An invitation's link works once, for this many days (the email says until when); staff or the
+# principal who sent it can resend it, which makes a new link and kills the old one.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1, maximum=30)
 # Behind proxies of our own (TLS ended in front of gunicorn), every request would come from the
 # proxy's address and the per-client-address limits would throttle everyone at once: name how
 # many proxies append to X-Forwarded-For, and the client's address is read from there. Not more
@@ -200,6 +203,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/15m/ip",
     # Wrong current passwords on the change-password page: 5 a minute per person (allauth's default).
     "change_password": "5/m/user",
+    # Opening or answering an invitation's link (directory/invitations.py): 30 per client address in
+    # 15 minutes, enough for a person's typos, too few to make guessing links pay.
+    "accept_invitation": "30/15m/ip",
 }
 
 # --- The second factor (allauth.mfa) ----------------------------------------------------------

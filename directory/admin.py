@@ -19,6 +19,7 @@ from config.admin import ReadOnlyAdmin
 from directory import audit
 from directory.models import (
     Association,
+    Invitation,
     Jurisdiction,
     Membership,
     MembershipQuerySet,
@@ -178,3 +179,26 @@ class SignInEventAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "actor"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Invitations, read here; sent, resent and revoked on each jurisdiction's people page, where
+    who may do so is checked and the audit written. The link's token is never stored, only its hash."""
+
+    list_display = [
+        "email",
+        "jurisdiction",
+        "role",
+        "starts_on",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role", "jurisdiction"]
+    search_fields = ["email", "jurisdiction__name", "invited_by__email"]
+    list_select_related = ["jurisdiction", "invited_by"]
+    exclude = ["token_hash"]
+    date_hierarchy = "created_at"

@@ -349,3 +349,67 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user or self.email or 'unknown'}"
+
+
+def _invitation_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.INVITATION_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        """Neither accepted nor revoked: listed with Resend and Revoke, expired or not."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An invitation to hold a role in a jurisdiction, sent by email as a single-use link.
+
+    The link carries a random token; only its SHA-256 is stored (`token_hash`), so neither a
+    database reader nor the admin can open someone's invitation. Resending stores a new hash,
+    which kills the old link; accepting or revoking it ends the invitation (directory/invitations.py).
+    """
+
+    email = models.EmailField("email address", help_text="Stored in lower case.")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    starts_on = models.DateField("role starts on", default=timezone.localdate)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    times_resent = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="invitation_email_lower_case"),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked_not_both",
+            ),
+            # One open invitation per address, place and role: a second would be a second link.
+            models.UniqueConstraint(
+                fields=["email", "jurisdiction", "role"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_pending_invitation_per_address_and_role",
+                violation_error_message="This address already has an invitation to that role here.",
+            ),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "-created_at"], name="invitation_by_jurisdiction")]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.get_role_display()}, {self.jurisdiction}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -12,11 +12,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from directory.sides import PRINCIPAL_ROLES, ROLE_SIDE
+from directory.sides import PRINCIPAL_ROLES, ROLE_SIDE, SIDE_ROLES
 
 if TYPE_CHECKING:
     from actionplan.models import Item, Plan
-    from directory.models import Jurisdiction, Membership, StaffMembership, User
+    from directory.models import Invitation, Jurisdiction, Membership, StaffMembership, User
 
 
 def is_association_staff(user: User | AnonymousUser) -> bool:
@@ -97,6 +97,38 @@ def can_view_national_dashboard(user: User | AnonymousUser) -> bool:
     """The national dashboard names every jurisdiction and who in it has gone quiet, and its nudge
     emails them: association staff only."""
     return is_association_staff(user)
+
+
+# --- People and invitations ----------------------------------------------------------------------
+# A jurisdiction's people page (who holds which role, pending invitations, ended roles) is for its
+# CIO, CPO and their delegates (delegates read it, to know who they work with) and association
+# staff; viewers and other states get a 404. Association staff invite anyone to any role; a CIO
+# invites CIO delegates and viewers for their own state, a CPO CPO delegates and viewers; nobody
+# else invites. Whoever may grant a role may also resend or revoke an invitation to it.
+
+
+def can_view_people(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> bool:
+    return is_association_staff(user) or bool(jurisdiction_sides(user, jurisdiction.pk))
+
+
+def invitable_roles(user: User | AnonymousUser, jurisdiction: Jurisdiction) -> list[str]:
+    """The roles this person may invite someone to in this jurisdiction, in the roles' order."""
+    from directory.models import Membership
+
+    every = [role.value for role in Membership.Role]
+    if is_association_staff(user):
+        return every
+    allowed: set[str] = set()
+    for m in _memberships_in(user, jurisdiction.pk):
+        if m.role in PRINCIPAL_ROLES:
+            allowed |= {role for role in SIDE_ROLES[ROLE_SIDE[m.role]] if role not in PRINCIPAL_ROLES}
+            allowed.add(Membership.Role.VIEWER.value)
+    return [role for role in every if role in allowed]
+
+
+def can_manage_invitation(user: User | AnonymousUser, invitation: Invitation) -> bool:
+    """Resend or revoke an invitation: whoever may invite someone to its role there."""
+    return invitation.role in invitable_roles(user, invitation.jurisdiction)
 
 
 # --- Plans ---------------------------------------------------------------------------------------
@@ -377,6 +409,7 @@ STAFF_ADMIN_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "directory.staffmembership": _VIEW,
     "directory.seededrow": _VIEW,
     "directory.signinevent": _VIEW,  # the sign-in audit: append-only
+    "directory.invitation": _VIEW,  # sent, resent and revoked on the people pages
     # What the associations publish is theirs to write; the four dimensions are fixed.
     "library.dimension": _VIEW,
     "library.framework": _WRITE,

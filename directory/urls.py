@@ -1,13 +1,13 @@
 from allauth.account import views as account
 from django.urls import include, path, re_path
 
-from directory import audit_urls, views
+from directory import audit_urls, invitation_urls, views
 
 urlpatterns = [
     path("sign-in/", account.login, name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # The app's own pages, under its namespace (directory:...); signing in and out keep Django's names.
-    path("", include((audit_urls.urlpatterns, "directory"))),
+    path("", include((audit_urls.urlpatterns + invitation_urls.urlpatterns, "directory"))),
     # django-allauth's pages that we serve, under allauth's names (it reverses them itself). Only
     # these: no sign-up (accounts come from staff and invitations), no second email addresses.
     # "account_login" names the sign-in page above, so allauth's links lead there.

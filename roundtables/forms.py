@@ -11,6 +11,7 @@ from django import forms
 
 from actionplan.forms import SIDE_LABELS, OwnershipFields, side_members
 from actionplan.models import ItemSide, Plan
+from config.forms import DateInput
 from config.zones import zone_choices, zone_label
 from directory import permissions, sides
 from directory.models import Association, Jurisdiction, User, name_and_role, with_role_in
@@ -18,15 +19,6 @@ from library.models import Dimension, Recommendation
 from roundtables.models import Attendance, Roundtable
 
 # --- events: roundtables, agenda sessions, invitations, registration, attendance ---------------
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value must be ISO (YYYY-MM-DD) for it to show."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):

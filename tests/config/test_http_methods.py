@@ -89,6 +89,7 @@ READ_ONLY = [
     ("notifications:delivery_log", {}),
     ("directory:sign_in_events", {}),
     ("directory:my_sign_ins", {}),
+    ("directory:people", {"code": "ID"}),
     ("robots_txt", {}),
 ]
 

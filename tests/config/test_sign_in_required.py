@@ -29,6 +29,7 @@ OPEN_TO_ANYONE = {
     "mfa_login_webauthn": 302,
     "robots_txt": 200,
     "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid
+    "directory:invitation": 404,  # an invitation's link is its own key; this one names none
     "reports:public_plans": 200,
     "reports:public_adoption": 200,
     "reports:public_plan": 404,  # only a public plan has a public page; this one names no plan

@@ -23,9 +23,9 @@ from pytest_django import DjangoAssertNumQueries
 
 from actionplan import services
 from actionplan.models import Activity, AdoptionChange, Attachment, Item, SignOff, Update
-from directory import permissions
+from directory import invitations, permissions
 from directory.admin_access import sync_staff_group
-from directory.models import Membership, SeededRow, SignInEvent, StaffMembership, User
+from directory.models import Invitation, Membership, SeededRow, SignInEvent, StaffMembership, User
 from library.models import FrameworkItem
 from notifications.models import Nudge, ReminderSent
 from outbox.models import OutgoingEmail
@@ -49,6 +49,7 @@ READ_ONLY = [
     AdoptionChange,
     SeededRow,
     SignInEvent,
+    Invitation,
     ReminderSent,
     Nudge,
     OutgoingEmail,
@@ -216,7 +217,8 @@ def test_every_model_says_what_staff_may_do_with_it() -> None:
 @pytest.fixture
 def world(staff: User) -> Item:
     """An item with an update, a sign-off, a comment, evidence and their activity, an adoption
-    record with its history, a reminder told by email, a nudge, a weekly snapshot and a takeout asked for: every list
+    record with its history, a reminder told by email, a nudge, a weekly snapshot, a takeout asked for and
+    an invitation: every list
     page has a row to open."""
     cio = factories.make_member("ID", Membership.Role.CIO, email="cio@id.example")
     item = factories.make_item(factories.make_plan("ID"), cio_owner=cio, title="Meet on a fixed rhythm")
@@ -240,6 +242,13 @@ def world(staff: User) -> Item:
         plan=item.plan, dimension=item.dimension, week_starts_on=datetime.date(2026, 11, 30), items=1
     )
     ExportJob.objects.create(requested_by=cio, kind=ExportJob.Kind.TAKEOUT, jurisdiction=item.plan.jurisdiction)
+    invitations.invite(
+        item.plan.jurisdiction,
+        email="deputy@id.example",
+        role="viewer",
+        starts_on=timezone.localdate(),
+        invited_by=staff,
+    )
     return item
 
 
