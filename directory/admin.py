@@ -14,11 +14,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from config.admin import ReadOnlyAdmin
-from directory import audit
+from directory import audit, mfa
 from directory.models import (
     Association,
+    IdentityProvider,
     Invitation,
     Jurisdiction,
     Membership,
@@ -107,8 +110,20 @@ class UserAdmin(DjangoUserAdmin):
         ("Person", {"fields": ["full_name", "title", "tz"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Two-factor authentication", {"fields": ["second_factors"]}),
     ]
+    readonly_fields = ["second_factors"]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "tz", "password1", "password2"]})]
+
+    @admin.display(description="Second factors")
+    def second_factors(self, user: User) -> str:
+        """What the person has set up, and where staff reset it when they lost it (a page of its
+        own, which asks to confirm, checks who may, and audits the reset)."""
+        factors = mfa.factors_of(user)
+        if not factors:
+            return "None set up"
+        url = reverse("directory:reset_mfa", kwargs={"pk": user.pk})
+        return format_html('{} (<a href="{}">reset if they lost them</a>)', ", ".join(factors), url)
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
         """Roles granted or ended on a person's page are audited like those on the roles' own pages."""
@@ -202,3 +217,15 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_select_related = ["jurisdiction", "invited_by"]
     exclude = ["token_hash"]
     date_hierarchy = "created_at"
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """A state's identity provider for single sign-on: whose it is, the address domains it signs
+    in, and whether password sign-in is refused for them. Its protocol settings (client id,
+    secret, {"server_url": ...}) are a Social application, chosen here."""
+
+    list_display = ["jurisdiction", "app", "email_domains", "require_sso"]
+    list_filter = ["require_sso"]
+    search_fields = ["jurisdiction__name", "email_domains"]
+    list_select_related = ["jurisdiction", "app"]

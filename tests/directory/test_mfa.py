@@ -252,3 +252,12 @@ def test_staff_cannot_reset_another_staff_members_second_factor_but_a_superuser_
     client.force_login(factories.make_superuser())
     assert client.post(reverse("directory:reset_mfa", kwargs={"pk": colleague.pk})).status_code == 302
     assert not Authenticator.objects.filter(user=colleague).exists()
+
+
+def test_the_admin_shows_a_persons_second_factors_and_links_to_their_reset(root: Client, cio: User) -> None:
+    with_totp(cio)
+
+    page = root.get(reverse("admin:directory_user_change", args=[cio.pk])).content.decode()
+
+    assert "recovery codes, an authenticator app" in page
+    assert f'href="{reverse("directory:reset_mfa", kwargs={"pk": cio.pk})}"' in page
