@@ -4,6 +4,7 @@ directory/permissions.py's; anything a person may not see is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,41 +115,45 @@ def invite(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "directory/people.html", context, status=400)
 
 
-def _managed_invitation(request: AuthenticatedHttpRequest, invitation_id: int) -> Invitation:
+def _act_on_invitation(
+    request: AuthenticatedHttpRequest,
+    invitation_id: int,
+    action: Callable[..., Invitation],
+    done: str,
+) -> HttpResponse:
+    """Resend or revoke: whoever may grant the invitation's role (anyone else gets a 404), then
+    back to the people page with what happened, or why nothing did."""
     invitation = get_object_or_404(Invitation.objects.select_related("jurisdiction"), pk=invitation_id)
     if not permissions.can_manage_invitation(request.user, invitation):
         raise Http404("No such page")
-    return invitation
+    try:
+        action(invitation, by=request.user, request=request)
+    except InvitationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done.format(email=invitation.email))
+    return redirect("directory:people", code=invitation.jurisdiction.code)
 
 
 @login_required
 @require_POST
 def resend(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """A new link by email, valid for another INVITATION_DAYS; the old link stops working."""
-    invitation = _managed_invitation(request, invitation_id)
-    try:
-        invitations.resend(invitation, by=request.user, request=request)
-    except InvitationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, f"A new invitation link is on its way to {invitation.email}; the old one no longer works."
-        )
-    return redirect("directory:people", code=invitation.jurisdiction.code)
+    return _act_on_invitation(
+        request,
+        invitation_id,
+        invitations.resend,
+        "A new invitation link is on its way to {email}; the old one no longer works.",
+    )
 
 
 @login_required
 @require_POST
 def revoke(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """Withdraw an invitation: its link then says so. Inviting the address again undoes it."""
-    invitation = _managed_invitation(request, invitation_id)
-    try:
-        invitations.revoke(invitation, by=request.user, request=request)
-    except InvitationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"The invitation to {invitation.email} is withdrawn; its link no longer works.")
-    return redirect("directory:people", code=invitation.jurisdiction.code)
+    return _act_on_invitation(
+        request, invitation_id, invitations.revoke, "The invitation to {email} is withdrawn; its link no longer works."
+    )
 
 
 def accept(request: HttpRequest, token: str) -> HttpResponse:
