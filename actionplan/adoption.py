@@ -346,7 +346,9 @@ class StatusCount:
     count: int
 
 
-def _status_counts(statuses: Iterable[str]) -> list[StatusCount]:
+def status_counts(statuses: Iterable[str]) -> list[StatusCount]:
+    """How many of `statuses` are each adoption status, in the order pages show them, and how many
+    are not recorded: the tally the state record, the national matrix and the quarterly report share."""
     counted = Counter(statuses)
     rows = [StatusCount(s.value, s.label, counted[s.value]) for s in STATUS_ORDER]
     rows.append(StatusCount(NOT_RECORDED, "Not recorded", counted[NOT_RECORDED]))
@@ -386,7 +388,7 @@ def state_record(jurisdiction: Jurisdiction) -> tuple[list[PublicationGroup], li
         row.adoption.status if row.adoption else NOT_RECORDED for g in groups for a in g.areas for row in a.rows
     ]
     verified = sum(1 for a in adoptions.values() if a.verified_at is not None)
-    return groups, _status_counts(statuses), verified
+    return groups, status_counts(statuses), verified
 
 
 # --- Reading: the national matrix ---------------------------------------------------------------
@@ -465,10 +467,10 @@ def national_matrix(publication: Publication | None = None) -> Matrix:
         if adopted == 0:
             nobody.append(recommendation)
     tallies = [
-        JurisdictionTally(j, _status_counts(by_jurisdiction[j.pk]), verified[j.pk])
+        JurisdictionTally(j, status_counts(by_jurisdiction[j.pk]), verified[j.pk])
         for j in sorted(jurisdictions, key=lambda j: j.name)
     ]
-    totals = _status_counts(status for statuses in by_jurisdiction.values() for status in statuses)
+    totals = status_counts(status for statuses in by_jurisdiction.values() for status in statuses)
     return Matrix(jurisdictions, groups, nobody, tallies, totals)
 
 

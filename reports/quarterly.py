@@ -238,7 +238,7 @@ def _adoption(naming: Naming) -> tuple[list[adoption_records.StatusCount], list[
     for group in matrix.groups:
         rows = []
         for row in group.rows:
-            counts = adoption_records._status_counts(cell.status for cell in row.cells)
+            counts = adoption_records.status_counts(cell.status for cell in row.cells)
             adopters = {
                 j.pk
                 for j, cell in zip(matrix.jurisdictions, row.cells, strict=True)
