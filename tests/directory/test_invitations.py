@@ -450,3 +450,23 @@ def test_the_people_page_costs_the_same_queries_at_any_size(
     path = reverse("directory:people", args=["ME"])
     with django_assert_num_queries(10):
         assert client.get(path).status_code == 200
+
+
+def test_a_principal_role_filled_since_the_invitation_is_refused_on_the_page(client: Client, staff: User) -> None:
+    invitation, link = _invite(staff)
+    factories.make_member("ME", Membership.Role.CPO, full_name="Quick Cpo")
+    response = client.post(link, _accept_data())
+    assert response.status_code == 409
+    assert "Maine already has a Chief Procurement Officer (Quick Cpo)" in response.content.decode()
+    assert not User.objects.filter(email=invitation.email).exists()
+
+
+def test_resending_an_expired_invitation_gives_it_a_new_week(client: Client, staff: User, time_machine) -> None:  # noqa: ANN001
+    invitation, _old = _invite(staff)
+    time_machine.move_to(invitation.expires_at + datetime.timedelta(days=1), tick=False)
+    client.force_login(staff)
+    client.post(reverse("directory:resend_invitation", args=[invitation.pk]))
+    invitation.refresh_from_db()
+    assert invitation.expires_at - timezone.now() == datetime.timedelta(days=7)
+    client.logout()
+    assert client.get(_link(invitation)).status_code == 200
