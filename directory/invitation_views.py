@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -171,6 +172,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitations.find(token)
     if invitation is None:
         return render(request, "directory/invitation_closed.html", {"reason": "unknown"}, status=404)
+    if not request.user.is_authenticated:
+        # Someone with no account yet has no zone of their own: the state's, as in their email.
+        timezone.activate(ZoneInfo(invitation.jurisdiction.tz))
     reason = invitations.closed_reason(invitation)
     if reason:
         return _closed(request, invitation, reason)

@@ -470,3 +470,16 @@ def test_resending_an_expired_invitation_gives_it_a_new_week(client: Client, sta
     assert invitation.expires_at - timezone.now() == datetime.timedelta(days=7)
     client.logout()
     assert client.get(_link(invitation)).status_code == 200
+
+
+def test_the_link_page_shows_the_expiry_in_the_states_zone_as_the_email_does(client: Client, staff: User) -> None:
+    invitation = invitations.invite(
+        Jurisdiction.objects.get(code="HI"),
+        email="h@hi.example",
+        role="viewer",
+        starts_on=timezone.localdate(),
+        invited_by=staff,
+    )
+    html = client.get(_link(invitation)).content.decode()
+    assert "HST" in html
+    assert "HST" in OutgoingEmail.objects.get(to_address="h@hi.example").body_text
