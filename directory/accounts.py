@@ -37,6 +37,7 @@ EMAIL_TEMPLATES = {
     "mfa/email/recovery_codes_generated": "mfa_changed",
     "mfa/email/webauthn_added": "mfa_changed",
     "mfa/email/webauthn_removed": "mfa_changed",
+    "mfa/email/reset_by_staff": "mfa_changed",
 }
 PASSWORD_CHANGES = {
     "account/email/password_changed": "changed",
@@ -50,6 +51,7 @@ MFA_CHANGES = {
     "mfa/email/recovery_codes_generated": "New recovery codes were made (the old ones no longer work)",
     "mfa/email/webauthn_added": "A passkey was added",
     "mfa/email/webauthn_removed": "A passkey was removed",
+    "mfa/email/reset_by_staff": "Association staff removed every second factor (they were told you lost them)",
 }
 MFA_OFFERED = "Protect your account with a second factor: choose Two-factor authentication at the top of the page to set up an authenticator app or a passkey."
 

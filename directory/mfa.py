@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.http import HttpRequest
@@ -14,6 +15,8 @@ from directory.models import SignInEvent, User
 
 # Recovery codes come and go with the factors they back up: the audit names the factors.
 AUDITED_TYPES = {Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN}
+# The notice to a person whose second factors staff reset (directory/accounts.py, MFA_CHANGES).
+RESET_NOTICE = "mfa/email/reset_by_staff"
 FACTOR_NAMES = {
     Authenticator.Type.TOTP: "an authenticator app",
     Authenticator.Type.WEBAUTHN: "a passkey",
@@ -35,6 +38,9 @@ def reset_mfa(person: User, *, actor: User, request: HttpRequest | None = None) 
         factors = factors_of(person)
         removed, _ = Authenticator.objects.filter(user=person).delete()
         audit.record(SignInEvent.Kind.MFA_RESET_BY_STAFF, user=person, actor=actor, request=request, removed=factors)
+        # Told by email like any other change to how they sign in, in case they did not ask for it.
+        if request is not None:
+            get_account_adapter(request).send_notification_mail(RESET_NOTICE, person)
     return removed
 
 

@@ -238,6 +238,9 @@ def test_staff_reset_a_lost_second_factor_and_it_is_audited(client: Client, cio:
     assert not Authenticator.objects.filter(user=cio).exists()
     event = SignInEvent.objects.get(kind=SignInEvent.Kind.MFA_RESET_BY_STAFF)
     assert (event.user, event.actor) == (cio, staff)
+    notice = OutgoingEmail.objects.get(recipient=cio)
+    assert "Association staff removed every second factor" in notice.body_text
+    assert "Association staff removed every second factor" in notice.body_html
     assert sign_in(Client(), cio) == reverse("actionplan:home")
 
 
