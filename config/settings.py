@@ -216,6 +216,7 @@ MFA_ADAPTER = "directory.accounts.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Joint Plan"
+MFA_FORMS = {"add_webauthn": "directory.forms.AddPasskeyForm"}
 # Association staff and superusers see every state's plan and the admin: after signing in they
 # set up a second factor before anything else (directory.middleware.MFARequiredMiddleware).
 # Others are offered it once, after sign-in. Off only where the environment says so.

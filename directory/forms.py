@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 
 from directory.models import User
@@ -80,3 +81,18 @@ class SetPasswordForm(allauth_forms.SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _in_our_words(self, {"password1": "New password", "password2": "New password again"})
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """Adding a passkey (MFA_FORMS): its name, and whether it signs in on its own, in plain words.
+    On unless unticked, since that is what people mean by a passkey."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name of this passkey"
+        self.fields["name"].help_text = "For example “Work laptop” or “Phone”, to tell your passkeys apart."
+        if "passwordless" in self.fields:
+            passwordless = self.fields["passwordless"]
+            passwordless.label = "Sign in with this passkey alone, without a password"
+            passwordless.help_text = "Your device will ask for your fingerprint, face or PIN each time."
+            passwordless.initial = True

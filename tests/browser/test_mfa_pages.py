@@ -104,8 +104,7 @@ def test_a_passkey_added_with_a_virtual_authenticator_signs_in_on_its_own(
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a passkey")
     check_page(page)
     page.locator("#id_name").fill("Work laptop")
-    page.locator("label[for=id_passwordless]").click()  # USWDS draws the box on the label
-    expect(page.locator("#id_passwordless")).to_be_checked()
+    expect(page.locator("#id_passwordless")).to_be_checked()  # a passkey signs in on its own
     page.get_by_role("button", name="Add a passkey").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recovery codes")
     passkey = Authenticator.objects.get(user=cio, type=Authenticator.Type.WEBAUTHN)
