@@ -483,3 +483,9 @@ def test_the_link_page_shows_the_expiry_in_the_states_zone_as_the_email_does(cli
     html = client.get(_link(invitation)).content.decode()
     assert "HST" in html
     assert "HST" in OutgoingEmail.objects.get(to_address="h@hi.example").body_text
+
+
+def test_the_national_dashboard_leads_staff_to_the_people_pages(client: Client, staff: User) -> None:
+    client.force_login(staff)
+    html = client.get(reverse("reports:national")).content.decode()
+    assert f'href="{reverse("actionplan:home")}#national-heading">People and invitations</a>' in html
