@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "allauth.account",
     # The second factor: authenticator apps (TOTP), recovery codes and passkeys (see MFA_*).
     "allauth.mfa",
+    # Single sign-on through a state's own identity provider (OpenID Connect), set up by staff in
+    # the admin (directory.IdentityProvider; see SOCIALACCOUNT_*).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "outbox",
     "directory",
     "library",
@@ -228,6 +232,17 @@ MFA_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "") or (urlsplit(SITE_URL).hostna
 # Wrong codes (an authenticator app's or a recovery code) count as failed sign-ins of that person
 # in ACCOUNT_RATE_LIMITS["login_failed"] above: 10 in 15 minutes lock the second step too. A code
 # is refused a second time within its 30 seconds (allauth marks it used in the cache).
+
+# --- Single sign-on (allauth.socialaccount) ----------------------------------------------------
+# A state's identity provider signs in only accounts that already exist, with the address the
+# provider says it verified, held by a current member of that state (directory/sso.py). Nobody is
+# signed up through it; the sign-in page sends an address in a provider's domains there.
+SOCIALACCOUNT_ADAPTER = "directory.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter links by verified address, checked itself
+SOCIALACCOUNT_STORE_TOKENS = False  # we read who signed in, nothing else of theirs
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# How long the provider may take to answer our server's calls (its keys, the code for a token).
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # --- Time -------------------------------------------------------------------------------------
 # Stored and scheduled in UTC; shown in each viewer's own zone (User.tz, see UserTimezoneMiddleware).

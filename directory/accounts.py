@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from directory import audit
+from directory import audit, sso
 from directory.models import SignInEvent, User
 from directory.permissions import mfa_required
 from outbox import emails
@@ -38,6 +38,8 @@ EMAIL_TEMPLATES = {
     "mfa/email/webauthn_added": "mfa_changed",
     "mfa/email/webauthn_removed": "mfa_changed",
     "mfa/email/reset_by_staff": "mfa_changed",
+    # An account linked to a state's identity provider (directory/sso.py).
+    "socialaccount/email/account_connected": "sso_linked",
 }
 PASSWORD_CHANGES = {
     "account/email/password_changed": "changed",
@@ -92,12 +94,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return response
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        """allauth's throttle, and the audit of each sign-in it refuses as locked out."""
+        """allauth's throttle, and the audit of each sign-in it refuses as locked out; then no
+        password for an address whose state requires its identity provider (directory/sso.py)."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
             audit.on_locked_out(request, str(credentials.get("email", "")))
             raise
+        # After the throttle, so that guessing here is counted like anywhere else.
+        sso.refuse_password_if_sso_required(str(credentials.get("email", "")))
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         """The link in the reset email, on the site's own address (SITE_URL) as every email's

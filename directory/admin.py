@@ -21,6 +21,7 @@ from config.admin import ReadOnlyAdmin
 from directory import audit, mfa
 from directory.models import (
     Association,
+    IdentityProvider,
     Invitation,
     Jurisdiction,
     Membership,
@@ -216,3 +217,15 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_select_related = ["jurisdiction", "invited_by"]
     exclude = ["token_hash"]
     date_hierarchy = "created_at"
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """A state's identity provider for single sign-on: whose it is, the address domains it signs
+    in, and whether password sign-in is refused for them. Its protocol settings (client id,
+    secret, {"server_url": ...}) are a Social application, chosen here."""
+
+    list_display = ["jurisdiction", "app", "email_domains", "require_sso"]
+    list_filter = ["require_sso"]
+    search_fields = ["jurisdiction__name", "email_domains"]
+    list_select_related = ["jurisdiction", "app"]

@@ -6,6 +6,7 @@ Turnover is history, not deletion: a membership that ends gets an `ended_on` dat
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -275,6 +276,69 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.association} staff"
+
+
+class IdentityProviderQuerySet(models.QuerySet["IdentityProvider"]):
+    def for_address(self, email: str) -> IdentityProvider | None:
+        """The provider whose domains cover this address (the part after the @), or None."""
+        domain = email.strip().lower().rpartition("@")[2]
+        if not domain:
+            return None
+        # A few dozen rows at most (one or two a jurisdiction): read in Python, not a LIKE per domain.
+        return next((p for p in self.select_related("app", "jurisdiction") if domain in p.domains), None)
+
+
+class IdentityProvider(models.Model):
+    """A state's own sign-in service, set up by staff: allauth's SocialApp holds the protocol's
+    settings (OpenID Connect issuer, client id and secret); this row says whose it is, which
+    addresses it vouches for, and whether that state's people must use it (directory/sso.py)."""
+
+    app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        on_delete=models.PROTECT,
+        related_name="identity_provider",
+        verbose_name="provider settings",
+        help_text="The provider's client id, secret and server address, under Social applications.",
+    )
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="identity_providers")
+    email_domains = models.TextField(
+        help_text="The address domains it signs people in for, one a line (idaho.gov). Only an account "
+        "with an address in one of them, held by a current member of this jurisdiction, is signed in by it."
+    )
+    require_sso = models.BooleanField(
+        "require single sign-on",
+        default=False,
+        help_text="Refuse password sign-in to addresses in these domains: they sign in through the provider.",
+    )
+
+    objects = IdentityProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction__name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}: {self.app}"
+
+    @property
+    def domains(self) -> list[str]:
+        return [line.strip().lower().lstrip("@") for line in self.email_domains.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        """Each domain well formed and vouched for by one provider only: two states' providers
+        claiming one domain would let either sign in the other's people."""
+        bad = [d for d in self.domains if not DOMAIN.fullmatch(d)]
+        if bad:
+            raise ValidationError(
+                {"email_domains": f"Not a domain: {', '.join(bad)}. Type one a line, like idaho.gov."}
+            )
+        others = IdentityProvider.objects.exclude(pk=self.pk)
+        taken = sorted({d for other in others for d in other.domains} & set(self.domains))
+        if taken:
+            raise ValidationError({"email_domains": f"Another provider already covers {', '.join(taken)}."})
+        self.email_domains = "\n".join(self.domains)
+
+
+DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 class SeededRow(models.Model):

@@ -409,6 +409,10 @@ STAFF_ADMIN_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "directory.staffmembership": _VIEW,
     "directory.seededrow": _VIEW,
     "directory.signinevent": _VIEW,  # the sign-in audit: append-only
+    # A state's identity provider: its protocol settings (allauth's SocialApp: client id, secret,
+    # server address) and whose it is, which domains it covers, whether it is required.
+    "directory.identityprovider": _WRITE,
+    "socialaccount.socialapp": _WRITE,
     "directory.invitation": _VIEW,  # sent, resent and revoked on the people pages
     # What the associations publish is theirs to write; the four dimensions are fixed.
     "library.dimension": _VIEW,

@@ -1,17 +1,24 @@
 from allauth.account import views as account
+from allauth.socialaccount import views as social
+from allauth.socialaccount.providers.openid_connect import views as oidc
 from django.urls import include, path, re_path
 
-from directory import audit_urls, invitation_urls, views
+from directory import audit_urls, invitation_urls, sso_views, views
 
 urlpatterns = [
-    path("sign-in/", account.login, name="login"),
+    path("sign-in/", sso_views.sign_in, name="login"),
+    # Signing in through a state's identity provider (directory/sso.py): the address that names
+    # it, then allauth's return from the provider and its page for a sign-in cancelled there.
+    path("sign-in/provider/", sso_views.sign_in_with_provider, name="sign_in_with_provider"),
+    path("sign-in/oidc/<str:provider_id>/callback/", oidc.callback, name="openid_connect_callback"),
+    path("sign-in/cancelled/", social.login_cancelled, name="socialaccount_login_cancelled"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # The app's own pages, under its namespace (directory:...); signing in and out keep Django's names.
     path("", include((audit_urls.urlpatterns + invitation_urls.urlpatterns, "directory"))),
     # django-allauth's pages that we serve, under allauth's names (it reverses them itself). Only
     # these: no sign-up (accounts come from staff and invitations), no second email addresses.
     # "account_login" names the sign-in page above, so allauth's links lead there.
-    path("sign-in/", account.login, name="account_login"),
+    path("sign-in/", sso_views.sign_in, name="account_login"),
     path("account/password/change/", account.password_change, name="account_change_password"),
     # Confirming one's password again before changing a second factor (allauth asks after 5 minutes).
     path("account/reauthenticate/", account.reauthenticate, name="account_reauthenticate"),

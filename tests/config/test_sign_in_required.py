@@ -27,6 +27,11 @@ OPEN_TO_ANYONE = {
     # for outside the sign-in page's script, they send the visitor to the sign-in page.
     "mfa_authenticate": 302,
     "mfa_login_webauthn": 302,
+    # Single sign-on: the address that names a state's provider, the provider's way back (this one
+    # names no provider) and the page for a sign-in cancelled there.
+    "sign_in_with_provider": 200,
+    "openid_connect_callback": 404,
+    "socialaccount_login_cancelled": 200,
     "robots_txt": 200,
     "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid
     "directory:invitation": 404,  # an invitation's link is its own key; this one names none

@@ -10,6 +10,7 @@ import io
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -25,7 +26,7 @@ from actionplan import services
 from actionplan.models import Activity, AdoptionChange, Attachment, Item, SignOff, Update
 from directory import invitations, permissions
 from directory.admin_access import sync_staff_group
-from directory.models import Invitation, Membership, SeededRow, SignInEvent, StaffMembership, User
+from directory.models import IdentityProvider, Invitation, Membership, SeededRow, SignInEvent, StaffMembership, User
 from library.models import FrameworkItem
 from notifications.models import Nudge, ReminderSent
 from outbox.models import OutgoingEmail
@@ -55,6 +56,10 @@ READ_ONLY = [
     OutgoingEmail,
     Snapshot,
 ]
+
+
+# Other packages' models that staff manage too: a state identity provider's protocol settings.
+STAFF_MANAGED_THIRD_PARTY = {"socialaccount.socialapp"}
 
 
 def _url(model: type[Model], view: str, *args: object) -> str:
@@ -210,7 +215,7 @@ def test_every_model_of_every_app_is_in_the_admin() -> None:
 
 def test_every_model_says_what_staff_may_do_with_it() -> None:
     listed = set(permissions.STAFF_ADMIN_PERMISSIONS)
-    assert {m._meta.label_lower for m in PROJECT_MODELS} == listed
+    assert {m._meta.label_lower for m in PROJECT_MODELS} | STAFF_MANAGED_THIRD_PARTY == listed
     assert all("view" in actions for actions in permissions.STAFF_ADMIN_PERMISSIONS.values())
 
 
@@ -218,7 +223,7 @@ def test_every_model_says_what_staff_may_do_with_it() -> None:
 def world(staff: User) -> Item:
     """An item with an update, a sign-off, a comment, evidence and their activity, an adoption
     record with its history, a reminder told by email, a nudge, a weekly snapshot, a takeout asked for and
-    an invitation: every list
+    an invitation and a state's identity provider: every list
     page has a row to open."""
     cio = factories.make_member("ID", Membership.Role.CIO, email="cio@id.example")
     item = factories.make_item(factories.make_plan("ID"), cio_owner=cio, title="Meet on a fixed rhythm")
@@ -249,6 +254,8 @@ def world(staff: User) -> Item:
         starts_on=timezone.localdate(),
         invited_by=staff,
     )
+    app = SocialApp.objects.create(provider="openid_connect", provider_id="idaho", name="Idaho sign-in", client_id="c")
+    IdentityProvider.objects.create(app=app, jurisdiction=item.plan.jurisdiction, email_domains="idaho.gov")
     return item
 
 
@@ -382,3 +389,33 @@ def test_the_item_list_reads_a_fixed_number_of_queries(
     # the date hierarchy (2).
     with django_assert_max_num_queries(13):
         staff_client.get(_url(Item, "changelist"))
+
+
+def test_staff_set_up_a_states_identity_provider(staff_client: Client) -> None:
+    """Its protocol settings as a Social application, then whose it is and the domains it covers."""
+    response = staff_client.post(
+        "/admin/socialaccount/socialapp/add/",
+        {
+            "provider": "openid_connect",
+            "provider_id": "idaho",
+            "name": "Idaho state sign-in",
+            "client_id": "joint-plan",
+            "secret": "s3cret",
+            "key": "",
+            "settings": '{"server_url": "https://login.idaho.gov"}',
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    app = SocialApp.objects.get()
+    response = staff_client.post(
+        _url(IdentityProvider, "add"),
+        {
+            "app": app.pk,
+            "jurisdiction": factories.jurisdiction("ID").pk,
+            "email_domains": "Idaho.gov\n\nitd.idaho.gov",
+            "require_sso": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    provider = IdentityProvider.objects.get()
+    assert (provider.domains, provider.require_sso) == (["idaho.gov", "itd.idaho.gov"], True)

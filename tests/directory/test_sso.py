@@ -1,0 +1,108 @@
+"""The rules of single sign-on that need no provider: which addresses a provider covers, what staff
+may type as its domains, password sign-in refused where staff require the provider, and the
+sign-in page's way there. Against a real provider: tests/directory/test_sso_provider.py."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.socialaccount.models import SocialApp
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from directory import sso
+from directory.models import IdentityProvider, Membership, SignInEvent
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def make_provider(code: str = "ID", domains: str = "idaho.gov", *, require_sso: bool = False) -> IdentityProvider:
+    app = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id=code.lower(),
+        name=f"{code} sign-in",
+        client_id="joint-plan",
+        settings={"server_url": f"https://login.{code.lower()}.example"},
+    )
+    return IdentityProvider.objects.create(
+        app=app, jurisdiction=factories.jurisdiction(code), email_domains=domains, require_sso=require_sso
+    )
+
+
+def test_a_provider_covers_the_addresses_of_its_domains_only() -> None:
+    idaho = make_provider("ID", "idaho.gov\nitd.idaho.gov")
+    make_provider("ME", "maine.gov")
+
+    assert sso.provider_for(" Someone@IDAHO.gov ") == idaho
+    assert sso.provider_for("someone@itd.idaho.gov") == idaho
+    assert sso.provider_for("someone@notidaho.gov") is None
+    assert sso.provider_for("someone@sub.idaho.gov") is None
+    assert sso.provider_for("not an address") is None
+
+
+def test_staff_type_real_domains_each_covered_by_one_provider_only() -> None:
+    make_provider("ID", "idaho.gov")
+    maine = IdentityProvider(
+        app=SocialApp.objects.create(provider="openid_connect", provider_id="me", name="Maine", client_id="c"),
+        jurisdiction=factories.jurisdiction("ME"),
+    )
+
+    maine.email_domains = "maine.gov\nnot a domain"
+    with pytest.raises(ValidationError, match="Not a domain: not a domain"):
+        maine.full_clean()
+    maine.email_domains = "maine.gov\n@IDAHO.gov"
+    with pytest.raises(ValidationError, match="Another provider already covers idaho.gov"):
+        maine.full_clean()
+    maine.email_domains = " Maine.gov \n\n@state.me.us"
+    maine.full_clean()
+    assert maine.email_domains == "maine.gov\nstate.me.us"
+
+
+def test_where_staff_require_the_provider_a_password_does_not_sign_in(client: Client) -> None:
+    make_provider("ID", require_sso=True)
+    cio = factories.make_member("ID", Membership.Role.CIO, email="cio@idaho.gov")
+
+    response = client.post("/sign-in/", {"login": cio.email, "password": factories.PASSWORD})
+
+    assert response.status_code == 200
+    assert "Idaho signs its people in through its own identity provider" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The same answer for an address in the domain that has no account: it says nothing about accounts.
+    unknown = client.post("/sign-in/", {"login": "nobody@idaho.gov", "password": "whatever"})
+    assert "Idaho signs its people in through its own identity provider" in unknown.content.decode()
+
+
+def test_where_the_provider_is_not_required_a_password_still_signs_in(client: Client) -> None:
+    make_provider("ID", require_sso=False)
+    cio = factories.make_member("ID", Membership.Role.CIO, email="cio@idaho.gov")
+
+    response = client.post("/sign-in/", {"login": cio.email, "password": factories.PASSWORD})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(cio.pk)
+    assert SignInEvent.objects.filter(kind=SignInEvent.Kind.SIGNED_IN, user=cio).exists()
+
+
+def test_the_sign_in_page_offers_a_provider_only_when_staff_set_one_up(client: Client) -> None:
+    assert "identity provider" not in client.get("/sign-in/").content.decode()
+    assert "form-action 'self';" in client.get("/sign-in/")["Content-Security-Policy"]
+
+    make_provider("ID")
+    page = client.get("/sign-in/")
+
+    assert "Or sign in with your state's identity provider" in page.content.decode()
+    assert "form-action 'self' https://login.id.example;" in page["Content-Security-Policy"]
+
+
+def test_an_address_no_provider_covers_is_told_so_on_the_form(client: Client) -> None:
+    make_provider("ID")
+
+    response = client.post("/sign-in/provider/", {"email": "someone@maine.gov"})
+
+    assert response.status_code == 200
+    assert "No state&#x27;s identity provider signs in addresses at maine.gov" in response.content.decode()
+    assert client.get("/sign-in/provider/").status_code == 200
+
+
+def test_nobody_is_signed_up_through_a_provider() -> None:
+    assert sso.SocialAccountAdapter().is_open_for_signup(None, None) is False  # type: ignore[arg-type]
