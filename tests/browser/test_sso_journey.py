@@ -67,7 +67,9 @@ def test_a_member_signs_in_through_the_state_provider_and_a_stranger_is_refused(
     # The provider vouches for an Idaho address nobody here invited: refused, no account made.
     through_the_provider(page, live_server, "stranger@idaho.gov")
     expect(page.get_by_role("heading", level=1)).to_have_text("You are not signed in")
-    expect(page.locator("main")).to_contain_text("There is no Joint Plan account for stranger@idaho.gov in Idaho")
+    expect(page.locator("main")).to_contain_text(
+        "There is no Joint Plan account or invitation for stranger@idaho.gov in Idaho"
+    )
     check_page(page)
 
     # Idaho's CIO, signed in at the provider (its session forgotten first), comes back signed in.

@@ -14,7 +14,8 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from pytest_django.live_server_helper import LiveServer
 
-from directory.models import IdentityProvider, Membership, SignInEvent, User
+from directory import invitations
+from directory.models import IdentityProvider, Invitation, Membership, SignInEvent, User
 from outbox.models import OutgoingEmail
 from tests import factories
 from tests.oidc_provider.process import OIDCProvider, Person
@@ -67,6 +68,15 @@ def sign_in_through_provider(site: str, *, typed: str, at_provider: str) -> requ
         )
 
 
+def invited_signs_in_through_provider(site: str, idaho: IdentityProvider, *, role: str) -> requests.Response:
+    """Staff invite stranger@idaho.gov to a role in Idaho; they sign in through Idaho's provider."""
+    staff = factories.make_staff("NASCIO")
+    invitations.invite(
+        idaho.jurisdiction, email="stranger@idaho.gov", role=role, starts_on=datetime.date(2026, 1, 1), invited_by=staff
+    )
+    return sign_in_through_provider(site, typed="stranger@idaho.gov", at_provider="stranger@idaho.gov")
+
+
 def test_a_member_signs_in_through_their_states_provider_and_is_linked_once(
     live_server: LiveServer, idaho: IdentityProvider
 ) -> None:
@@ -91,13 +101,43 @@ def test_a_member_signs_in_through_their_states_provider_and_is_linked_once(
     assert "Your Joint Plan account was linked to your state" in notice.body_html
 
 
+def test_an_invited_address_accepts_its_invitation_through_the_provider(
+    live_server: LiveServer, idaho: IdentityProvider
+) -> None:
+    answer = invited_signs_in_through_provider(live_server.url, idaho, role="cpo")
+
+    assert answer.status_code == 200
+    assert urlsplit(answer.url).path == "/"
+    person = User.objects.get(email="stranger@idaho.gov")
+    assert (person.full_name, person.tz, person.has_usable_password()) == ("stranger@idaho.gov", "America/Boise", False)
+    assert Membership.objects.active().get(user=person).role == "cpo"
+    assert Invitation.objects.get().accepted_by == person
+    assert SocialAccount.objects.get().user == person
+    kinds = set(SignInEvent.objects.filter(user=person).values_list("kind", flat=True))
+    assert {"invitation_accepted", "role_granted", "sso_linked", "signed_in"} <= kinds
+
+
+def test_an_invitation_that_cannot_be_accepted_is_refused_with_its_reason_and_writes_nothing(
+    live_server: LiveServer, idaho: IdentityProvider
+) -> None:
+    factories.make_member("ID", Membership.Role.CIO, email="cio@id.example")  # the role is held
+    answer = invited_signs_in_through_provider(live_server.url, idaho, role="cio")
+
+    assert answer.status_code == 403
+    assert invitations.role_taken_message(idaho.jurisdiction, "cio") in answer.text.replace("&#x27;", "'")
+    assert not User.objects.filter(email="stranger@idaho.gov").exists()
+    assert Invitation.objects.get().is_pending
+    assert not SocialAccount.objects.exists()
+    assert SignInEvent.objects.get(kind=SignInEvent.Kind.SIGN_IN_FAILED).detail["reason"] == "invitation"
+
+
 def test_an_address_nobody_invited_is_refused_and_no_account_is_made(
     live_server: LiveServer, idaho: IdentityProvider
 ) -> None:
     answer = sign_in_through_provider(live_server.url, typed="stranger@idaho.gov", at_provider="stranger@idaho.gov")
 
     assert answer.status_code == 403
-    assert "There is no Joint Plan account for stranger@idaho.gov in Idaho" in answer.text
+    assert "There is no Joint Plan account or invitation for stranger@idaho.gov in Idaho" in answer.text
     assert not User.objects.filter(email="stranger@idaho.gov").exists()
     assert not SocialAccount.objects.exists()
     assert SignInEvent.objects.get(kind=SignInEvent.Kind.SIGN_IN_FAILED).detail == {
