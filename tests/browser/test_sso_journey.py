@@ -72,6 +72,15 @@ def test_a_member_signs_in_through_the_state_provider_and_a_stranger_is_refused(
     )
     check_page(page)
 
+    # An answer from the provider that does not match a sign-in begun here, and the page for one
+    # cancelled there.
+    page.goto(f"{live_server.url}{CALLBACK_PATH}?code=forged&state=not-ours")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your state's sign-in did not work")
+    check_page(page)
+    page.goto(f"{live_server.url}/sign-in/cancelled/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in cancelled")
+    check_page(page)
+
     # Idaho's CIO, signed in at the provider (its session forgotten first), comes back signed in.
     page.context.clear_cookies()
     through_the_provider(page, live_server, "cio@idaho.gov")

@@ -5,9 +5,11 @@ sign-in page's way there. Against a real provider: tests/directory/test_sso_prov
 from __future__ import annotations
 
 import pytest
-from allauth.socialaccount.models import SocialApp
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from directory import sso
 from directory.models import IdentityProvider, Membership, SignInEvent
@@ -106,3 +108,37 @@ def test_an_address_no_provider_covers_is_told_so_on_the_form(client: Client) ->
 
 def test_nobody_is_signed_up_through_a_provider() -> None:
     assert sso.SocialAccountAdapter().is_open_for_signup(None, None) is False  # type: ignore[arg-type]
+
+
+def provider_answer(provider_id: str, *addresses: tuple[str, bool]) -> SocialLogin:
+    """What allauth makes of a provider's answer: its subject and the addresses it gave."""
+    return SocialLogin(
+        account=SocialAccount(provider=provider_id, uid="subject-1", extra_data={}),
+        email_addresses=[EmailAddress(email=email, verified=verified) for email, verified in addresses],
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (provider_answer("id"), "did not tell us your email address"),
+        (provider_answer("id", ("cio@idaho.gov", False)), "has not verified your email address"),
+        (provider_answer("id", ("cio@maine.gov", True)), "no Joint Plan account or invitation for cio@maine.gov"),
+        (provider_answer("loose", ("cio@idaho.gov", True)), "not set up for any state here"),
+    ],
+    ids=["no address", "unverified", "another state's domain", "an application that is no state's provider"],
+)
+def test_a_provider_answer_that_names_no_member_is_refused_and_audited(answer: SocialLogin, says: str) -> None:
+    make_provider("ID")
+    factories.make_member("ID", Membership.Role.CIO, email="cio@idaho.gov")
+    factories.make_member("ME", Membership.Role.CIO, email="cio@maine.gov")
+    SocialApp.objects.create(provider="openid_connect", provider_id="loose", name="No state's", client_id="x")
+    request = RequestFactory().get("/sign-in/oidc/id/callback/")
+
+    with pytest.raises(ImmediateHttpResponse) as refused:
+        sso.SocialAccountAdapter().pre_social_login(request, answer)
+
+    assert refused.value.response.status_code == 403
+    assert says in refused.value.response.content.decode()
+    assert not SocialAccount.objects.exists()
+    assert SignInEvent.objects.get().kind == SignInEvent.Kind.SIGN_IN_FAILED
