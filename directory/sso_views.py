@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import LoginView
+from allauth.core import ratelimit
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from django import forms
 from django.conf import settings
@@ -62,6 +63,12 @@ def providers_may_receive_forms(view: Callable[..., HttpResponse]) -> Callable[.
 def sign_in_with_provider(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: off to the provider for the address's domain, or the form again
     saying there is none (which says nothing about accounts: only domains are looked at)."""
+    if request.method == "POST":
+        # Counted as a sign-in attempt per client address (ACCOUNT_RATE_LIMITS["login"]): each one
+        # that matches makes our server call the provider, which must not be ours to flood.
+        limited = ratelimit.consume_or_429(request, action="login")
+        if limited is not None:
+            return limited
     form = ProviderSignInForm(request.POST if request.method == "POST" else None, auto_id="sso_%s")
     if form.is_valid():
         email = form.cleaned_data["email"]

@@ -106,6 +106,13 @@ def test_an_address_no_provider_covers_is_told_so_on_the_form(client: Client) ->
     assert client.get("/sign-in/provider/").status_code == 200
 
 
+def test_asking_for_a_provider_counts_as_a_sign_in_attempt(client: Client) -> None:
+    """ACCOUNT_RATE_LIMITS["login"]: 30 a minute per client address, whatever the outcome."""
+    answers = [client.post("/sign-in/provider/", {"email": f"n{n}@maine.gov"}).status_code for n in range(31)]
+
+    assert answers == [200] * 30 + [429]
+
+
 def test_nobody_is_signed_up_through_a_provider() -> None:
     assert sso.SocialAccountAdapter().is_open_for_signup(None, None) is False  # type: ignore[arg-type]
 
