@@ -93,6 +93,12 @@ def can_view_sign_in_audit(user: User | AnonymousUser) -> bool:
     return is_association_staff(user)
 
 
+def can_import_contacts(user: User | AnonymousUser) -> bool:
+    """Importing a contact list invites people to any role in any jurisdiction (and ends roles):
+    association staff only, like inviting to any role."""
+    return is_association_staff(user)
+
+
 def can_view_national_dashboard(user: User | AnonymousUser) -> bool:
     """The national dashboard names every jurisdiction and who in it has gone quiet, and its nudge
     emails them: association staff only."""

@@ -3,7 +3,7 @@ from allauth.socialaccount import views as social
 from allauth.socialaccount.providers.openid_connect import views as oidc
 from django.urls import include, path, re_path
 
-from directory import audit_urls, invitation_urls, sso_views, views
+from directory import audit_urls, contact_import_urls, invitation_urls, sso_views, views
 
 urlpatterns = [
     path("sign-in/", sso_views.sign_in, name="login"),
@@ -14,7 +14,10 @@ urlpatterns = [
     path("sign-in/cancelled/", social.login_cancelled, name="socialaccount_login_cancelled"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # The app's own pages, under its namespace (directory:...); signing in and out keep Django's names.
-    path("", include((audit_urls.urlpatterns + invitation_urls.urlpatterns, "directory"))),
+    path(
+        "",
+        include((audit_urls.urlpatterns + invitation_urls.urlpatterns + contact_import_urls.urlpatterns, "directory")),
+    ),
     # django-allauth's pages that we serve, under allauth's names (it reverses them itself). Only
     # these: no sign-up (accounts come from staff and invitations), no second email addresses.
     # "account_login" names the sign-in page above, so allauth's links lead there.

@@ -90,6 +90,7 @@ READ_ONLY = [
     ("directory:sign_in_events", {}),
     ("directory:my_sign_ins", {}),
     ("directory:people", {"code": "ID"}),
+    ("directory:contact_import_preview", {"digest": "0" * 64}),
     ("robots_txt", {}),
 ]
 
