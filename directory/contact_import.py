@@ -62,6 +62,10 @@ ROLE_NAMES |= {
     "delegate of the chief information officer": "cio_delegate",
     "delegate of the chief procurement officer": "cpo_delegate",
 }
+CHANGED = (
+    "What this file would do has changed since the preview (someone was invited, accepted or ended a role "
+    "meanwhile): nothing was imported. Look at the new preview and apply it again."
+)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -383,10 +387,7 @@ def apply(content: bytes, *, by: User, expected: str, request: HttpRequest | Non
         if not result.is_valid:
             raise ImportFileError("The file has errors: nothing was imported. Correct them and upload it again.")
         if result.digest() != expected:
-            raise ImportFileError(
-                "What this file would do has changed since the preview (someone was invited or accepted "
-                "meanwhile). Look at the new preview and apply it again."
-            )
+            raise ImportFileError(CHANGED)
         for row in result.rows:
             jurisdiction = result.jurisdictions[row.code]
             if row.action in (Action.CREATE, Action.CHANGE):
@@ -407,8 +408,11 @@ def _end_role(row: Row, jurisdiction: Jurisdiction, *, by: User, request: HttpRe
     membership = (
         Membership.objects.select_for_update()
         .select_related("user")
-        .get(jurisdiction=jurisdiction, role=row.role, user__email__iexact=row.email, ended_on__isnull=True)
+        .filter(jurisdiction=jurisdiction, role=row.role, user__email__iexact=row.email, ended_on__isnull=True)
+        .first()
     )
+    if membership is None:  # ended by someone else (another import, the admin) since this one planned
+        raise ImportFileError(CHANGED)
     membership.ended_on = row.ends_on
     membership.save(update_fields=["ended_on"])
     audit.record(

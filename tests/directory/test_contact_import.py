@@ -405,3 +405,40 @@ def test_the_preview_costs_the_same_queries_whatever_the_file_size(
     # the accounts, the roles and the pending invitations the file names (4).
     with django_assert_num_queries(8):
         assert client.get(preview_path(content)).status_code == 200
+
+
+def test_a_role_ended_by_someone_else_while_applying_undoes_the_whole_import(staff: User) -> None:
+    leaving = factories.make_member("ID", Membership.Role.VIEWER, email="old@id.example")
+    content = make_csv(
+        [[*GOOD[0], ""], ["Old", "old@id.example", "ID", "viewer", "", "2030-01-01"]], [*HEADERS, "End date"]
+    )
+    expected = planned(content).digest()
+    real_plan = contact_import.plan
+
+    def plan_then_the_admin_ends_it(rows: list[contact_import.Row]) -> contact_import.Plan:
+        result = real_plan(rows)
+        Membership.objects.filter(user=leaving).update(ended_on=datetime.date(2029, 12, 31))
+        return result
+
+    with mock.patch.object(contact_import, "plan", plan_then_the_admin_ends_it), pytest.raises(ImportFileError):
+        contact_import.apply(content, by=staff, expected=expected)
+    assert not Invitation.objects.exists() and not OutgoingEmail.objects.exists()
+    assert Membership.objects.get(user=leaving).ended_on is None  # the admin's change was inside the undone transaction
+
+
+def test_an_xlsx_upload_is_previewed_and_a_date_cell_with_a_time_or_a_number_is_refused(
+    client: Client, staff: User
+) -> None:
+    client.force_login(staff)
+    content = make_xlsx(
+        [
+            ["Casey", "casey@me.example", "ME", "CPO", datetime.date(2030, 1, 15)],
+            ["Ada", "ada@id.example", "ID", "viewer", datetime.datetime(2030, 1, 15, 9, 30)],  # noqa: DTZ001
+            ["Val", "val@id.example", "ID", "viewer", 47000],
+        ]
+    )
+    assert upload(client, content, name="people.xlsx").status_code == 302
+    page = client.get(preview_path(content)).content.decode()
+    assert "Invite a new person" in page
+    assert "Row 3: the start date “2030-01-15 09:30:00” is not a date written as YYYY-MM-DD." in page
+    assert "Row 4: the start date “47000” is not a date written as YYYY-MM-DD." in page
