@@ -442,3 +442,16 @@ def test_an_xlsx_upload_is_previewed_and_a_date_cell_with_a_time_or_a_number_is_
     assert "Invite a new person" in page
     assert "Row 3: the start date “2030-01-15 09:30:00” is not a date written as YYYY-MM-DD." in page
     assert "Row 4: the start date “47000” is not a date written as YYYY-MM-DD." in page
+
+
+def test_what_was_done_says_when_in_the_viewers_zone(client: Client, reference_data: None, clock: Any) -> None:
+    staff = factories.make_staff("NASPO", email="boise@naspo.example", full_name="Bo Staff", tz="America/Boise")
+    client.force_login(staff)
+    content = make_csv(GOOD[:1])
+    upload(client, content)
+    response = client.post(
+        reverse("directory:contact_import_apply", args=[contact_import.file_digest(content)]),
+        {"plan": planned(content).digest()},
+        follow=True,
+    )
+    assert "was applied Dec 9, 2026, 10:00 a.m. MST" in response.content.decode()
