@@ -39,8 +39,15 @@ def main() -> None:
         skip_authorization=True,
     )
 
-    # Port 0: the system picks a free one, told to the parent on stdout once it is bound.
-    run("127.0.0.1", port, get_wsgi_application(), threading=True, on_bind=lambda bound: print(bound, flush=True))
+    # Port 0: the system picks a free one, told to the parent on stdout once it is bound. On
+    # loopback unless IDP_HOST says otherwise (0.0.0.0 in a container: demo.py).
+    run(
+        os.environ.get("IDP_HOST", "127.0.0.1"),
+        port,
+        get_wsgi_application(),
+        threading=True,
+        on_bind=lambda bound: print(bound, flush=True),
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = "test-identity-provider-only"  # noqa: S105 (a throwaway process in the tests)
 DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", *filter(None, os.environ.get("IDP_ALLOWED_HOSTS", "").split(","))]
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
