@@ -12,9 +12,9 @@ The privacy design (README, "Peer benchmarks", says the same for people):
    A private plan never contributes, and neither does an older or newer plan of the same state.
 2. **One pool for every viewer.** The viewer's own state is in the pool exactly when its plan
    shares, like any other state; nobody gets a pool made for them ("everyone but me"), so any
-   two people see the same peer figures. The pool is computed at most once an hour per process
-   and kept in the cache (`PEER_GROUP_SECONDS`): the figures move at most hourly, and the
-   dashboard stays cheap.
+   two people see the same peer figures. The pool is computed at most once an hour and kept in
+   the cache (`PEER_GROUP_SECONDS`; shared by every web process when REDIS_URL is set, else one
+   per process): the figures move at most hourly, and the dashboard stays cheap.
 3. **k = 5.** A figure is shown only when at least `K` states contribute a value to it; below
    that, nothing of the distribution is shown (not even a band), and the state is told how many
    states share and how to add its own.
@@ -56,7 +56,7 @@ from reports.figures import Figures
 K = 5
 # Shown figures are rounded to the nearest multiple of this many percentage points.
 BAND = 10
-# How long one pool serves every dashboard (per process; the cache key also changes each hour).
+# How long one pool serves every dashboard (the cache key also changes each hour).
 PEER_GROUP_SECONDS = 60 * 60
 
 
