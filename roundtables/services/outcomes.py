@@ -16,11 +16,12 @@ Rules decided here, so views and the demo need not:
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -189,6 +190,51 @@ def announce_proposals(*, now: datetime.datetime | None = None) -> list[Outgoing
     app at once), a proposal is marked announced but not listed; nobody gets an empty email.
     """
     now = now or timezone.now()
+    queued: list[OutgoingEmail] = []
+    for roundtable_id, jurisdiction_id in _ripe_batches(now):
+        queued += _announce_batch(roundtable_id, jurisdiction_id, now=now)
+    return queued
+
+
+@dataclass(frozen=True)
+class PendingAnnouncement:
+    """A batch announce_proposals would email now: the event, the state, the outcomes still
+    awaiting its decision, and who would be told (send_proposal_announcements --dry-run)."""
+
+    roundtable: Roundtable
+    jurisdiction: Jurisdiction
+    outcomes: list[Outcome]
+    recipients: list[User]
+
+
+def pending_announcements(*, now: datetime.datetime | None = None) -> list[PendingAnnouncement]:
+    """What announce_proposals would send at `now`, read without locking or writing anything."""
+    now = now or timezone.now()
+    pending = []
+    for roundtable_id, jurisdiction_id in _ripe_batches(now):
+        batch = list(
+            OutcomeProposal.objects.filter(
+                announced_at__isnull=True, outcome__roundtable_id=roundtable_id, jurisdiction_id=jurisdiction_id
+            )
+            .select_related("outcome__roundtable", "jurisdiction")
+            .order_by("outcome__position", "outcome_id")
+        )
+        awaiting = [p for p in batch if p.status == OutcomeProposal.Status.PROPOSED]
+        if awaiting:
+            jurisdiction = awaiting[0].jurisdiction
+            pending.append(
+                PendingAnnouncement(
+                    roundtable=awaiting[0].outcome.roundtable,
+                    jurisdiction=jurisdiction,
+                    outcomes=[p.outcome for p in awaiting],
+                    recipients=[m.user for m in _principals(jurisdiction)],
+                )
+            )
+    return pending
+
+
+def _ripe_batches(now: datetime.datetime) -> list[tuple[int, int]]:
+    """(event, state) of each batch of unannounced proposals ready to be announced at `now`."""
     ripe = (
         OutcomeProposal.objects.filter(announced_at__isnull=True)
         .values("outcome__roundtable_id", "jurisdiction_id")
@@ -196,10 +242,17 @@ def announce_proposals(*, now: datetime.datetime | None = None) -> list[Outgoing
         .filter(Q(last__lte=now - ANNOUNCE_WHEN_QUIET_FOR) | Q(first__lte=now - ANNOUNCE_AT_THE_LATEST))
         .order_by("first")
     )
-    queued: list[OutgoingEmail] = []
-    for batch in ripe:
-        queued += _announce_batch(batch["outcome__roundtable_id"], batch["jurisdiction_id"], now=now)
-    return queued
+    return [(batch["outcome__roundtable_id"], batch["jurisdiction_id"]) for batch in ripe]
+
+
+def _principals(jurisdiction: Jurisdiction) -> QuerySet[Membership]:
+    """The state's current CIO and CPO, whom a batch of proposals is announced to."""
+    return (
+        Membership.objects.active()
+        .filter(jurisdiction=jurisdiction, role__in=sorted(sides.PRINCIPAL_ROLES), user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user_id")
+    )
 
 
 @transaction.atomic
@@ -235,14 +288,8 @@ def _announce_batch(roundtable_id: int, jurisdiction_id: int, *, now: datetime.d
         ],
         "proposals_url": emails.absolute(reverse("roundtables:proposals")),
     }
-    principals = (
-        Membership.objects.active()
-        .filter(jurisdiction=jurisdiction, role__in=sorted(sides.PRINCIPAL_ROLES), user__is_active=True)
-        .select_related("user")
-        .order_by("role", "user_id")
-    )
     queued = []
-    for membership in principals:
+    for membership in _principals(jurisdiction):
         row = emails.queue(
             EMAIL_KIND,
             user=membership.user,

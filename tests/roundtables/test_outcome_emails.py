@@ -5,9 +5,11 @@ HTML part and read as plain words in the text part. Delivered through the real o
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.mail import EmailMessage
+from django.core.management import call_command
 from django.utils import timezone
 from time_machine import TimeMachineFixture
 
@@ -189,3 +191,27 @@ def test_two_concurrent_scans_queue_each_email_once(reference_data: None, time_m
     assert second == []
     assert sorted(OutgoingEmail.objects.values_list("to_address", flat=True)) == ["cio@id.example", "cpo@id.example"]
     assert {row.subject for row in OutgoingEmail.objects.all()} == {"3 outcomes from Fall roundtable to decide on"}
+
+
+def test_the_command_lists_then_queues_the_announcements(
+    people: People, event: Roundtable, clock: TimeMachineFixture
+) -> None:
+    """`manage.py send_proposal_announcements`: the human twin of the task, with a dry run that
+    names who would be told of what and writes nothing."""
+    propose_one_after_another(event, person(people, "staff"), clock)
+    clock.shift(QUIET)
+    out = StringIO()
+
+    call_command("send_proposal_announcements", "--dry-run", stdout=out)
+
+    listed = out.getvalue()
+    for key in ("cio_A", "cpo_A"):
+        assert f"{person(people, key).email}: {event} proposed to Idaho: " in listed
+    assert "nothing was sent (dry run)" in listed
+    assert not OutgoingEmail.objects.exists()
+    assert not OutcomeProposal.objects.filter(announced_at__isnull=False).exists()
+
+    call_command("send_proposal_announcements", stdout=StringIO())
+
+    assert OutgoingEmail.objects.count() == len(listed.splitlines()) - 1
+    assert not OutcomeProposal.objects.filter(announced_at__isnull=True).exists()
