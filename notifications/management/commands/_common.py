@@ -1,12 +1,14 @@
-"""What the send_digests and send_reminders commands share: reading --at and --dry-run."""
+"""What the send_* commands share: reading --at and --dry-run, and delivering what they queued."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser, OutputWrapper
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from outbox import delivery
 
 
 def add_arguments(parser: CommandParser) -> None:
@@ -28,3 +30,9 @@ def moment(value: str | None) -> datetime.datetime:
     if parsed is None:
         raise CommandError(f"--at: {value!r} is not a date and time such as 2026-11-23T13:00Z")
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
+
+
+def deliver(stdout: OutputWrapper) -> None:
+    """Deliver what is due in the outbox now, as the deliver task would, and say how it went."""
+    report = delivery.deliver_due()
+    stdout.write(f"Delivered {report.sent}, retrying {report.retrying}, failed {report.failed}.")

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from notifications import services
 from notifications.management.commands import _common
-from outbox import delivery
 
 
 class Command(BaseCommand):
@@ -32,5 +31,4 @@ class Command(BaseCommand):
         rows = services.queue_digests(now=now)
         self.stdout.write(f"{len(rows)} digests queued at {now.isoformat()}.")
         if rows:
-            report = delivery.deliver_due()
-            self.stdout.write(f"Delivered {report.sent}, retrying {report.retrying}, failed {report.failed}.")
+            _common.deliver(self.stdout)

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from notifications import event_reminders
 from notifications.management.commands import _common
-from outbox import delivery
 from roundtables.services import events
 
 
@@ -33,5 +32,4 @@ class Command(BaseCommand):
         queued = event_reminders.queue_event_reminders(now=now)
         self.stdout.write(f"{len(queued)} event reminders queued at {now.isoformat()}.")
         if queued:
-            report = delivery.deliver_due()
-            self.stdout.write(f"Delivered {report.sent}, retrying {report.retrying}, failed {report.failed}.")
+            _common.deliver(self.stdout)

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from notifications.management.commands import _common
-from outbox import delivery
 from roundtables.services import outcomes
 
 
@@ -38,5 +37,4 @@ class Command(BaseCommand):
         queued = outcomes.announce_proposals(now=now)
         self.stdout.write(f"{len(queued)} emails about proposed outcomes queued at {now.isoformat()}.")
         if queued:
-            report = delivery.deliver_due()
-            self.stdout.write(f"Delivered {report.sent}, retrying {report.retrying}, failed {report.failed}.")
+            _common.deliver(self.stdout)

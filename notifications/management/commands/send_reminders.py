@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from notifications import services
 from notifications.management.commands import _common
-from outbox import delivery
 
 
 class Command(BaseCommand):
@@ -27,5 +26,4 @@ class Command(BaseCommand):
         verb = "would get" if dry_run else "queued for"
         self.stdout.write(f"{len(batches)} people {verb} reminders at {now.isoformat()}.")
         if not dry_run and batches:
-            report = delivery.deliver_due()
-            self.stdout.write(f"Delivered {report.sent}, retrying {report.retrying}, failed {report.failed}.")
+            _common.deliver(self.stdout)
