@@ -3,15 +3,15 @@ address that has none, so the time of the answer does not tell a guesser which a
 accounts (issue 15: "the timing difference between known and unknown accounts is below a stated
 bound").
 
-The bound: the median time of each kind of refusal is within 25% of the other's, measured
-alternately (so that a slow moment of a shared machine falls on both), with the hasher production
-uses (PBKDF2, which is what costs: Django's ModelBackend hashes the typed password once for an
-unknown address too). The rate limits are emptied between attempts, so every attempt is heard.
+The bound: the fastest of each kind of refusal is within 25% of the other's fastest, measured
+alternately, with the hasher production uses (PBKDF2, which is what costs: Django's ModelBackend hashes the typed password once for an
+unknown address too). The fastest, not the median: on a shared machine noise only ever adds time,
+so the fastest of a few attempts is the nearest to what each refusal costs (a median moved by 50%
+under load). The rate limits are emptied between attempts, so every attempt is heard.
 """
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import pytest
@@ -23,7 +23,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 ATTEMPTS = 5  # of each kind
-BOUND = 0.25  # the medians differ by at most this share of the larger
+BOUND = 0.25  # the fastest of each differ by at most this share of the slower
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
@@ -47,5 +47,5 @@ def test_a_known_and_an_unknown_address_are_refused_in_the_same_time() -> None:
         known.append(refusal("cio@id.example"))
         unknown.append(refusal("nobody@id.example"))
 
-    slow, fast = sorted([statistics.median(known), statistics.median(unknown)], reverse=True)
+    slow, fast = sorted([min(known), min(unknown)], reverse=True)
     assert (slow - fast) / slow < BOUND, f"known {known}, unknown {unknown}"
