@@ -35,6 +35,15 @@ if TYPE_CHECKING:
     from directory.models import User
 
 
+class Via(models.TextChoices):
+    """Where an update or a signature came from: the item's page, a reply to an email, or a
+    one-click status link in one (issue 16). Shown beside it ("by email")."""
+
+    WEB = "web", "on the page"
+    EMAIL = "email", "by email"
+    LINK = "link", "by a link in an email"
+
+
 class Status(models.TextChoices):
     """Where an item stands, as its owners report it."""
 
@@ -366,6 +375,7 @@ class Update(models.Model):
     progress = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     narrative = models.TextField()
     confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    via = models.CharField(max_length=5, choices=Via.choices, default=Via.WEB)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -588,6 +598,7 @@ class Activity(models.Model):
     # For edits that bump Item.version: the version this change produced, so a stale editor can be
     # shown exactly the changes made since the version they opened.
     item_version = models.PositiveIntegerField(null=True, blank=True)
+    via = models.CharField(max_length=5, choices=Via.choices, default=Via.WEB)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:

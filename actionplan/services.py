@@ -33,6 +33,7 @@ from actionplan.models import (
     SignOff,
     Status,
     Update,
+    Via,
     fiscal_year_dates,
 )
 from config.text import is_blank
@@ -63,10 +64,12 @@ def log(
     old: object = "",
     new: object = "",
     item_version: int | None = None,
+    via: str = Via.WEB,
 ) -> Activity:
     """Append one row to the activity log (call inside the transaction that made the change)."""
     return Activity.objects.create(
         plan=plan,
+        via=via,
         item=item,
         actor=actor,
         verb=verb,
@@ -422,6 +425,7 @@ def post_update(
     progress: int,
     narrative: str,
     confidence: str = "",
+    via: str = Via.WEB,
 ) -> Update:
     """An owner's check-in: records what one office reports and moves the item with it.
 
@@ -453,8 +457,9 @@ def post_update(
         progress=progress,
         narrative=narrative,
         confidence=confidence,
+        via=via,
     )
-    log(item.plan, Verb.UPDATED, actor=author, item=item, field=side, new=Status(status).label)
+    log(item.plan, Verb.UPDATED, actor=author, item=item, field=side, new=Status(status).label, via=via)
     setattr(item, f"{side}_status", status)
     _set_status(item, status, by=author)
     item.progress = progress
@@ -467,7 +472,7 @@ def post_update(
 
 
 @transaction.atomic
-def sign_off(item: Item, *, by: User, side: str, note: str = "") -> SignOff:
+def sign_off(item: Item, *, by: User, side: str, note: str = "", via: str = Via.WEB) -> SignOff:
     """One office signs that a joint item is done; the second signature makes it done.
 
     An office that never posted an update on the item may still sign: its signature is its
@@ -486,7 +491,7 @@ def sign_off(item: Item, *, by: User, side: str, note: str = "") -> SignOff:
     if item.sign_offs.standing().filter(side=side).exists():
         raise ValidationError(f"The {side.upper()} side has already signed off this item.")
     signature = SignOff.objects.create(item=item, side=side, signed_by=by, note=note)
-    log(item.plan, Verb.SIGNED_OFF, actor=by, item=item, field=side, new=note)
+    log(item.plan, Verb.SIGNED_OFF, actor=by, item=item, field=side, new=note, via=via)
     if item.sign_offs.standing().count() == 2:
         _set_status(item, Status.DONE, by=by)
         item.progress = 100

@@ -373,6 +373,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # named here, where the apps are wired together.
 EMAIL_PREFERENCES_URL = "notifications:preferences"
 
+# --- Email in: replies with updates, bounces (issue 16) -----------------------------------------
+# The domain of the reply and bounce addresses (update+<token>@REPLY_DOMAIN,
+# bounce+<token>@REPLY_DOMAIN), whose mail reaches the listener (manage.py receive_mail) or a
+# provider's inbound webhook. Unset: no Reply-To, no bounce address, replies off.
+REPLY_DOMAIN = (env_str("REPLY_DOMAIN") or "").strip().lower()
+if REPLY_DOMAIN and ("@" in REPLY_DOMAIN or "." not in REPLY_DOMAIN.strip(".") or " " in REPLY_DOMAIN):
+    raise ConfigError(
+        "REPLY_DOMAIN", f"must be a domain name such as reply.jointplan.example.org (got {REPLY_DOMAIN!r})"
+    )
+REPLY_TOKEN_DAYS = env_int("REPLY_TOKEN_DAYS", 14, minimum=1, maximum=90)
+# A message larger than this is refused by the listener (552) and the webhook (413), never stored.
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 10 * 1024 * 1024, minimum=64 * 1024, maximum=50 * 1024 * 1024)
+# The shared secret a mail provider's inbound webhook sends (header X-Inbound-Secret, or HTTP
+# basic auth's password). Unset: the webhook answers 404.
+INBOUND_WEBHOOK_SECRET = env_str("INBOUND_WEBHOOK_SECRET") or ""
+
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = (env_str("LOG_LEVEL") or "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

@@ -93,3 +93,77 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return f"Nudge to {self.jurisdiction} on {self.sent_at:%Y-%m-%d}"
+
+
+class ReplyAddress(models.Model):
+    """The Reply-To of one email that asks one person for updates: update+<token>@REPLY_DOMAIN.
+
+    A reply to it is read as updates on `item_ids`, in the order the email listed them; the email
+    shows each item's short code (I1, I2, …: its place in this list), which a reply's line names
+    when the email was about several. Only the token's SHA-256 is stored, as for invitations, so
+    the table alone cannot be used to post as anyone. It expires after settings.REPLY_TOKEN_DAYS,
+    and it is worth nothing once its person may no longer post on an item (checked when a reply
+    is read, by the same rules the item's page uses).
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item_ids = models.JSONField(default=list)
+    email = models.ForeignKey(
+        "outbox.OutgoingEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="reply_addresses"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Reply address for {self.user} ({len(self.item_ids)} items)"
+
+
+class StatusLink(models.Model):
+    """One-click status links in one email for one item: "On track", "At risk", "Blocked".
+
+    The links of one row share one token (the status is in the URL); opening one shows the item
+    and asks to confirm (a GET changes nothing: mail scanners open links), and confirming posts
+    the update and uses the token up, so the row's other links say it was used. Only the token's
+    SHA-256 is stored.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey("actionplan.Item", on_delete=models.CASCADE, related_name="+")
+    email = models.ForeignKey(
+        "outbox.OutgoingEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="status_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    update = models.ForeignKey("actionplan.Update", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Status links for {self.user} on item {self.item_id}"
+
+
+class AddressBounce(models.Model):
+    """Mail to a person's address came back as undeliverable for good (a hard bounce): staff and
+    the person's counterpart are told once per address change, as a sign the person may have left
+    office (the turnover flow). Cleared when the address changes or mail reaches it again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="address_bounces")
+    address = models.CharField(max_length=254)
+    email = models.ForeignKey(
+        "outbox.OutgoingEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    bounced_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-bounced_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "address"], condition=Q(cleared_at__isnull=True), name="address_bounce_open_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Mail to {self.address} bounces"

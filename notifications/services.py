@@ -29,7 +29,7 @@ from actionplan.models import Activity, Comment, Item, ItemSide, Plan, Status, a
 from config.markdown import markdown_to_text
 from directory import permissions, sides
 from directory.models import Membership, User
-from notifications import inbox
+from notifications import inbox, mail_tokens
 from notifications.models import Preference, ReminderSent
 from outbox import emails, tokens
 from outbox.models import OutgoingEmail
@@ -569,8 +569,26 @@ def _one_heading_per_item(facts: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     return told, covered
 
 
+# The kinds of fact that ask the person for an update or a signature, so that a reply (or a
+# one-click link) can answer them; a mention or a sharing request is answered on the page.
+ASKS_FOR_UPDATE = frozenset({"due", "overdue", "stale", "followup", "signoff", "resign", "reopened"})
+
+
+def items_asking_update(facts: list[Fact]) -> list[Item]:
+    """The items an email asks its reader to update, each once, in the email's order: a reply's
+    codes (I1, I2, …) count in this order."""
+    seen: dict[int, Item] = {}
+    for fact in facts:
+        if fact.item is not None and _fact_kind(fact) in ASKS_FOR_UPDATE:
+            seen.setdefault(fact.item.pk, fact.item)
+    return list(seen.values())
+
+
 def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBatch]:
-    """One combined email per person with everything new to tell them; nothing if nothing is."""
+    """One combined email per person with everything new to tell them; nothing if nothing is.
+
+    With replies on (settings.REPLY_DOMAIN), the email's Reply-To is an address bound to its
+    reader and to the items it asks about, so a one-line reply posts the update."""
     now = now or timezone.now()
     queued = []
     for batch in pending_reminders(now):
@@ -578,14 +596,19 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
         digest = hashlib.sha256("|".join(keys).encode()).hexdigest()[:20]
         try:
             with transaction.atomic():
+                asked = items_asking_update(batch.facts)
+                reply = mail_tokens.issue_reply_address(batch.user, asked, now=now)
                 row = emails.queue(
                     OutgoingEmail.Kind.REMINDER,
                     user=batch.user,
                     dedupe_key=f"reminders:{batch.user.pk}:{digest}",
                     template="reminders",
-                    context=_reminder_context(batch.facts),
+                    context=_reminder_context(batch.facts, asked=asked if reply else []),
                     unsubscribe_url=unsubscribe_url(batch.user, "reminders"),
+                    reply_to=reply[1] if reply else None,
                 )
+                if reply:
+                    mail_tokens.attach_to_email([reply[0]], row)
                 if row is None:
                     continue
                 ReminderSent.objects.bulk_create([ReminderSent(user=batch.user, key=k, email=row) for k in keys])
@@ -597,10 +620,14 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
     return queued
 
 
-def _reminder_context(facts: list[Fact]) -> dict[str, object]:
+def _reminder_context(facts: list[Fact], *, asked: list[Item] | None = None) -> dict[str, object]:
     """The email's sections are My updates' own (notifications.inbox.SECTIONS), in its order and
     under its titles, so the email and the page name each thing alike; each entry keeps the fact's
-    own words ("Due in 7 days", "Reopened") as its label. A mention alone says who and where."""
+    own words ("Due in 7 days", "Reopened") as its label. A mention alone says who and where.
+
+    `asked`: the items a reply may update, in code order (I1 first); each of their entries shows
+    its code, and the email explains how to reply. Empty when replies are off."""
+    codes = {item.pk: mail_tokens.code(n) for n, item in enumerate(asked or [])}
     grouped: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         grouped[inbox.FACT_SECTION[_fact_kind(fact)]].append(fact)
@@ -616,6 +643,7 @@ def _reminder_context(facts: list[Fact]) -> dict[str, object]:
                     "label": f.title,
                     "detail": f.detail,
                     "url": emails.absolute(f.url or f"/items/{f.item.pk}/"),
+                    "code": codes.get(f.item.pk, "") if f.item else "",
                 }
                 for f in grouped[kind.key]
             ],
@@ -630,7 +658,13 @@ def _reminder_context(facts: list[Fact]) -> dict[str, object]:
         subject = f"{facts[0].who} mentioned you on “{facts[0].item.title}”"
     elif only_mentions:
         subject = f"{len(facts)} comments mention you"
-    return {"sections": sections, "count": count, "subject": subject, "only_mentions": only_mentions}
+    return {
+        "sections": sections,
+        "count": count,
+        "subject": subject,
+        "only_mentions": only_mentions,
+        "reply_codes": list(codes.values()),
+    }
 
 
 # --- Weekly digests -----------------------------------------------------------------------------

@@ -182,6 +182,7 @@ def queue(
     tz: str | None = None,
     unsubscribe_url: str | None = None,
     attachments: Sequence[tuple[str, str, str]] | None = None,
+    reply_to: str | None = None,
 ) -> OutgoingEmail | None:
     """Write one email to the outbox, in the caller's transaction. None if that key was queued before.
 
@@ -193,6 +194,9 @@ def queue(
     `attachments` are `(filename, content, mimetype)` text files, e.g. an event's
     `("event.ics", ics, "text/calendar; method=REQUEST")`. The message is built here, once, and
     stored with the row, so delivery sends bytes and a resend sends the same message.
+
+    `reply_to` becomes the Reply-To header: the address a reply with an update goes to (the
+    feature that reads replies makes it).
 
     A bad address or a template error does not raise: the row is stored as failed with the
     reason, so one broken email never stops a batch and staff can see it in the delivery log.
@@ -211,6 +215,8 @@ def queue(
     if unsubscribe_url:
         headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         context = {**context, "unsubscribe_url": unsubscribe_url}
+    if reply_to:
+        headers["Reply-To"] = reply_to
     context = {**context, "preferences_url": absolute(resolve_url(settings.EMAIL_PREFERENCES_URL))}
     row.headers = headers
     row.attachments = [

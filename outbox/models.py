@@ -32,6 +32,8 @@ class OutgoingEmail(models.Model):
         EVENT = "event", "Event invitations"
         NUDGE = "nudge", "Nudges from association staff"
         ACCOUNT = "account", "Password reset and account"
+        REPLY = "reply", "Answers to updates sent by email"
+        BOUNCE = "bounce", "Bounce notices"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -79,3 +81,51 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_address} ({self.status})"
+
+
+class InboundEmail(models.Model):
+    """One message that arrived (a reply, a bounce, an auto-reply), stored as the bytes that came
+    before anything reads it: the listener answers 250 only after this row is committed, so a crash
+    after the answer loses nothing, and a message that cannot be read is still here to look at.
+
+    `dedupe_key` is the Message-ID (or, without one, a hash of the bytes): the same message
+    delivered twice is one row, interpreted once. What the message turned out to be, and what was
+    done with it, is `status` and `outcome`, written by whoever interprets it (notifications).
+    """
+
+    class Source(models.TextChoices):
+        SMTP = "smtp", "SMTP listener"
+        LMTP = "lmtp", "LMTP listener"
+        WEBHOOK = "webhook", "Provider webhook"
+        FILE = "file", "File (manage.py receive_mail --file)"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSING = "processing", "Being read"
+        POSTED = "posted", "Posted"
+        BOUNCED = "bounced", "Bounce"
+        IGNORED = "ignored", "Ignored"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Could not be read"
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    dedupe_key = models.CharField(max_length=250, unique=True)
+    message_id = models.CharField(max_length=250, blank=True)
+    envelope_from = models.CharField(max_length=254, blank=True)
+    envelope_to = models.JSONField(default=list, blank=True)
+    raw = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    # One line for staff: why it was ignored or rejected, what was posted, which email bounced.
+    outcome = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"], name="inbound_due")]
+
+    def __str__(self) -> str:
+        return f"Inbound email {self.pk} ({self.status})"
