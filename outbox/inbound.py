@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import email
 import email.policy
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ def store(raw: bytes, *, source: str, envelope_from: str = "", envelope_to: Iter
         with transaction.atomic():
             row.save()
             for callback in _callbacks:
-                transaction.on_commit(lambda pk=row.pk, callback=callback: callback(pk))
+                transaction.on_commit(functools.partial(callback, row.pk))
     except IntegrityError:
         return Stored(InboundEmail.objects.defer("raw").get(dedupe_key=key), created=False)
     return Stored(row, created=True)
