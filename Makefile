@@ -6,6 +6,9 @@ SHELL := /bin/bash
 
 PY := .venv/bin/python
 PORT ?= 8000
+# The quick start answers replies: reminders carry Reply-To update+<token>@$(REPLY_DOMAIN), and a
+# reply saved as a file is read by `manage.py receive_mail --file reply.eml` (README, "Updating by email").
+REPLY_DOMAIN ?= reply.jointplan.localhost
 # pytest-xdist processes for `make test`, each with its own test database (PYTEST_WORKERS=0: in one).
 # Work stealing: a process that finishes its share takes tests from the other's queue, so a run of
 # long browser tests left in one queue does not keep the other process idle at the end.
@@ -31,9 +34,9 @@ run: .venv/.installed
 	@DEBUG=1 $(PY) manage.py load_reference
 	@DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Serving Joint Plan on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop); email goes to var/mail/ and this console"
-	@DEBUG=1 PORT=$(PORT) $(PY) manage.py run_schedule & schedule=$$!; \
+	@DEBUG=1 PORT=$(PORT) REPLY_DOMAIN=$(REPLY_DOMAIN) $(PY) manage.py run_schedule & schedule=$$!; \
 	trap 'kill $$schedule 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 PORT=$(PORT) REPLY_DOMAIN=$(REPLY_DOMAIN) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: .venv/.installed
 	$(PY) -m ruff check .
