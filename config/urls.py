@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("roundtables.urls")),
     path("", include("reports.urls")),
+    path("", include("outbox.urls")),
     # The outbox's emails were administered under notifications until the model moved to its own
     # app: staff's bookmarks (and links in past notes) still arrive.
     re_path(

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import email
+import email.message
 import email.policy
+import email.utils
 import functools
 import hashlib
 from collections.abc import Callable, Iterable
@@ -49,16 +51,42 @@ class Stored:
 
 def dedupe_key(raw: bytes) -> tuple[str, str]:
     """(key, Message-ID): the message's Message-ID when it has one, else a hash of its bytes."""
+    headers = _headers(raw)
     try:
-        headers = email.message_from_bytes(
-            raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0], policy=email.policy.compat32
-        )
-        message_id = " ".join(str(headers.get("Message-ID", "") or "").split())[:240]
+        message_id = " ".join(str(headers.get("Message-ID", "") or "").split())[:240] if headers else ""
     except (ValueError, TypeError, LookupError):  # headers too broken to read: the bytes decide
         message_id = ""
     if message_id:
         return f"mid:{message_id}", message_id
     return f"sha256:{hashlib.sha256(raw).hexdigest()}", ""
+
+
+def header_envelope(raw: bytes) -> tuple[str, list[str]]:
+    """(sender, recipients) read from the headers, for a door that has no SMTP envelope (a file, a
+    webhook that sends none): Return-Path, else From; Delivered-To or X-Original-To (what the last
+    mail server delivered to), else To and Cc."""
+    headers = _headers(raw)
+    if headers is None:
+        return "", []
+
+    def addresses(*names: str) -> list[str]:
+        try:
+            values = [str(value) for name in names for value in headers.get_all(name, [])]
+            return [address for _, address in email.utils.getaddresses(values) if "@" in address]
+        except (ValueError, TypeError, LookupError):
+            return []
+
+    senders = addresses("Return-Path") or addresses("From")
+    recipients = addresses("Delivered-To", "X-Original-To") or addresses("To", "Cc")
+    return (senders[0] if senders else ""), list(dict.fromkeys(recipients))
+
+
+def _headers(raw: bytes) -> email.message.Message | None:
+    """The header block alone, read leniently (mail in the wild breaks every rule); None if unreadable."""
+    try:
+        return email.message_from_bytes(raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0], policy=email.policy.compat32)
+    except (ValueError, TypeError, LookupError):
+        return None
 
 
 def store(raw: bytes, *, source: str, envelope_from: str = "", envelope_to: Iterable[str] = ()) -> Stored:
@@ -79,7 +107,9 @@ def store(raw: bytes, *, source: str, envelope_from: str = "", envelope_to: Iter
         with transaction.atomic():
             row.save()
             for callback in _callbacks:
-                transaction.on_commit(functools.partial(callback, row.pk))
+                # Robust: a callback that fails (the broker is down) is logged, and the message is still
+                # stored, which is all a door may tell the sender; the reader's sweep (`due`) finds it.
+                transaction.on_commit(functools.partial(callback, row.pk), robust=True)
     except IntegrityError:
         return Stored(InboundEmail.objects.defer("raw").get(dedupe_key=key), created=False)
     return Stored(row, created=True)

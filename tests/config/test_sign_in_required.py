@@ -38,6 +38,9 @@ OPEN_TO_ANYONE = {
     "reports:public_plans": 200,
     "reports:public_adoption": 200,
     "reports:public_plan": 404,  # only a public plan has a public page; this one names no plan
+    # A mail provider's webhook, not a page: its own shared secret, and no door at all without one
+    # (tests/outbox/test_inbound_webhook.py has its 401, 405 and the rest).
+    "outbox:inbound_email": 404,
 }
 PATHS = access.every_path()
 
