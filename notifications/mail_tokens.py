@@ -61,13 +61,17 @@ def issue_reply_address(
 
 def attach_to_email(rows: Sequence[ReplyAddress | StatusLink], email: OutgoingEmail | None) -> None:
     """Record which email carried these tokens; if the email was not queued (its key was sent
-    before), the tokens were never sent and are removed."""
-    for row in rows:
+    before), the tokens were never sent and are removed. One query per kind of token, however many
+    rows: a reminder scan attaches a link row per item it asks about."""
+    for model in {type(row) for row in rows}:
+        mine = [row for row in rows if isinstance(row, model)]
+        found = model.objects.filter(pk__in=[row.pk for row in mine])
         if email is None:
-            row.delete()
+            found.delete()
         else:
-            row.email = email
-            row.save(update_fields=["email"])
+            found.update(email=email)
+            for row in mine:
+                row.email = email
 
 
 def code(position: int) -> str:
@@ -89,6 +93,20 @@ def issue_status_link(user: User, item: Item, *, now: datetime.datetime | None =
     token = secrets.token_urlsafe(32)
     row = StatusLink.objects.create(token_hash=hash_token(token), user=user, item=item, expires_at=_expiry(now))
     return row, token
+
+
+def issue_status_links(
+    user: User, items: Sequence[Item], *, now: datetime.datetime | None = None
+) -> tuple[list[StatusLink], dict[int, str]]:
+    """One set of status links per item for `user`, written in one query: the rows, and each item's
+    token by its id (a reminder shows three links under each item it asks about)."""
+    tokens = {item.pk: secrets.token_urlsafe(32) for item in items}
+    expires_at = _expiry(now)
+    rows = StatusLink.objects.bulk_create(
+        StatusLink(token_hash=hash_token(token), user=user, item_id=item_id, expires_at=expires_at)
+        for item_id, token in tokens.items()
+    )
+    return rows, tokens
 
 
 def find_status_link(token: str) -> StatusLink | None:

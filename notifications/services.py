@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
@@ -588,7 +589,10 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
     """One combined email per person with everything new to tell them; nothing if nothing is.
 
     With replies on (settings.REPLY_DOMAIN), the email's Reply-To is an address bound to its
-    reader and to the items it asks about, so a one-line reply posts the update."""
+    reader and to the items it asks about, so a one-line reply posts the update. Whether or not,
+    each item it asks about gets one-click status links (notifications.status_links); the tokens
+    of an email that was not queued are removed with it. Both cost a fixed number of queries per
+    email, not per item."""
     now = now or timezone.now()
     queued = []
     for batch in pending_reminders(now):
@@ -598,17 +602,20 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
             with transaction.atomic():
                 asked = items_asking_update(batch.facts)
                 reply = mail_tokens.issue_reply_address(batch.user, asked, now=now)
+                links, link_tokens = mail_tokens.issue_status_links(batch.user, asked, now=now)
                 row = emails.queue(
                     OutgoingEmail.Kind.REMINDER,
                     user=batch.user,
                     dedupe_key=f"reminders:{batch.user.pk}:{digest}",
                     template="reminders",
-                    context=_reminder_context(batch.facts, asked=asked if reply else []),
+                    context=_reminder_context(batch.facts, asked=asked if reply else [], status_links=link_tokens),
                     unsubscribe_url=unsubscribe_url(batch.user, "reminders"),
                     reply_to=reply[1] if reply else None,
                 )
                 if reply:
                     mail_tokens.attach_to_email([reply[0]], row)
+                if links:
+                    mail_tokens.attach_to_email(links, row)
                 if row is None:
                     continue
                 ReminderSent.objects.bulk_create([ReminderSent(user=batch.user, key=k, email=row) for k in keys])
@@ -620,14 +627,42 @@ def queue_reminders(*, now: datetime.datetime | None = None) -> list[ReminderBat
     return queued
 
 
-def _reminder_context(facts: list[Fact], *, asked: list[Item] | None = None) -> dict[str, object]:
+# The statuses a one-click link can post, in the order the email shows them. Not "done" (a joint
+# item is done by two signatures, and finishing anything deserves more than one click) nor "off
+# track" (kept to three links; the page and a reply offer every status).
+STATUS_LINK_CHOICES = (Status.ON_TRACK, Status.AT_RISK, Status.BLOCKED)
+
+
+def status_link_urls(token: str, item: Item) -> dict[str, str]:
+    """The one-click links an email shows under an item it asks about: a status each (absolute,
+    for an email; confirmed on the page they open) and the item's own page for a full update."""
+    urls = {
+        str(status): emails.absolute(reverse("notifications:status_link", args=[token, str(status)]))
+        for status in STATUS_LINK_CHOICES
+    }
+    return urls | {"update": emails.absolute(f"/items/{item.pk}/")}
+
+
+def _reminder_context(
+    facts: list[Fact], *, asked: list[Item] | None = None, status_links: dict[int, str] | None = None
+) -> dict[str, object]:
     """The email's sections are My updates' own (notifications.inbox.SECTIONS), in its order and
     under its titles, so the email and the page name each thing alike; each entry keeps the fact's
     own words ("Due in 7 days", "Reopened") as its label. A mention alone says who and where.
 
     `asked`: the items a reply may update, in code order (I1 first); each of their entries shows
-    its code, and the email explains how to reply. Empty when replies are off."""
+    its code, and the email explains how to reply. Empty when replies are off.
+
+    `status_links`: the token of each asked item's one-click status links, by item id; the entry
+    that asks about the item shows them (a mention of the same item does not)."""
     codes = {item.pk: mail_tokens.code(n) for n, item in enumerate(asked or [])}
+    tokens = status_links or {}
+
+    def links(fact: Fact) -> dict[str, str]:
+        if fact.item is None or fact.item.pk not in tokens or _fact_kind(fact) not in ASKS_FOR_UPDATE:
+            return {}
+        return status_link_urls(tokens[fact.item.pk], fact.item)
+
     grouped: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         grouped[inbox.FACT_SECTION[_fact_kind(fact)]].append(fact)
@@ -644,6 +679,7 @@ def _reminder_context(facts: list[Fact], *, asked: list[Item] | None = None) -> 
                     "detail": f.detail,
                     "url": emails.absolute(f.url or f"/items/{f.item.pk}/"),
                     "code": codes.get(f.item.pk, "") if f.item else "",
+                    "links": links(f),
                 }
                 for f in grouped[kind.key]
             ],
@@ -664,6 +700,8 @@ def _reminder_context(facts: list[Fact], *, asked: list[Item] | None = None) -> 
         "subject": subject,
         "only_mentions": only_mentions,
         "reply_codes": list(codes.values()),
+        "status_links": bool(tokens),
+        "status_links_days": settings.REPLY_TOKEN_DAYS,
     }
 
 

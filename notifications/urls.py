@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications import views
+from notifications import status_link_views, views
 
 app_name = "notifications"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("email/log/", views.delivery_log, name="delivery_log"),
     path("email/log/<int:email_id>/resend/", views.resend, name="resend"),
+    # One-click status links in reminders: short, since the email shows them in full.
+    path("s/<str:token>/<str:status>/", status_link_views.status_link, name="status_link"),
 ]
