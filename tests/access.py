@@ -17,7 +17,7 @@ from django.urls.resolvers import RegexPattern
 
 # The column order of every expectation string in the matrices: A is the state under test, B another state.
 PERSONAS = ["anonymous", "cio_A", "cpo_A", "cio_delegate_A", "viewer_A", "cio_B", "staff", "superuser"]
-OUTCOMES = {"200", "400", "403", "404", "login", "admin", "done", "public"}
+OUTCOMES = {"200", "400", "403", "404", "410", "login", "admin", "done", "public"}
 
 
 def url_names(namespace: str) -> set[str]:

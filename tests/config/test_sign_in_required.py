@@ -34,6 +34,7 @@ OPEN_TO_ANYONE = {
     "socialaccount_login_cancelled": 200,
     "robots_txt": 200,
     "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid
+    "notifications:status_link": 404,  # a reminder's status link is its own key; this one names none
     "directory:invitation": 404,  # an invitation's link is its own key; this one names none
     "reports:public_plans": 200,
     "reports:public_adoption": 200,
