@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from outbox import emails
+from outbox import bounces, emails
 from outbox.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,11 @@ def _load_for_building(rows: list[OutgoingEmail], *, smtp: bool) -> dict[int, Ou
 
 class SmtpSender:
     """Sends stored messages over the SMTP connection Django's backend opened: its address
-    checks, bytes as they were built, and a Date stamped now."""
+    checks, bytes as they were built, and a Date stamped now.
+
+    The envelope sender (MAIL FROM, which the receiving server turns into Return-Path and where
+    failure reports go) is the row's own bounce address when REPLY_DOMAIN is set
+    (outbox.bounces), so a report names the row it is about; the From header is unchanged."""
 
     def __init__(self, backend: SmtpBackend) -> None:
         self.backend = backend
@@ -108,7 +112,8 @@ class SmtpSender:
         to = [self.backend.prep_address(row.to_address)]
         connection = self.backend.connection  # open until deliver() closes it, after the last send
         assert connection is not None  # noqa: S101 - narrows for mypy
-        connection.sendmail(self.from_address, to, date + raw, mail_options=self.options)
+        sender = bounces.bounce_address(row) or self.from_address
+        connection.sendmail(sender, to, date + raw, mail_options=self.options)
 
 
 @contextmanager

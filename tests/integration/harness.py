@@ -144,6 +144,7 @@ class Accepted:
     headers: dict[str, str]
     raw: bytes  # as it came over the wire, for what parsing would hide (folding, encoded words)
     mail_options: tuple[str, ...]  # what MAIL FROM declared, e.g. BODY=8BITMIME
+    mail_from: str = ""  # the envelope sender, which becomes the delivered message's Return-Path
 
     def parsed(self) -> email.message.EmailMessage:
         message = email.message_from_bytes(self.raw, policy=email.policy.default)
@@ -197,6 +198,7 @@ class SinkHandler:
             headers={key: str(value) for key, value in parsed.items()},
             raw=raw,
             mail_options=tuple(envelope.mail_options),
+            mail_from=envelope.mail_from or "",
         )
         with self.lock:
             self.accepted.append(accepted)
