@@ -30,6 +30,10 @@ app.conf.beat_schedule = {
     # Tell each state's CIO and CPO of the outcomes newly proposed to it: one email per event and
     # batch, once staff have stopped proposing for a few minutes (roundtables.services.outcomes).
     "announce-proposals": {"task": "roundtables.announce_proposals", "schedule": 60},
+    # Read the inbound mail still waiting (replies with updates, auto-replies, bounces): each new
+    # message is read by its own task as soon as it is stored; this catches those stored while
+    # Redis was away and those whose worker died (twin: manage.py read_mail).
+    "read-waiting-mail": {"task": "notifications.read_waiting_mail", "schedule": 60},
     # Queue the weekly digests whose next_digest_at has passed.
     "queue-digests": {"task": "notifications.queue_digests", "schedule": 5 * 60},
     # Deliver the outbox: also catches anything queued while Redis or the worker was away.

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications import event_reminders, services
+from notifications import event_reminders, reading, services
+from outbox import inbound
 from outbox.tasks import TASK_BUDGET_SECONDS, deliver_outbox
 
 
@@ -35,3 +36,22 @@ def scan_event_reminders() -> int:
     if queued:
         deliver_outbox.delay()
     return queued
+
+
+@shared_task(name="notifications.read_inbound")
+def read_inbound(pk: int) -> str | None:
+    """Read one stored inbound message (a reply, an auto-reply, a bounce) and send its answer."""
+    outcome = reading.read_inbound(pk)
+    if outcome is not None:
+        deliver_outbox.delay()
+    return outcome
+
+
+@shared_task(name="notifications.read_waiting_mail")
+def read_waiting_mail() -> int:
+    """Read every stored message still waiting: stored while Redis was down, or held by a worker
+    that died (its lease ran out). Returns how many were read here."""
+    read = sum(reading.read_inbound(pk) is not None for pk in inbound.due())
+    if read:
+        deliver_outbox.delay()
+    return read
