@@ -60,10 +60,11 @@ INSTALLED_APPS = [
     "allauth.account",
     # The second factor: authenticator apps (TOTP), recovery codes and passkeys (see MFA_*).
     "allauth.mfa",
-    # Single sign-on through a state's own identity provider (OpenID Connect), set up by staff in
-    # the admin (directory.IdentityProvider; see SOCIALACCOUNT_*).
+    # Single sign-on through a state's own identity provider (OpenID Connect or SAML 2.0), set up
+    # by staff in the admin (directory.IdentityProvider; see SOCIALACCOUNT_*).
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "outbox",
     "directory",
     "library",
@@ -236,7 +237,9 @@ MFA_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "") or (urlsplit(SITE_URL).hostna
 # --- Single sign-on (allauth.socialaccount) ----------------------------------------------------
 # A state's identity provider signs in only accounts that already exist, with the address the
 # provider says it verified, held by a current member of that state (directory/sso.py). Nobody is
-# signed up through it; the sign-in page sends an address in a provider's domains there.
+# signed up through it; the sign-in page sends an address in a provider's domains there. A SAML
+# provider's answers are held to directory.models.SAML_SECURITY whatever its settings say:
+# signed assertions, strict checks of audience, destination and time, and no IdP-initiated sign-in.
 SOCIALACCOUNT_ADAPTER = "directory.sso.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter links by verified address, checked itself
 SOCIALACCOUNT_STORE_TOKENS = False  # we read who signed in, nothing else of theirs

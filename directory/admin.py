@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -20,6 +21,7 @@ from django.utils.html import format_html
 from config.admin import ReadOnlyAdmin
 from directory import audit, mfa
 from directory.models import (
+    SAML,
     Association,
     IdentityProvider,
     Invitation,
@@ -222,10 +224,25 @@ class InvitationAdmin(ReadOnlyAdmin):
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(admin.ModelAdmin):
     """A state's identity provider for single sign-on: whose it is, the address domains it signs
-    in, and whether password sign-in is refused for them. Its protocol settings (client id,
-    secret, {"server_url": ...}) are a Social application, chosen here."""
+    in, and whether password sign-in is refused for them. Its protocol settings (OpenID Connect:
+    client id, secret, {"server_url": ...}; SAML: the IdP's entity ID, SSO URL and certificate)
+    are a Social application, chosen here; for SAML it shows the addresses to give the IdP."""
 
     list_display = ["jurisdiction", "app", "email_domains", "require_sso"]
     list_filter = ["require_sso"]
     search_fields = ["jurisdiction__name", "email_domains"]
     list_select_related = ["jurisdiction", "app"]
+    readonly_fields = ["saml_addresses"]
+
+    @admin.display(description="addresses for a SAML provider")
+    def saml_addresses(self, provider: IdentityProvider) -> str:
+        """What the state's identity team types into their IdP for us: our metadata (whose address
+        is also our entity ID, the audience of their assertions) and where they post answers."""
+        if provider.pk is None or provider.app.provider != SAML:
+            return "Shown here once a SAML provider is saved."
+        site, slug = settings.SITE_URL, provider.app.client_id
+        return format_html(
+            "Service provider metadata and entity ID: {}<br>Assertion consumer service (HTTP-POST): {}",
+            site + reverse("saml_metadata", args=[slug]),
+            site + reverse("saml_acs", args=[slug]),
+        )

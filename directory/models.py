@@ -5,10 +5,13 @@ Turnover is history, not deletion: a membership that ends gets an `ended_on` dat
 
 from __future__ import annotations
 
+import base64
 import datetime
 import re
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
+from cryptography import x509
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -20,6 +23,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directory.sides import PRINCIPAL_ROLES, Side
+
+if TYPE_CHECKING:
+    from allauth.socialaccount.models import SocialApp
 
 
 def validate_timezone(value: str) -> None:
@@ -298,7 +304,9 @@ class IdentityProvider(models.Model):
         on_delete=models.PROTECT,
         related_name="identity_provider",
         verbose_name="provider settings",
-        help_text="The provider's client id, secret and server address, under Social applications.",
+        help_text="The protocol's settings, under Social applications: for OpenID Connect the client id, "
+        'secret and {"server_url": ...}; for SAML the name in its addresses (client id), a provider ID of '
+        "its own and the identity provider's entity ID, single sign-on URL and signing certificate.",
     )
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="identity_providers")
     email_domains = models.TextField(
@@ -336,6 +344,77 @@ class IdentityProvider(models.Model):
         if taken:
             raise ValidationError({"email_domains": f"Another provider already covers {', '.join(taken)}."})
         self.email_domains = "\n".join(self.domains)
+        if self.app_id is not None and self.app.provider == SAML:
+            problems = saml_settings_problems(self.app)
+            if problems:
+                raise ValidationError({"app": problems})
+
+
+# A SAML provider's answers are checked by python3-saml (through allauth) with these settings,
+# whatever staff typed in its Social application's "advanced" settings (directory/sso.py applies
+# them; the admin refuses settings that say otherwise):
+SAML = "saml"
+SAML_SECURITY = {
+    # Schema, audience (our entity ID), destination and recipient (our ACS), issuer (the IdP's
+    # entity ID), NotBefore/NotOnOrAfter and InResponseTo all checked; anything off is refused.
+    "strict": True,
+    # The assertion, which holds the address, signed with the certificate staff pasted in.
+    "want_assertion_signed": True,
+    # No SHA-1 signatures or digests.
+    "reject_deprecated_algorithm": True,
+    # Only an answer to a sign-in this browser started here (its InResponseTo names the request
+    # kept in the session, used once): an unsolicited answer could be replayed into any browser.
+    "reject_idp_initiated_sso": True,
+}
+CLIENT_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+
+
+def saml_settings_problems(app: SocialApp) -> list[str]:
+    """What is wrong with a SAML Social application for our use, in words staff can act on: a
+    name fit for its addresses, a provider ID of its own, the IdP's entity ID, single sign-on URL
+    and certificate typed in (not fetched from a metadata URL, so the certificate that vouches for
+    addresses is the one staff checked), and nothing that loosens SAML_SECURITY."""
+    problems = []
+    client_id, provider_id = str(app.client_id), str(app.provider_id)
+    if not CLIENT_SLUG.fullmatch(client_id):
+        problems.append(
+            "Its client id names it in Joint Plan's SAML addresses (/sign-in/saml/<client id>/acs/): "
+            "use lower-case letters, digits and hyphens, like idaho."
+        )
+    if not provider_id or provider_id == SAML:
+        problems.append(
+            "Give it a provider ID of its own (the identity provider's entity ID will do): "
+            "it tells apart the people each SAML provider signs in."
+        )
+    settings_json = app.settings or {}
+    idp = settings_json.get("idp") if isinstance(settings_json, dict) else None
+    if not isinstance(idp, dict):
+        return [*problems, 'Its settings need an "idp" block with entity_id, sso_url and x509cert.']
+    if idp.get("metadata_url"):
+        problems.append(
+            'Type the identity provider\'s entity_id, sso_url and x509cert into "idp" instead of a '
+            "metadata_url: the certificate that vouches for addresses must be the one you checked."
+        )
+    if not str(idp.get("entity_id", "")).strip():
+        problems.append('"idp" needs the identity provider\'s entity_id.')
+    if not re.fullmatch(r"https?://[^\s/]+\S*", str(idp.get("sso_url", ""))):
+        problems.append('"idp" needs the identity provider\'s single sign-on address as sso_url (https://...).')
+    if not _is_certificate(str(idp.get("x509cert", ""))):
+        problems.append('"idp" needs the identity provider\'s signing certificate as x509cert (PEM or base64).')
+    advanced = settings_json.get("advanced") or {}
+    loosened = sorted(k for k, v in SAML_SECURITY.items() if isinstance(advanced, dict) and advanced.get(k, v) != v)
+    if loosened:
+        problems.append(f'Joint Plan requires these "advanced" settings to stay true: {", ".join(loosened)}.')
+    return problems
+
+
+def _is_certificate(text: str) -> bool:
+    body = re.sub(r"-----(?:BEGIN|END) CERTIFICATE-----|\s", "", text)
+    try:
+        x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
+    except ValueError:
+        return False
+    return bool(body)
 
 
 DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")

@@ -1,6 +1,6 @@
-"""Single sign-on through a state's own identity provider (OpenID Connect), on django-allauth's
-socialaccount: staff set a provider up in the admin (allauth's SocialApp for the protocol, our
-IdentityProvider for whose it is and which address domains it covers).
+"""Single sign-on through a state's own identity provider (OpenID Connect or SAML 2.0), on
+django-allauth's socialaccount: staff set a provider up in the admin (allauth's SocialApp for the
+protocol, our IdentityProvider for whose it is and which address domains it covers).
 
 The rules, all here:
 - the sign-in page sends an address in a provider's domains to that provider (sso_views.py);
@@ -12,15 +12,33 @@ The rules, all here:
 - the first time it signs someone in, the account is linked to the provider's subject and the
   sign-in audit records `sso_linked`; later sign-ins are audited as any sign-in is (signals);
 - where staff require it (`require_sso`), a password does not sign in an address in its domains.
+
+How a SAML provider vouches for an address. SAML has no `email_verified`; instead:
+- its answer counts only if python3-saml accepts it under models.SAML_SECURITY, whatever the
+  provider's settings say: the assertion signed with the certificate staff typed in (SHA-256 or
+  better), for our entity ID (audience), posted to our ACS (destination, recipient), from the IdP's
+  entity ID (issuer), not before NotBefore nor after NotOnOrAfter, and in answer to a sign-in this
+  browser started here: its InResponseTo names the request kept in the session (allauth's state),
+  which is used once, and the signed assertion's own InResponseTo must say the same. A replayed
+  answer, an unsolicited (IdP-initiated) one and anything else it refuses is audited as a failed
+  sign-in with python3-saml's reason (`on_authentication_error`);
+- the address is the assertion's email attribute (staff's `attribute_mapping`, or allauth's
+  defaults), or its NameID when that is in emailAddress format;
+- a provider staff set up for a state is trusted for addresses in its own domains only: such an
+  address is verified (`is_email_verified`), any other is refused even if asserted, and an
+  `email_verified` attribute that reads false (where the mapping names one) is believed.
+Then the rules above apply as they do to OpenID Connect.
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.providers.base.constants import AuthError
+from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -28,7 +46,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from directory import audit, invitations
-from directory.models import IdentityProvider, Invitation, Membership, SignInEvent, User
+from directory.models import SAML, SAML_SECURITY, IdentityProvider, Invitation, Membership, SignInEvent, User
 
 SSO_REQUIRED = (
     "{jurisdiction} signs its people in through its own identity provider: "
@@ -40,6 +58,8 @@ REFUSALS = {
     "no_email": "Your identity provider did not tell us your email address, so we cannot tell whose account this is.",
     "unverified": "Your identity provider has not verified your email address, so we cannot sign you in with it. "
     "Ask your state's identity team to verify it, or sign in with your password.",
+    "outside_domains": "{jurisdiction}'s identity provider signs in addresses at {domains} only, "
+    "so it cannot sign in {email}.",
     "no_account": "There is no Joint Plan account or invitation for {email} in {jurisdiction}. Accounts are made by invitation: "
     "ask your state's CIO or CPO, or NASPO and NASCIO staff, to invite this address.",
     "invitation": "Your invitation cannot be accepted.",  # replaced by the invitation's own reason
@@ -62,6 +82,34 @@ def refuse_password_if_sso_required(email: str) -> None:
         raise ValidationError(SSO_REQUIRED.format(jurisdiction=provider.jurisdiction.name), code="sso_required")
 
 
+def sign_in_address(app: SocialApp) -> str:
+    """Where the sign-in page sends people for this application: the OpenID Connect server, or
+    the SAML provider's single sign-on URL."""
+    if app.provider == SAML:
+        return str((app.settings.get("idp") or {}).get("sso_url", ""))
+    return str(app.settings.get("server_url", ""))
+
+
+def with_saml_security(app: SocialApp) -> SocialApp:
+    """The application with SAML_SECURITY laid over its "advanced" settings (in memory only), so
+    that python3-saml checks every SAML answer as models.SAML_SECURITY says."""
+    if app.provider == SAML:
+        app.settings = {**app.settings, "advanced": {**(app.settings.get("advanced") or {}), **SAML_SECURITY}}
+    return app
+
+
+def saml_says_unverified(app: SocialApp, attributes: dict[str, Any]) -> bool:
+    """Whether a SAML answer carries the provider's own word that the address is not verified: an
+    `email_verified` attribute of staff's mapping (or allauth's default, Auth0's) that reads false."""
+    mapping = app.settings.get("attribute_mapping") or SAMLProvider.default_attribute_mapping
+    keys = mapping.get("email_verified") or []
+    for key in [keys] if isinstance(keys, str) else keys:
+        values = attributes.get(key)
+        if values:
+            return str(values[0]).strip().lower() not in {"true", "1", "t", "y", "yes"}
+    return False
+
+
 def member_signed_in_by(provider: IdentityProvider, email: str) -> User | None:
     """The active account with this address if the provider may sign it in: the address is in
     one of its domains and its holder is a current member of the provider's jurisdiction."""
@@ -80,6 +128,50 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return False
 
+    def get_app(self, request: HttpRequest, provider: str, client_id: str | None = None) -> SocialApp:
+        """Every application allauth reads, a SAML one held to SAML_SECURITY (its ACS, metadata and
+        login views all find their application here)."""
+        return with_saml_security(super().get_app(request, provider, client_id=client_id))
+
+    def is_email_verified(self, provider: Any, email: str) -> bool:
+        """SAML: an address in the provider's own domains is verified by its signed assertion (the
+        module's docstring), no other. Other protocols say so themselves (`email_verified`)."""
+        if provider.id == SAML:
+            return provider_for(email) == IdentityProvider.objects.filter(app__pk=provider.app.pk).first()
+        return bool(super().is_email_verified(provider, email))
+
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: dict[str, Any]) -> User:
+        """The name an accepted invitation gives a new account: the provider's `name`, or its first
+        and last names (SAML attributes often come apart)."""
+        user: User = super().populate_user(request, sociallogin, data)
+        parts = [str(data.get(k) or "").strip() for k in ("first_name", "last_name")]
+        user.full_name = (str(data.get("name") or "").strip() or " ".join(p for p in parts if p))[:150]
+        return user
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: str | None = None,
+        exception: BaseException | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        """A provider's answer that could not be checked (unsigned, signed with another key, out
+        of date, meant for another site, not asked for by this browser): audited as a failed
+        sign-in with the reason python3-saml gave; the person sees "Your state's sign-in did not
+        work". A sign-in cancelled at the provider is no failure."""
+        if error == AuthError.CANCELLED:
+            return
+        reason = (extra_context or {}).get("saml_last_error_reason") or exception or error or AuthError.UNKNOWN
+        audit.record(
+            SignInEvent.Kind.SIGN_IN_FAILED,
+            request=request,
+            method="sso",
+            reason="invalid_answer",
+            provider=str(provider.sub_id) if provider is not None else "",
+            error=str(reason)[:300],
+        )
+
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Find whose account the provider's answer is, link it the first time (accepting an
         invitation if that is what makes it theirs), or refuse with a page that says why (403),
@@ -93,7 +185,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 SignInEvent.Kind.SIGN_IN_FAILED, email=email, request=request, method="sso", reason=refusal.reason
             )
             jurisdiction = provider.jurisdiction.name if provider is not None else "this state"
-            message = refusal.message or REFUSALS[refusal.reason].format(email=email, jurisdiction=jurisdiction)
+            domains = ", ".join(provider.domains) if provider is not None else ""
+            message = refusal.message or REFUSALS[refusal.reason].format(
+                email=email, jurisdiction=jurisdiction, domains=domains
+            )
             response = render(request, "directory/sso_refused.html", {"message": message}, status=403)
             raise ImmediateHttpResponse(response) from None
 
@@ -106,9 +201,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not addresses:
             self._refuse(request, "no_email", email="", provider=provider)
         verified = [a.email for a in addresses if a.verified]
-        if not verified:
-            self._refuse(request, "unverified", email=addresses[0].email, provider=provider)
-        email = verified[0]
+        email = (verified or [a.email for a in addresses])[0]
+        # A provider vouches for its own domains only (for SAML, the only addresses it verifies).
+        if provider_for(email) != provider:
+            self._refuse(request, "outside_domains", email=email, provider=provider)
+        if not verified or (app.provider == SAML and saml_says_unverified(app, sociallogin.account.extra_data)):
+            self._refuse(request, "unverified", email=email, provider=provider)
         user = member_signed_in_by(provider, email)
         if user is None and not sociallogin.is_existing:
             user = self._accept_invitation(request, sociallogin, provider, email)
@@ -146,12 +244,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if invitation is None:
             return None
         existing = User.objects.filter(email__iexact=email.strip()).first()
-        claims = sociallogin.account.get_provider(request).extract_common_fields(sociallogin.account.extra_data)
         try:
             user = invitations.accept(
                 invitation,
                 user=existing,
-                full_name=str(claims.get("name") or email.partition("@")[0])[:150],
+                full_name=getattr(sociallogin.user, "full_name", "") or email.partition("@")[0][:150],
                 tz=provider.jurisdiction.tz,
                 request=request,
             )

@@ -1,6 +1,7 @@
 """The sign-in page's way to a state's identity provider: type your address, and if staff set up
 a provider for its domain you are sent there (directory/sso.py holds the rules). Works without
-JavaScript: the form's POST answers with the redirect."""
+JavaScript: the form's POST answers with the redirect. And the site's ends of SAML: where the
+provider posts its answer, and what single logout gets."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ from urllib.parse import urlsplit
 from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import LoginView
 from allauth.core import ratelimit
-from allauth.socialaccount.providers.base.constants import AuthProcess
+from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.providers.base.constants import AuthError, AuthProcess
+from allauth.socialaccount.providers.saml import views as saml
+from allauth.socialaccount.providers.saml.utils import get_app_or_404
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.csp import CSP
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from directory import sso
 from directory.models import IdentityProvider
@@ -44,8 +50,7 @@ def providers_may_receive_forms(view: Callable[..., HttpResponse]) -> Callable[.
             {
                 f"{url.scheme}://{url.netloc}"
                 for url in (
-                    urlsplit(str(p.app.settings.get("server_url", "")))
-                    for p in IdentityProvider.objects.select_related("app")
+                    urlsplit(sso.sign_in_address(p.app)) for p in IdentityProvider.objects.select_related("app")
                 )
                 if url.scheme in {"http", "https"} and url.netloc
             }
@@ -75,6 +80,8 @@ def sign_in_with_provider(request: HttpRequest) -> HttpResponse:
         provider = sso.provider_for(email)
         if provider is not None:
             social = provider.app.get_provider(request)
+            if social.id == sso.SAML:  # an AuthnRequest, whose ID the session keeps for the answer
+                return social.redirect(request, AuthProcess.LOGIN, next_url=get_next_redirect_url(request))
             auth_params = {**social.get_auth_params(), "login_hint": email}
             return social.redirect(
                 request, AuthProcess.LOGIN, next_url=get_next_redirect_url(request), auth_params=auth_params
@@ -91,3 +98,48 @@ class SignInView(LoginView):
 
 
 sign_in = providers_may_receive_forms(SignInView.as_view())
+
+
+# Why an answer was refused before python3-saml looked at it (the audit's `error`).
+NOT_ASKED_FOR = "The answer names no sign-in this browser is waiting for: it was used already, or started elsewhere."
+UNREADABLE = "The answer could not be read as a SAML Response."
+
+
+@csrf_exempt  # the provider's page posts it, with no token of ours
+@require_POST
+def saml_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """Where a state's SAML provider posts its answer (allauth's ACS, which keeps it aside for
+    saml_finish_acs, whose request carries the session cookie that this cross-site POST lacks).
+    POST only, and only for a provider staff set up, so nothing else makes it store a session."""
+    get_app_or_404(request, organization_slug)
+    response: HttpResponse = saml.acs(request, organization_slug=organization_slug)
+    return response
+
+
+def saml_finish_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's check of the answer and sign-in (directory/sso.py), but an answer that names no
+    sign-in this browser started, such as a replayed one, or that cannot be read, is refused on
+    the page any other bad answer gets and audited, rather than with the site's 403 page about
+    changing plans or an error."""
+    try:
+        response: HttpResponse = saml.finish_acs(request, organization_slug=organization_slug)
+    except PermissionDenied:
+        reason = NOT_ASKED_FOR
+    except (SyntaxError, ValueError) as error:
+        # Not XML (lxml's XMLSyntaxError), XML with a DTD or entities (python3-saml's parser
+        # refuses them with a ValueError), or no subject in it (allauth's ValueError).
+        reason = f"{UNREADABLE} ({type(error).__name__}: {error})"
+    else:
+        return response
+    provider = get_app_or_404(request, organization_slug).get_provider(request)
+    return render_authentication_error(
+        request, provider, error=AuthError.DENIED, extra_context={"saml_last_error_reason": reason}
+    )
+
+
+def saml_single_logout(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """Single logout is not offered: a logout request from the provider need not be signed, so
+    it would let any page sign a person out, which nothing else here allows (sign-out is a POST
+    with our token). Signing out of the state's provider leaves a Joint Plan session to end by
+    sign-out or its idle and 12-hour limits. The address exists because SAML metadata names it."""
+    raise Http404("Joint Plan does not take part in SAML single logout.")

@@ -1,6 +1,7 @@
 from allauth.account import views as account
 from allauth.socialaccount import views as social
 from allauth.socialaccount.providers.openid_connect import views as oidc
+from allauth.socialaccount.providers.saml import views as saml
 from django.urls import include, path, re_path
 
 from directory import audit_urls, contact_import_urls, invitation_urls, sso_views, views
@@ -12,6 +13,12 @@ urlpatterns = [
     path("sign-in/provider/", sso_views.sign_in_with_provider, name="sign_in_with_provider"),
     path("sign-in/oidc/<str:provider_id>/callback/", oidc.callback, name="openid_connect_callback"),
     path("sign-in/cancelled/", social.login_cancelled, name="socialaccount_login_cancelled"),
+    # SAML (allauth's names): our service provider's metadata, which staff give the state's
+    # identity provider; where it posts its answer and where that is checked; no single logout.
+    path("sign-in/saml/<str:organization_slug>/metadata/", saml.metadata, name="saml_metadata"),
+    path("sign-in/saml/<str:organization_slug>/acs/", sso_views.saml_acs, name="saml_acs"),
+    path("sign-in/saml/<str:organization_slug>/acs/finish/", sso_views.saml_finish_acs, name="saml_finish_acs"),
+    path("sign-in/saml/<str:organization_slug>/sls/", sso_views.saml_single_logout, name="saml_sls"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # The app's own pages, under its namespace (directory:...); signing in and out keep Django's names.
     path(

@@ -32,6 +32,12 @@ OPEN_TO_ANYONE = {
     "sign_in_with_provider": 200,
     "openid_connect_callback": 404,
     "socialaccount_login_cancelled": 200,
+    # SAML: our metadata, where the provider posts its answer (POST only) and where that is
+    # checked, and single logout (not offered); these name no provider.
+    "saml_metadata": 404,
+    "saml_acs": 405,
+    "saml_finish_acs": 404,
+    "saml_sls": 404,
     "robots_txt": 200,
     "notifications:unsubscribe": 400,  # the signed link is its own key; this one is not valid
     "notifications:status_link": 404,  # a reminder's status link is its own key; this one names none

@@ -130,7 +130,7 @@ def provider_answer(provider_id: str, *addresses: tuple[str, bool]) -> SocialLog
     [
         (provider_answer("id"), "did not tell us your email address"),
         (provider_answer("id", ("cio@idaho.gov", False)), "has not verified your email address"),
-        (provider_answer("id", ("cio@maine.gov", True)), "no Joint Plan account or invitation for cio@maine.gov"),
+        (provider_answer("id", ("cio@maine.gov", True)), "signs in addresses at idaho.gov only, so it cannot sign in"),
         (provider_answer("loose", ("cio@idaho.gov", True)), "not set up for any state here"),
     ],
     ids=["no address", "unverified", "another state's domain", "an application that is no state's provider"],
