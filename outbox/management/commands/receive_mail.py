@@ -162,9 +162,7 @@ class Answer:
 
 
 def store(raw: bytes, *, source: str, envelope_from: str, envelope_to: list[str]) -> Answer:
-    """Store one message in this thread, on a database connection that is fresh enough: after
-    PostgreSQL restarts, the next message connects again instead of failing on the dead one."""
-    close_old_connections()
+    """Store one message and say how it went, in SMTP and in words; never raises."""
     try:
         stored = inbound.store(raw, source=source, envelope_from=envelope_from, envelope_to=envelope_to)
     except inbound.TooLarge:
@@ -176,14 +174,22 @@ def store(raw: bytes, *, source: str, envelope_from: str, envelope_to: list[str]
     except Exception:  # a bug must not become a permanent refusal: the sender will try again
         logger.exception("could not store a message of %d bytes (%s)", len(raw), source)
         return Answer("451 try again later", "could not store (unexpected error, try again):")
-    finally:
-        close_old_connections()
     row = stored.row
     if stored.created:
         logger.info("stored inbound #%s (%d bytes, %s, %d recipients)", row.pk, len(raw), source, len(envelope_to))
         return Answer("250 stored", "stored", row.pk)
     logger.info("inbound #%s received again (%d bytes, %s): already stored", row.pk, len(raw), source)
     return Answer("250 stored", "already stored", row.pk)
+
+
+def store_in_thread(raw: bytes, *, source: str, envelope_from: str, envelope_to: list[str]) -> Answer:
+    """`store` in one of the listener's threads, on a database connection that is fresh enough:
+    after PostgreSQL restarts, the next message connects again instead of failing on the dead one."""
+    close_old_connections()
+    try:
+        return store(raw, source=source, envelope_from=envelope_from, envelope_to=envelope_to)
+    finally:
+        close_old_connections()
 
 
 class LenientSMTP(SMTP):
@@ -215,7 +221,7 @@ class Handler:
         raw = envelope.original_content or b""
         sender = "" if envelope.mail_from in (None, "<>") else envelope.mail_from  # a bounce's null sender
         job = functools.partial(
-            store, raw, source=self.source, envelope_from=sender, envelope_to=list(envelope.rcpt_tos)
+            store_in_thread, raw, source=self.source, envelope_from=sender, envelope_to=list(envelope.rcpt_tos)
         )
         future = asyncio.get_running_loop().run_in_executor(self.executor, job)
         self.storing.add(future)
