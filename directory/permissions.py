@@ -93,6 +93,12 @@ def can_view_sign_in_audit(user: User | AnonymousUser) -> bool:
     return is_association_staff(user)
 
 
+def can_view_bounces(user: User | AnonymousUser) -> bool:
+    """The addresses whose mail bounces (each with its person and their roles, a sign they may have
+    left office), and marking them resolved: association staff, who follow up turnover."""
+    return is_association_staff(user)
+
+
 def can_import_contacts(user: User | AnonymousUser) -> bool:
     """Importing a contact list invites people to any role in any jurisdiction (and ends roles):
     association staff only, like inviting to any role."""

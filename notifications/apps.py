@@ -6,7 +6,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Email: reminders and digests"
 
     def ready(self) -> None:
+        """Read each stored inbound message (below), and close a bounced address's flag when the
+        person's address changes (notifications/receivers.py)."""
+        from notifications import receivers
         from outbox import inbound
+
+        receivers.register()
 
         # Each newly stored message is read by a worker once its row commits (at once, in-process,
         # in the quick start, where tasks run eagerly); one stored while Redis was away is read by

@@ -1,0 +1,68 @@
+"""The staff list of addresses that bounce: each open flag with its person, their roles (linked to
+the state's people page), the address, why and when; marking one resolved takes it off the list."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from directory.models import User
+from notifications.models import AddressBounce
+from tests import factories
+from tests.factories import State
+from tests.notifications.bounce_helpers import DOMAIN, handle, report, sent_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def reply_domain(settings: Settings) -> None:
+    settings.REPLY_DOMAIN = DOMAIN
+
+
+@pytest.fixture
+def staff() -> User:
+    return factories.make_staff("NASPO", email="director@naspo.example", full_name="Alex Rivera")
+
+
+def test_staff_see_each_open_flag_and_mark_it_resolved(client: Client, idaho: State, staff: User) -> None:
+    handle(report(sent_to(idaho.cio)))
+    client.force_login(staff)
+
+    page = client.get("/email/bounces/").content.decode()
+    assert "Dana Whitfield" in page and "dana@idaho.example" in page
+    assert "Recipient address rejected" in page and 'href="/states/ID/people/"' in page
+
+    flag = AddressBounce.objects.get()
+    response = client.post(f"/email/bounces/{flag.pk}/resolve/")
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert flag.cleared_at is not None
+    assert "No address bounces at the moment." in client.get("/email/bounces/").content.decode()
+    again = client.post(f"/email/bounces/{flag.pk}/resolve/", follow=True)
+    assert "was already marked resolved" in again.content.decode()
+
+
+def test_a_person_with_no_current_role_is_listed_as_such(client: Client, idaho: State, staff: User) -> None:
+    former = factories.make_user(email="former@idaho.example", full_name="Former Official")
+    handle(report(sent_to(former)))
+    client.force_login(staff)
+
+    page = client.get("/email/bounces/").content.decode()
+
+    assert "Former Official" in page and "No current role" in page
+
+
+def test_the_list_costs_the_same_few_queries_for_one_flag_or_many(
+    client: Client, idaho: State, staff: User, django_assert_max_num_queries: object
+) -> None:
+    for n in range(6):
+        person = factories.make_member("ID", "viewer", email=f"reader{n}@idaho.example")
+        handle(report(sent_to(person, key=f"reminders:{n}")))
+    client.force_login(staff)
+
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        response = client.get("/email/bounces/")
+
+    assert response.content.decode().count("Mark resolved") == 6
