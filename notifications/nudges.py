@@ -24,6 +24,7 @@ from actionplan.models import Activity, Item, Plan, standing_plans
 from actionplan.services import log
 from directory import sides
 from directory.models import Jurisdiction, Membership, User
+from notifications import mail_tokens
 from notifications.models import Nudge
 from outbox import emails
 from outbox.models import OutgoingEmail
@@ -134,7 +135,11 @@ def nudge(jurisdiction: Jurisdiction, *, by: User, now: datetime.datetime | None
         )
         sent.recipients.set([owner.user for owner in late])
         for owner in late:
-            emails.queue(
+            # With replies on, a one-line reply to the nudge posts the update, as for a reminder.
+            asked = list({item.pk: item for item, _, _ in owner.items}.values())
+            reply = mail_tokens.issue_reply_address(owner.user, asked, now=now)
+            codes = {item.pk: mail_tokens.code(n) for n, item in enumerate(asked)} if reply else {}
+            row = emails.queue(
                 OutgoingEmail.Kind.NUDGE,
                 user=owner.user,
                 dedupe_key=f"nudge:{sent.pk}:{owner.user.pk}",
@@ -150,11 +155,16 @@ def nudge(jurisdiction: Jurisdiction, *, by: User, now: datetime.datetime | None
                             "office": sides.Side(office).label,
                             "state": state.label,
                             "url": emails.absolute(f"/items/{item.pk}/"),
+                            "code": codes.get(item.pk, ""),
                         }
                         for item, office, state in owner.items
                     ],
+                    "reply_codes": list(codes.values()),
                     "my_updates_url": emails.absolute("/my-updates/"),
                 },
+                reply_to=reply[1] if reply else None,
             )
+            if reply:
+                mail_tokens.attach_to_email([reply[0]], row)
         log(plan, Activity.Verb.NUDGED, actor=by, new=", ".join(str(owner.user) for owner in late))
     return sent

@@ -12,17 +12,19 @@ from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
-from actionplan.models import Activity, ItemSide
+from actionplan.models import Activity, Item, ItemSide, Update, Via
 from directory.models import Jurisdiction, Membership, User
-from notifications import nudges
-from notifications.models import Nudge
+from notifications import nudges, reading
+from notifications.models import Nudge, ReplyAddress
+from outbox import inbound
 from outbox.models import OutgoingEmail
 from tests import factories
 from tests.access import error_messages
 from tests.factories import State
-from tests.notifications.helpers import NOW, WEDNESDAY, days, deliver_all, while_another_transaction_holds
+from tests.notifications.helpers import NOW, WEDNESDAY, days, deliver_all, html_of, while_another_transaction_holds
 
 LONG_AGO = NOW - days(200)
 FAR = WEDNESDAY + days(120)
@@ -147,3 +149,39 @@ def test_two_staff_clicking_at_once_send_one_nudge(reference_data: None) -> None
     assert list(OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.NUDGE).values_list("to_address", flat=True)) == [
         "dana@idaho.example"
     ]
+
+
+@pytest.mark.django_db
+def test_a_nudge_asks_for_a_reply_and_a_reply_to_it_posts_the_update(
+    idaho: State, staff: User, outbox: list[EmailMessage], settings: Settings
+) -> None:
+    settings.REPLY_DOMAIN = "reply.jointplan.example"
+    _late(idaho)
+    nudges.nudge(Jurisdiction.objects.get(code="ID"), by=staff)
+    deliver_all()
+    (to_cio,) = [m for m in outbox if m.to == [idaho.cio.email]]
+    reply_to = to_cio.extra_headers["Reply-To"]
+    assert reply_to.startswith("update+") and reply_to.endswith("@reply.jointplan.example")
+    html = html_of(to_cio)
+    for body in (to_cio.body, html):
+        assert "[I1]" in body and "To update by email" in body
+    (token,) = ReplyAddress.objects.filter(user=idaho.cio)
+    assert token.email is not None and token.email.kind == OutgoingEmail.Kind.NUDGE
+    broadband = Item.objects.get(title="Broadband map")
+    assert token.item_ids == [broadband.pk]
+
+    raw = f"From: {idaho.cio.email}\nTo: {reply_to}\nMessage-ID: <nudged@x>\n\non track 30% mapping is under way\n"
+    assert reading.read_inbound(inbound.store(raw.encode(), source="file").row.pk) == "posted 1 update: I1 On track 30%"
+    update = Update.objects.get(item=broadband)
+    assert (update.via, update.progress, update.narrative) == (Via.EMAIL, 30, "mapping is under way")
+
+
+@pytest.mark.django_db
+def test_without_a_reply_domain_a_nudge_has_no_reply_address(
+    idaho: State, staff: User, outbox: list[EmailMessage]
+) -> None:
+    _late(idaho)
+    nudges.nudge(Jurisdiction.objects.get(code="ID"), by=staff)
+    deliver_all()
+    assert all("Reply-To" not in m.extra_headers and "To update by email" not in m.body for m in outbox)
+    assert not ReplyAddress.objects.exists()
