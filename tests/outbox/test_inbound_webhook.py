@@ -210,3 +210,10 @@ def test_a_database_that_cannot_store_is_503_so_the_provider_retries(client: Cli
     response = post_raw(client, RAW, X_Inbound_Secret=secret)
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
+
+
+def test_mailguns_body_mime_field_is_taken_too(client: Client, secret: str) -> None:
+    body, content_type = form({"recipient": b"update+abc@reply.example.org", "body-mime": RAW})
+    response = client.post(URL, data=body, content_type=content_type, headers={"X-Inbound-Secret": secret})
+    assert response.status_code == 202
+    assert bytes(InboundEmail.objects.get().raw) == RAW
