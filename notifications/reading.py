@@ -29,7 +29,7 @@ from actionplan import services as plan_services
 from actionplan.models import Item, ItemSide, Status, Via
 from directory import permissions, sides
 from directory.models import User
-from notifications import mail_tokens, replies
+from notifications import bounces, mail_tokens, replies
 from notifications.models import ReplyAddress
 from outbox import emails, inbound
 from outbox.models import InboundEmail, OutgoingEmail
@@ -304,15 +304,6 @@ def _item_list(items: list[tuple[str, Item | None]]) -> list[dict[str, str]]:
 # --- The pipeline -------------------------------------------------------------------------------
 
 
-def _bounce(row: InboundEmail, message: email.message.EmailMessage) -> str | None:
-    """The bounce handler's outcome when the message is a bounce (notifications.bounces)."""
-    try:
-        from notifications import bounces
-    except ImportError:  # the bounce reader is not part of this build yet
-        return None
-    return bounces.handle_inbound(row, message)
-
-
 def read_inbound(pk: int, *, now: datetime.datetime | None = None) -> str | None:
     """Read one stored message to its end; its outcome line, or None when it was read already or
     another worker holds it. Never raises for what is in the message."""
@@ -339,7 +330,7 @@ def _read(row: InboundEmail, *, now: datetime.datetime) -> tuple[str, str]:
         message = parse_message(bytes(row.raw))
     except Unreadable as error:
         return Outcome.FAILED, f"failed: {error}"
-    bounced = _bounce(row, message)
+    bounced = bounces.handle_inbound(row, message)
     if bounced is not None:
         return Outcome.BOUNCED, bounced
     machine = automatic(message, envelope_from=row.envelope_from)
