@@ -59,6 +59,7 @@ class TestIdentityProvider:
     key: str = ""
     certificate: str = ""
     entity_id: str = ENTITY_ID
+    sso_url: str = SSO_URL
     attributes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -67,7 +68,7 @@ class TestIdentityProvider:
 
     def settings(self) -> dict[str, object]:
         """The Social application's settings as staff type them (README, "SAML")."""
-        return {"idp": {"entity_id": self.entity_id, "sso_url": SSO_URL, "x509cert": self.certificate}}
+        return {"idp": {"entity_id": self.entity_id, "sso_url": self.sso_url, "x509cert": self.certificate}}
 
     def answer(
         self,
