@@ -46,6 +46,7 @@ class Entry:
     plan: Plan | None = None
     proposal: OutcomeProposal | None = None
     url: str = ""
+    code: str = ""  # in an email that asks for updates by reply: the item's code there (I1, ...)
 
 
 @dataclass(frozen=True)

@@ -887,6 +887,27 @@ def _national(digest: Digest, *, now: datetime.datetime, week_ago: datetime.date
     return digest
 
 
+# The digest's sections (My updates' own) whose items a reply may update, with a status or, for a
+# joint item awaiting the reader's signature, "done"; and how many entries a section shows (the
+# digest templates' slice), since a code is only given to an item the email shows.
+DIGEST_ASKING_SECTIONS = ("sign_off", "trouble", "overdue", "due_soon", "quiet")
+DIGEST_SHOWN_PER_SECTION = 8
+
+
+def _digest_items_asking_update(digest: Digest) -> list[Item]:
+    """The items a member's digest shows that a reply may update, each once, in the email's order:
+    a reply's codes (I1, I2, ...) count in this order. None for staff: their digest is national."""
+    if digest.is_staff or not digest.acting:
+        return []
+    seen: dict[int, Item] = {}
+    for section in digest.needs:
+        if section.key in DIGEST_ASKING_SECTIONS:
+            for entry in section.entries[:DIGEST_SHOWN_PER_SECTION]:
+                if entry.kind == "item" and entry.item is not None:
+                    seen.setdefault(entry.item.pk, entry.item)
+    return list(seen.values())
+
+
 def due_digests(now: datetime.datetime) -> list[Preference]:
     return list(
         Preference.objects.filter(digest=True, next_digest_at__lte=now, user__is_active=True)
@@ -909,6 +930,12 @@ def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | 
         digest.week = iso_week(local(pref.next_digest_at, user.tz).date())
         row = None
         if not digest.is_quiet or pref.digest_when_quiet:
+            asked = _digest_items_asking_update(digest)
+            reply = mail_tokens.issue_reply_address(user, asked, now=now)
+            codes = {item.pk: mail_tokens.code(n) for n, item in enumerate(asked)} if reply else {}
+            for section in digest.needs:
+                for entry in section.entries:
+                    entry.code = codes.get(entry.item.pk, "") if entry.kind == "item" and entry.item else ""
             row = emails.queue(
                 OutgoingEmail.Kind.STAFF_DIGEST if digest.is_staff else OutgoingEmail.Kind.DIGEST,
                 user=user,
@@ -919,9 +946,13 @@ def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | 
                     "plans_url": emails.absolute("/plans/"),
                     "national_url": emails.absolute("/national/"),
                     "my_updates_url": emails.absolute("/my-updates/"),
+                    "reply_codes": list(codes.values()),
                 },
                 unsubscribe_url=unsubscribe_url(user, "digest"),
+                reply_to=reply[1] if reply else None,
             )
+            if reply:
+                mail_tokens.attach_to_email([reply[0]], row)
         pref.next_digest_at = next_digest_at(pref, user.tz, after=max(now, pref.next_digest_at))
         pref.save(update_fields=["next_digest_at", "updated_at"])
         return row

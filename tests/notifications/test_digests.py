@@ -10,13 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from pytest_django.fixtures import Settings
 from time_machine import TimeMachineFixture
 
 from actionplan import services as plan_services
-from actionplan.models import ItemSide, Status
+from actionplan.models import ItemSide, Status, Update, Via
 from directory.models import Membership, User
-from notifications import services
-from notifications.models import Preference
+from notifications import reading, services
+from notifications.models import Preference, ReplyAddress
+from outbox import inbound
 from outbox.models import OutgoingEmail
 from tests import factories
 from tests.factories import State, first_dimension, make_item, make_plan
@@ -491,3 +493,36 @@ def test_the_digest_subject_leads_with_what_there_is(idaho: State) -> None:
     assert subject(due=[due]) == "Your Joint Plan week: 1 due soon"
     assert subject(overdue=[due]) == "Your Joint Plan week: 1 overdue"
     assert subject(comments=[object()]) == "Your Joint Plan week: what moved in your plan"
+
+
+def test_a_members_digest_carries_a_reply_address_for_the_items_it_asks_about(
+    idaho: State, clock: TimeMachineFixture, outbox: list[EmailMessage], settings: Settings
+) -> None:
+    settings.REPLY_DOMAIN = "reply.jointplan.example"
+    overdue = idaho.item(due_on=WEDNESDAY - days(8), title="Shared services inventory")
+    due = idaho.item(due_on=MONDAY + days(6), title="Records retention schedule")
+    scan(clock, NOW)
+    scan(clock, MONDAY_8AM)
+    deliver_all()
+    (message,) = delivered_to(outbox, idaho.cio)
+    reply_to = message.extra_headers["Reply-To"]
+    assert reply_to.startswith("update+") and reply_to.endswith("@reply.jointplan.example")
+    for part in (message.body, html_of(message)):
+        assert "[I1]" in part and "[I2]" in part and "To update by email" in part
+    token = ReplyAddress.objects.get(user=idaho.cio, email__kind=OutgoingEmail.Kind.DIGEST)
+    assert token.item_ids == [overdue.pk, due.pk]  # the email's order: overdue first
+
+    raw = f"From: {idaho.cio.email}\nTo: {reply_to}\nMessage-ID: <digest@x>\n\nI2: on track 20% drafted\n"
+    assert reading.read_inbound(inbound.store(raw.encode(), source="file").row.pk) == "posted 1 update: I2 On track 20%"
+    assert Update.objects.get(item=due).via == Via.EMAIL
+
+
+def test_a_digest_without_items_to_update_has_no_reply_address(
+    idaho: State, clock: TimeMachineFixture, settings: Settings
+) -> None:
+    settings.REPLY_DOMAIN = "reply.jointplan.example"
+    wants_quiet_weeks(idaho.cio, now=NOW)
+    scan(clock, MONDAY_8AM)
+    (row,) = rows_for(idaho.cio)
+    assert "Reply-To" not in row.headers
+    assert not ReplyAddress.objects.exists()
