@@ -216,7 +216,7 @@ def resolve(flag: AddressBounce, *, now: datetime.datetime | None = None) -> boo
 
 def open_flags() -> list[AddressBounce]:
     """Every open flag, newest first, with each person's current roles (for the staff list)."""
-    flags = list(AddressBounce.objects.filter(cleared_at__isnull=True).select_related("user", "email"))
+    flags = list(AddressBounce.objects.filter(cleared_at__isnull=True).select_related("user"))
     roles: dict[int, list[Membership]] = {}
     for membership in (
         Membership.objects.active()

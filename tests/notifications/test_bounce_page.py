@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
 from directory.models import User
@@ -14,6 +15,9 @@ from tests.factories import State
 from tests.notifications.bounce_helpers import DOMAIN, handle, report, sent_to
 
 pytestmark = pytest.mark.django_db
+# The session (read, then saved) and its user, the viewer's roles for the menu and the staff check,
+# the flags with their people, and those people's roles: none per flag.
+QUERIES = 9
 
 
 @pytest.fixture(autouse=True)
@@ -54,15 +58,16 @@ def test_a_person_with_no_current_role_is_listed_as_such(client: Client, idaho: 
     assert "Former Official" in page and "No current role" in page
 
 
-def test_the_list_costs_the_same_few_queries_for_one_flag_or_many(
-    client: Client, idaho: State, staff: User, django_assert_max_num_queries: object
+@pytest.mark.parametrize("flags", [1, 6])
+def test_the_list_costs_the_same_queries_for_one_flag_or_many(
+    client: Client, idaho: State, staff: User, django_assert_num_queries: DjangoAssertNumQueries, flags: int
 ) -> None:
-    for n in range(6):
+    for n in range(flags):
         person = factories.make_member("ID", "viewer", email=f"reader{n}@idaho.example")
         handle(report(sent_to(person, key=f"reminders:{n}")))
     client.force_login(staff)
 
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_num_queries(QUERIES):
         response = client.get("/email/bounces/")
 
-    assert response.content.decode().count("Mark resolved") == 6
+    assert response.content.decode().count("Mark resolved") == flags
