@@ -81,6 +81,7 @@ def sign_in_with_provider(request: HttpRequest) -> HttpResponse:
         if provider is not None:
             social = provider.app.get_provider(request)
             if social.id == sso.SAML:  # an AuthnRequest, whose ID the session keeps for the answer
+                name_the_host(request)
                 return social.redirect(request, AuthProcess.LOGIN, next_url=get_next_redirect_url(request))
             auth_params = {**social.get_auth_params(), "login_hint": email}
             return social.redirect(
@@ -112,8 +113,15 @@ def saml_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
     saml_finish_acs, whose request carries the session cookie that this cross-site POST lacks).
     POST only, and only for a provider staff set up, so nothing else makes it store a session."""
     get_app_or_404(request, organization_slug)
+    name_the_host(request)  # kept with the answer: python3-saml checks where it was posted
     response: HttpResponse = saml.acs(request, organization_slug=organization_slug)
     return response
+
+
+def name_the_host(request: HttpRequest) -> None:
+    """python3-saml reads our address from the Host header, which an HTTP/1.0 client may leave
+    out: then the host Django answered as (validated against ALLOWED_HOSTS), not an error."""
+    request.META.setdefault("HTTP_HOST", request.get_host())
 
 
 def saml_finish_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:

@@ -392,3 +392,31 @@ def test_staff_are_told_what_a_saml_provider_lacks(fields: dict[str, object], sa
 
 def test_a_well_formed_saml_provider_passes(idp: TestIdentityProvider) -> None:
     assert set_up_idaho(idp).app.provider == "saml"
+
+
+def test_a_request_without_a_host_header_is_still_answered(idaho: IdentityProvider, settings: object) -> None:
+    """An HTTP/1.0 client may send no Host header: the host Django answers as stands in for it."""
+    settings.ALLOWED_HOSTS = ["localhost"]  # type: ignore[attr-defined]
+    client = Client(SERVER_NAME="localhost")
+    assert "HTTP_HOST" not in client.get("/sign-in/").wsgi_request.META
+
+    sent = client.post("/sign-in/provider/", {"email": "cio@idaho.gov"})
+
+    assert sent.status_code == 302
+    assert sent["Location"].startswith(f"{SSO_URL}?SAMLRequest=")
+
+
+def test_staff_see_the_addresses_to_give_the_provider(
+    client: Client, idaho: IdentityProvider, settings: object
+) -> None:
+    settings.SITE_URL = "https://jointplan.example.org"  # type: ignore[attr-defined]
+    settings.MFA_REQUIRED_FOR_STAFF = False  # type: ignore[attr-defined]
+    client.force_login(factories.make_superuser())
+
+    page = client.get(f"/admin/directory/identityprovider/{idaho.pk}/change/")
+
+    assert page.status_code == 200, page.get("Location")
+    text = page.content.decode()
+    site = "https://jointplan.example.org/sign-in/saml/idaho"
+    assert f"Service provider metadata and entity ID: {site}/metadata/" in text
+    assert f"Assertion consumer service (HTTP-POST): {site}/acs/" in text
