@@ -248,6 +248,10 @@ def test_an_archived_item_is_refused_and_the_others_are_posted(world: World) -> 
     row = receive(raw)
     assert reading.read_inbound(row.pk) == "posted 1 update: I1 On track; not posted: I2 this item is archived"
     assert list(Update.objects.values_list("item", flat=True)) == [first.pk]
+    (answer,) = answers(world.dana)
+    assert answer.subject == "Joint Plan: part of your reply was posted"
+    for body in (answer.body_text, answer.body_html):
+        assert "Posted, as you" in body and "Not posted" in body and "this item is archived" in body
 
 
 def test_a_reply_from_another_address_is_refused_and_the_real_person_warned(world: World) -> None:
