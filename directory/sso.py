@@ -46,7 +46,16 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from directory import audit, invitations
-from directory.models import SAML, SAML_SECURITY, IdentityProvider, Invitation, Membership, SignInEvent, User
+from directory.models import (
+    SAML,
+    SAML_SECURITY,
+    IdentityProvider,
+    Invitation,
+    Membership,
+    SignInEvent,
+    User,
+    saml_settings_problems,
+)
 
 SSO_REQUIRED = (
     "{jurisdiction} signs its people in through its own identity provider: "
@@ -130,8 +139,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def get_app(self, request: HttpRequest, provider: str, client_id: str | None = None) -> SocialApp:
         """Every application allauth reads, a SAML one held to SAML_SECURITY (its ACS, metadata and
-        login views all find their application here)."""
-        return with_saml_security(super().get_app(request, provider, client_id=client_id))
+        login views all find their application here). A SAML one whose settings are unfit
+        (models.saml_settings_problems: edited past the admin's checks) is not there at all, so
+        its addresses answer 404 rather than fail on what is missing."""
+        app = super().get_app(request, provider, client_id=client_id)
+        if app.provider == SAML and saml_settings_problems(app):
+            raise SocialApp.DoesNotExist
+        return with_saml_security(app)
 
     def is_email_verified(self, provider: Any, email: str) -> bool:
         """SAML: an address in the provider's own domains is verified by its signed assertion (the

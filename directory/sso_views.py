@@ -26,8 +26,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory import sso
-from directory.models import IdentityProvider
+from directory.models import IdentityProvider, saml_settings_problems
 
+NOT_SET_UP = (
+    "{jurisdiction}'s identity provider is not set up correctly here yet. Sign in with your email address "
+    "and password, and tell NASPO or NASCIO staff."
+)
 NO_PROVIDER = (
     "No state's identity provider signs in addresses at {domain}. Sign in with your email address and password."
 )
@@ -78,7 +82,9 @@ def sign_in_with_provider(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         email = form.cleaned_data["email"]
         provider = sso.provider_for(email)
-        if provider is not None:
+        if provider is not None and provider.app.provider == sso.SAML and saml_settings_problems(provider.app):
+            form.add_error("email", NOT_SET_UP.format(jurisdiction=provider.jurisdiction.name))
+        elif provider is not None:
             social = provider.app.get_provider(request)
             if social.id == sso.SAML:  # an AuthnRequest, whose ID the session keeps for the answer
                 name_the_host(request)
@@ -87,7 +93,8 @@ def sign_in_with_provider(request: HttpRequest) -> HttpResponse:
             return social.redirect(
                 request, AuthProcess.LOGIN, next_url=get_next_redirect_url(request), auth_params=auth_params
             )
-        form.add_error("email", NO_PROVIDER.format(domain=email.rpartition("@")[2]))
+        else:
+            form.add_error("email", NO_PROVIDER.format(domain=email.rpartition("@")[2]))
     return render(request, "directory/sso_sign_in.html", {"form": form})
 
 

@@ -305,19 +305,23 @@ def test_an_answer_nobody_asked_for_is_refused(
     assert not SocialAccount.objects.exists()
 
 
-def test_settings_that_loosen_the_checks_are_overruled(
+def test_a_provider_whose_settings_were_loosened_signs_nobody_in(
     browser: Client, idp: TestIdentityProvider, idaho: IdentityProvider, cio: User
 ) -> None:
-    """Someone edits the Social application directly, past the IdentityProvider form's checks:
-    an unsigned assertion is refused all the same (directory/sso.py: with_saml_security)."""
-    idaho.app.settings = {
-        **idaho.app.settings,
-        "advanced": {"want_assertion_signed": False, "strict": False, "reject_idp_initiated_sso": False},
-    }
+    """Someone edits the Social application directly, past the admin's checks, to accept unsigned
+    or unsolicited answers: the provider is then not there at all, and the sign-in form says so.
+    (Where its settings say nothing, SAML_SECURITY holds: the unsigned test above has no
+    "advanced" settings, where allauth alone would not ask for a signed assertion.)"""
+    request_id = start(browser, "cio@idaho.gov")
+    idaho.app.settings = {**idaho.app.settings, "advanced": {"want_assertion_signed": False}}
     idaho.app.save()
 
-    assert "is not signed" in refused_as_invalid(sign_in(browser, idp, "cio@idaho.gov", signed=False), browser)
-    assert post_answer(browser, idp.answer(None, "cio@idaho.gov")).status_code == 401
+    assert browser.post(ACS, {"SAMLResponse": idp.answer(request_id, "cio@idaho.gov", signed=False)}).status_code == 404
+    assert browser.get("/sign-in/saml/idaho/metadata/").status_code == 404
+    form = browser.post("/sign-in/provider/", {"email": "cio@idaho.gov"})
+    assert form.status_code == 200
+    assert "Idaho&#x27;s identity provider is not set up correctly here yet" in form.content.decode()
+    assert signed_in_as(browser) is None
 
 
 def test_our_metadata_names_our_entity_id_and_acs(client: Client, idaho: IdentityProvider) -> None:
