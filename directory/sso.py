@@ -19,15 +19,18 @@ How a SAML provider vouches for an address. SAML has no `email_verified`; instea
   better), for our entity ID (audience), posted to our ACS (destination, recipient), from the IdP's
   entity ID (issuer), not before NotBefore nor after NotOnOrAfter, and in answer to a sign-in this
   browser started here: its InResponseTo names the request kept in the session (allauth's state),
-  which is used once, and the signed assertion's own InResponseTo must say the same. A replayed
-  answer, an unsolicited (IdP-initiated) one and anything else it refuses is audited as a failed
-  sign-in with python3-saml's reason (`on_authentication_error`);
+  which is used once, and the signed assertion's own InResponseTo (which the SAML web browser
+  profile requires of the IdP) must say the same. A replayed answer, an unsolicited
+  (IdP-initiated) one and anything else it refuses is audited as a failed sign-in with
+  python3-saml's reason (`on_authentication_error`). A provider whose settings would loosen these
+  checks, or lack the IdP's certificate, is not there at all (`get_app`);
 - the address is the assertion's email attribute (staff's `attribute_mapping`, or allauth's
   defaults), or its NameID when that is in emailAddress format;
 - a provider staff set up for a state is trusted for addresses in its own domains only: such an
   address is verified (`is_email_verified`), any other is refused even if asserted, and an
   `email_verified` attribute that reads false (where the mapping names one) is believed.
-Then the rules above apply as they do to OpenID Connect.
+Then the rules above apply as they do to OpenID Connect. There is no SAML single logout
+(sso_views.saml_single_logout says why).
 """
 
 from __future__ import annotations
