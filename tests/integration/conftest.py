@@ -8,6 +8,7 @@ system Redis is never touched: each test starts its own redis-server on a free p
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +20,16 @@ from pytest_django.fixtures import Settings
 from config.celery import app as celery_app
 from tests import factories
 from tests.factories import State
-from tests.integration.harness import LoggedProcess, RedisServer, SmtpSink, Worker, manage, process_env
+from tests.integration.harness import (
+    LoggedProcess,
+    RedisServer,
+    SmtpSink,
+    Worker,
+    free_port,
+    manage,
+    process_env,
+    wait_until,
+)
 
 
 @pytest.fixture
@@ -120,3 +130,54 @@ def idaho(transactional_db: None) -> State:
     factories.load_reference()
     people = factories.idaho_people()
     return State(plan=factories.adopt_plan(people["cio"], fiscal_year=timezone.now().year + 2), **people)
+
+
+# --- The inbound mail listener (manage.py receive_mail) -------------------------------------------
+
+REPLY_DOMAIN = "reply.example.org"
+
+
+class Listener:
+    """One `manage.py receive_mail` process and the port it listens on."""
+
+    def __init__(self, process: LoggedProcess, port: int) -> None:
+        self.process, self.port = process, port
+
+    def smtp(self) -> smtplib.SMTP:
+        client = smtplib.SMTP("127.0.0.1", self.port, timeout=15)
+        client.ehlo("mail.id.example")
+        return client
+
+    def lmtp(self) -> smtplib.LMTP:
+        client = smtplib.LMTP("127.0.0.1", self.port, timeout=15)
+        client.ehlo("mail.id.example")  # smtplib's LMTP sends LHLO for it
+        return client
+
+
+@pytest.fixture
+def listener_env(worker_env: dict[str, str]) -> dict[str, str]:
+    """The test database's environment with replies on (a module may narrow it further)."""
+    return {**worker_env, "REPLY_DOMAIN": REPLY_DOMAIN}
+
+
+@pytest.fixture
+def start_listener(listener_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Listener]]:
+    """Start listeners (each on a free port, ready when it says so); all stopped at teardown."""
+    started: list[LoggedProcess] = []
+
+    def start(*args: str, port: int | None = None) -> Listener:
+        port = port or free_port()
+        log = tmp_path / f"listener-{len(started)}.log"
+        process = manage("receive_mail", "--port", str(port), *args, env=listener_env, log_path=log)
+        started.append(process)
+        wait_until(
+            lambda: "Receiving mail" in process.log() or not process.is_running,
+            what="the listener to listen",
+            timeout=60,
+        )
+        assert process.is_running, process.log()
+        return Listener(process, port)
+
+    yield start
+    for process in started:
+        process.stop()

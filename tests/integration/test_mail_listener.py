@@ -9,18 +9,19 @@ from __future__ import annotations
 import signal
 import smtplib
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from outbox.models import InboundEmail
-from tests.integration.harness import PYTHON, REPO_ROOT, LoggedProcess, free_port, manage, wait_until
+from tests.integration.conftest import REPLY_DOMAIN, Listener
+from tests.integration.harness import PYTHON, REPO_ROOT, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-DOMAIN = "reply.example.org"
+DOMAIN = REPLY_DOMAIN
 TO = f"update+abcdefghjkmnpqrstvwxyz0123@{DOMAIN}"
 LIMIT = 65536
 
@@ -34,50 +35,10 @@ def reply(n: int = 1, *, body: str = "on track 50% contract signed", message_id:
     ).encode()
 
 
-class Listener:
-    """One `manage.py receive_mail` process and the port it listens on."""
-
-    def __init__(self, process: LoggedProcess, port: int) -> None:
-        self.process, self.port = process, port
-
-    def smtp(self) -> smtplib.SMTP:
-        client = smtplib.SMTP("127.0.0.1", self.port, timeout=15)
-        client.ehlo("mail.id.example")
-        return client
-
-    def lmtp(self) -> smtplib.LMTP:
-        client = smtplib.LMTP("127.0.0.1", self.port, timeout=15)
-        client.ehlo("mail.id.example")  # smtplib's LMTP sends LHLO for it
-        return client
-
-
 @pytest.fixture
 def listener_env(worker_env: dict[str, str]) -> dict[str, str]:
     """The test database's environment, with replies on and a small limit that is quick to exceed."""
     return {**worker_env, "REPLY_DOMAIN": DOMAIN, "INBOUND_MAX_BYTES": str(LIMIT)}
-
-
-@pytest.fixture
-def start_listener(listener_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., Listener]]:
-    """Start listeners (each on a free port, ready when it says so); all stopped at teardown."""
-    started: list[LoggedProcess] = []
-
-    def start(*args: str, port: int | None = None) -> Listener:
-        port = port or free_port()
-        log = tmp_path / f"listener-{len(started)}.log"
-        process = manage("receive_mail", "--port", str(port), *args, env=listener_env, log_path=log)
-        started.append(process)
-        wait_until(
-            lambda: "Receiving mail" in process.log() or not process.is_running,
-            what="the listener to listen",
-            timeout=60,
-        )
-        assert process.is_running, process.log()
-        return Listener(process, port)
-
-    yield start
-    for process in started:
-        process.stop()
 
 
 def run_command(env: dict[str, str], *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
