@@ -228,3 +228,8 @@ def open_flags() -> list[AddressBounce]:
     for flag in flags:
         flag.roles = roles.get(flag.user_id, [])  # type: ignore[attr-defined]
     return flags
+
+
+def open_count() -> int:
+    """How many addresses are flagged and not yet dealt with (the national dashboard's line)."""
+    return AddressBounce.objects.filter(cleared_at__isnull=True).count()

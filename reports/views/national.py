@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from config.web import AuthenticatedHttpRequest
 from directory import permissions
 from directory.models import Jurisdiction
-from notifications import nudges
+from notifications import bounces, nudges
 from reports import national
 
 
@@ -82,7 +82,10 @@ def forget_national_view() -> None:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """56 jurisdictions × the four dimensions, and the health of the update loop beside them."""
     _staff_only(request)
-    return render(request, "reports/national/dashboard.html", national_fragment(request))
+    # Addresses whose mail bounces are a sign of people who left office: counted on every visit,
+    # not kept with the national view, so a flag shows (and a resolved one goes) at once.
+    context = national_fragment(request) | {"bounced": bounces.open_count()}
+    return render(request, "reports/national/dashboard.html", context)
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
@@ -71,3 +72,17 @@ def test_the_list_costs_the_same_queries_for_one_flag_or_many(
         response = client.get("/email/bounces/")
 
     assert response.content.decode().count("Mark resolved") == flags
+
+
+def test_the_national_dashboard_says_how_many_addresses_bounce_and_links_to_the_list(
+    client: Client, idaho: State, staff: User
+) -> None:
+    client.force_login(staff)
+    assert "bounces</a>" not in client.get(reverse("reports:national")).content.decode()
+
+    handle(report(sent_to(idaho.cio)))
+    handle(report(sent_to(idaho.cpo, key="reminders:2")))
+
+    page = client.get(reverse("reports:national")).content.decode()
+    assert f'<a class="usa-link" href="{reverse("notifications:bounces")}">Mail to 2 addresses bounces</a>' in page
+    assert "their owners may have left office" in page
