@@ -146,7 +146,8 @@ class StatusLink(models.Model):
 class AddressBounce(models.Model):
     """Mail to a person's address came back as undeliverable for good (a hard bounce): staff and
     the person's counterpart are told once per address change, as a sign the person may have left
-    office (the turnover flow). Cleared when the address changes, or when staff mark it resolved (notifications.bounces)."""
+    office (the turnover flow). Cleared when the address changes, or when staff mark it resolved
+    (notifications.bounces)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="address_bounces")
     address = models.CharField(max_length=254)
