@@ -1,9 +1,11 @@
 """The staff list of addresses whose mail bounces, and marking one resolved.
 
 Here, in notifications, rather than on a state's people page: the flags are notifications' and
-directory sits below it, so the people page cannot read them without a hook into a lower app's
-page. Staff follow turnover across every state, so one list for the country is what they need; each
-row links to the person's people pages, where roles are ended and successors invited.
+directory sits below it, so the people page could show them only through a hook added to a lower
+app for this one purpose. Staff follow turnover across every state, so one list for the country is
+what they need, announced where they look every day (the national dashboard, in reports, above
+us, says how many addresses bounce and links here); each row links to the person's people pages,
+where roles are ended and successors invited.
 """
 
 from __future__ import annotations
