@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.message
 import email.policy
+import time
 
 import pytest
 
@@ -160,3 +161,14 @@ def test_forty_percent_done_is_progress_not_the_status_done() -> None:
 def test_html_is_read_as_text_with_quoting_kept_as_quote_marks() -> None:
     text = replies.html_to_text("<p>on track 50%</p><blockquote>I1: at risk 40% example</blockquote>")
     assert replies.new_part(text) == "on track 50%"
+
+
+@pytest.mark.parametrize(
+    "filler", ["\n" * 20_000, " \n" * 20_000, " " * 200_000, "> quoted line\n" * 100_000], ids=str.__len__
+)
+def test_a_huge_reply_is_read_in_bounded_time(filler: str) -> None:
+    # Unbounded, mail-parser-reply took about three minutes on 20,000 blank lines alone.
+    started = time.monotonic()
+    read = replies.parse(replies.new_part(f"on track 30%\n{filler}\nthe rest"), ["I1"])
+    assert time.monotonic() - started < 5
+    assert [(line.status, line.percent) for line in read.lines] == [(Status.ON_TRACK, 30)]
