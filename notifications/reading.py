@@ -19,6 +19,7 @@ import email.utils
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -96,6 +97,10 @@ def automatic(message: email.message.EmailMessage, *, envelope_from: str = "") -
         return "mailing list (List-Id)"
     if envelope_from.strip() == "<>":
         return "auto-reply (no return address)"
+    ours = {address.casefold() for _, address in email.utils.getaddresses([settings.DEFAULT_FROM_EMAIL])}
+    if from_address(message).casefold() in ours:
+        # Our own email, sent back by a forwarding rule: answering it would answer ourselves.
+        return "our own email came back"
     return ""
 
 

@@ -320,3 +320,13 @@ def test_the_read_mail_command_reads_what_waits_and_its_dry_run_reads_nothing(wo
     call_command("read_mail", stdout=out)
     assert "posted 1 update: I1 On track" in out.getvalue()
     assert Update.objects.count() == 1
+
+
+def test_our_own_email_forwarded_back_to_a_reply_address_is_ignored_not_answered(
+    world: World, settings: Settings
+) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Joint Plan <no-reply@jointplan.example>"
+    (item,) = items_for(world, ("cio",))
+    row = receive(one_line("Posted, as you: On track", world=world, items=[item], sender="No-Reply@jointplan.example"))
+    assert reading.read_inbound(row.pk) == "ignored: our own email came back"
+    assert answers(world.dana) == [] and not Update.objects.exists()
