@@ -172,3 +172,10 @@ def test_a_huge_reply_is_read_in_bounded_time(filler: str) -> None:
     read = replies.parse(replies.new_part(f"on track 30%\n{filler}\nthe rest"), ["I1"])
     assert time.monotonic() - started < 5
     assert [(line.status, line.percent) for line in read.lines] == [(Status.ON_TRACK, 30)]
+
+
+def test_html_quotes_in_quotes_and_deep_nesting_are_read() -> None:
+    text = replies.html_to_text("<div>on <b>track</b><br>40%</div><blockquote>a<blockquote>b</blockquote></blockquote>")
+    assert text == "on track\n40%\n\n> a\n> > b"
+    deep = replies.html_to_text("<p>at risk</p>" + "<div>" * 5_000 + "deep")
+    assert deep.split("\n")[0] == "at risk" and deep.endswith("deep")
