@@ -4,8 +4,8 @@ plain values out, no database: notifications.reading does the posting.
 What is new: the reply's plain-text part (or its HTML part made text with BeautifulSoup, quoted
 blocks as "> " lines) with quoted history and signatures cut by mail-parser-reply, then cuts of
 our own that neither library makes (">" lines a bottom-posted reply leaves in, forwarded messages,
-a closing such as "Thanks," and what follows, a name-title-phone block, greetings). Both
-maintained parsers were run on the 46 human replies of tests/notifications/replies/ (every mail
+a closing such as "Thanks," and what follows, a name-title-phone block, greetings). The two
+parsers were run on the 46 human replies of tests/notifications/replies/ (every mail
 client's quoting, signatures with phone numbers, HTML only, forwards, several items, other
 languages), each followed by this module's reading; replies read exactly as expected:
 
