@@ -456,6 +456,12 @@ STAFF_ADMIN_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "notifications.remindersent": _VIEW,
     "notifications.nudge": _VIEW,
     "outbox.outgoingemail": _VIEW,
+    # Email in (issue 16): what arrived and what reading it came to, the reply addresses and
+    # status links mail carried, and the addresses that bounce; all written by the mail pipeline.
+    "outbox.inboundemail": _VIEW,
+    "notifications.replyaddress": _VIEW,
+    "notifications.statuslink": _VIEW,
+    "notifications.addressbounce": _VIEW,
     "reports.snapshot": _VIEW,
     "reports.exportjob": _VIEW,
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from config.admin import ReadOnlyAdmin
-from notifications.models import Nudge, Preference, ReminderSent
+from notifications.models import AddressBounce, Nudge, Preference, ReminderSent, ReplyAddress, StatusLink
 
 
 @admin.register(Preference)
@@ -35,3 +35,34 @@ class NudgeAdmin(ReadOnlyAdmin):
     search_fields = ["jurisdiction__name", "=jurisdiction__code", "sent_by__email", "sent_by__full_name"]
     list_select_related = ["jurisdiction", "sent_by"]
     date_hierarchy = "sent_at"
+
+
+@admin.register(ReplyAddress)
+class ReplyAddressAdmin(ReadOnlyAdmin):
+    """The reply addresses reminders carried: whose, about which items, until when (the token itself
+    is not stored, only its hash)."""
+
+    list_display = ["created_at", "user", "item_ids", "expires_at", "email"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user", "email"]
+    exclude = ["token_hash"]
+    show_full_result_count = False
+
+
+@admin.register(StatusLink)
+class StatusLinkAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "item", "expires_at", "used_at"]
+    search_fields = ["user__email", "user__full_name", "item__title"]
+    list_select_related = ["user", "item"]
+    exclude = ["token_hash"]
+    show_full_result_count = False
+
+
+@admin.register(AddressBounce)
+class AddressBounceAdmin(ReadOnlyAdmin):
+    """Addresses whose mail bounced for good; staff resolve them from /email/bounces/."""
+
+    list_display = ["bounced_at", "user", "address", "reason", "cleared_at"]
+    list_filter = ["cleared_at"]
+    search_fields = ["user__email", "user__full_name", "address"]
+    list_select_related = ["user"]
