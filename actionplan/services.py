@@ -604,7 +604,7 @@ def add_comment(item: Item, *, author: User, body: str, parent: Comment | None =
 
 
 @transaction.atomic
-def attach_evidence(item: Item, *, by: User, upload: UploadedFile) -> Attachment:
+def attach_evidence(item: Item, *, by: User, upload: UploadedFile, via: str = Via.WEB) -> Attachment:
     """Store a piece of evidence after checking its size and, from its content, its type (a CSV
     is stored neutralized against formula injection)."""
     if not permissions.can_edit_item(by, item):
@@ -616,7 +616,7 @@ def attach_evidence(item: Item, *, by: User, upload: UploadedFile) -> Attachment
     )
     attachment.file.save(name, upload, save=False)
     attachment.save()
-    log(item.plan, Verb.ATTACHED, actor=by, item=item, new=name)
+    log(item.plan, Verb.ATTACHED, actor=by, item=item, new=name, via=via)
     return attachment
 
 

@@ -17,6 +17,7 @@ import email.message
 import email.policy
 import email.utils
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,6 +42,7 @@ Outcome = InboundEmail.Status
 # At most this many answers to one person an hour: a loop with a mail system we did not recognize
 # as automatic, or a flood, stops here. Updates are still posted; only the answers stop.
 ANSWERS_PER_HOUR = 10
+MESSAGE_ID = re.compile(r"<[^<>\s]{1,240}>")
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 AUTO_SUBJECTS = ("out of office", "automatic reply", "auto:", "autoreply", "auto-reply", "auto reply")
 
@@ -251,7 +253,7 @@ def keep_attachments(user: User, message: email.message.EmailMessage, results: l
         upload = SimpleUploadedFile(name, data, content_type=part.get_content_type())
         try:
             with transaction.atomic():
-                plan_services.attach_evidence(item, by=user, upload=upload)
+                plan_services.attach_evidence(item, by=user, upload=upload, via=Via.EMAIL)
         except ValidationError as error:
             notes.append(f"{name} was not kept: {' '.join(error.messages)}")
         except PermissionDenied as error:
@@ -281,6 +283,9 @@ def send_answer(row: InboundEmail, user: User, answer: Answer, *, now: datetime.
         user=user,
         dedupe_key=f"reply-answer:{row.pk}",
         template="reply_answer",
+        # Threaded under the reply, and marked as an automatic answer (only a well-formed ID is
+        # repeated: the header is the sender's text).
+        in_reply_to=row.message_id if MESSAGE_ID.fullmatch(row.message_id) else None,
         context={
             "answer": answer,
             "posted": [r for r in answer.results if r.posted],

@@ -183,6 +183,7 @@ def queue(
     unsubscribe_url: str | None = None,
     attachments: Sequence[tuple[str, str, str]] | None = None,
     reply_to: str | None = None,
+    in_reply_to: str | None = None,
 ) -> OutgoingEmail | None:
     """Write one email to the outbox, in the caller's transaction. None if that key was queued before.
 
@@ -196,7 +197,10 @@ def queue(
     stored with the row, so delivery sends bytes and a resend sends the same message.
 
     `reply_to` becomes the Reply-To header: the address a reply with an update goes to (the
-    feature that reads replies makes it).
+    feature that reads replies makes it). `in_reply_to` (a Message-ID) makes the email an automatic
+    answer to that message: threaded under it (In-Reply-To, References) and marked
+    `Auto-Submitted: auto-replied` (RFC 3834), so the sender's own autoresponder stays silent and
+    no two robots answer each other for ever.
 
     A bad address or a template error does not raise: the row is stored as failed with the
     reason, so one broken email never stops a batch and staff can see it in the delivery log.
@@ -217,6 +221,8 @@ def queue(
         context = {**context, "unsubscribe_url": unsubscribe_url}
     if reply_to:
         headers["Reply-To"] = reply_to
+    if in_reply_to:
+        headers |= {"In-Reply-To": in_reply_to, "References": in_reply_to, "Auto-Submitted": "auto-replied"}
     context = {**context, "preferences_url": absolute(resolve_url(settings.EMAIL_PREFERENCES_URL))}
     row.headers = headers
     row.attachments = [

@@ -106,6 +106,9 @@ def test_a_reply_to_a_reminder_posts_the_update_and_is_confirmed_once(
     assert confirmation.to == ("cio@id.example",)
     answer = OutgoingEmail.objects.get(kind=Kind.REPLY)
     assert confirmation.message_id == answer.message_id
+    # Threaded under the reply and marked automatic (RFC 3834): the sender's autoresponder stays quiet.
+    assert confirmation.headers["In-Reply-To"] == "<r1@mail.id.example>"
+    assert confirmation.headers["Auto-Submitted"] == "auto-replied"
     text = confirmation.parsed().get_body(("plain",)).get_content()
     assert "Publish the shared procurement playbook" in text and "At risk" in text and "40%" in text
 

@@ -107,6 +107,7 @@ def test_each_reply_of_the_corpus_comes_to_its_expected_outcome(world: World, ca
     assert len(answers(world.dana)) == (1 if case.answered else 0)
     assert OutgoingEmail.objects.exclude(recipient=world.dana).count() == 0  # nothing to the From of a stranger
     assert Attachment.objects.count() == case.kept
+    assert Activity.objects.filter(verb=Activity.Verb.ATTACHED, via=Via.EMAIL).count() == case.kept
     if case.answered and case.outcome == "posted":
         (answer,) = answers(world.dana)
         assert "Posted, as you" in answer.body_text
