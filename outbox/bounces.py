@@ -15,6 +15,7 @@ person (their counterpart and staff should hear of it) is notifications.bounces'
 from __future__ import annotations
 
 import base64
+import datetime
 import email.message
 import email.parser
 import email.policy
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from outbox.models import OutgoingEmail
@@ -34,6 +36,7 @@ MAC_LENGTH = 10  # 50 bits of lower-case base32: a local part survives case fold
 # the reports about mail sent before the change.
 ADDRESS = re.compile(rf"^{LOCAL_PART}\+(\d{{1,18}})-([a-z2-7]{{{MAC_LENGTH}}})@[^@\s]+$", re.IGNORECASE)
 REASON_LENGTH = 300
+MESSAGE_ID_MATCH_DAYS = 7  # a DSN without our bounce address is matched only to recent mail
 # Headers in which a mailbox's own address may appear when the envelope is not given to us (a
 # provider's webhook that passes only the message).
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To")
@@ -252,15 +255,24 @@ def _row_by_message_id(report: _Report) -> OutgoingEmail | None:
     """The row whose Message-ID the report returns, if the report is about that row's recipient.
 
     The Message-ID column has no index: this runs only for a DSN that came without a bounce
-    address, which mail sent while REPLY_DOMAIN is set does not do."""
-    if not report.original_message_id:
+    address, which mail sent while REPLY_DOMAIN is set does not do.
+
+    Message-IDs are derived from dedupe keys, which can be guessed, so this path is narrow: the
+    report must name the failing address, and the row must be one queued in the last
+    MESSAGE_ID_MATCH_DAYS (a real DSN comes within days). A forged report can then at most flag
+    an address that recently received mail, and only the bounce+ path, whose MAC cannot be
+    guessed, reaches older rows."""
+    if not report.original_message_id or not report.recipient:
         return None
     row = (
         OutgoingEmail.objects.defer("body_text", "body_html", "raw_message")
-        .filter(message_id=report.original_message_id)
+        .filter(
+            message_id=report.original_message_id,
+            created_at__gte=timezone.now() - datetime.timedelta(days=MESSAGE_ID_MATCH_DAYS),
+        )
         .first()
     )
-    if row is not None and report.recipient and report.recipient.lower() != row.to_address.lower():
+    if row is not None and report.recipient.lower() != row.to_address.lower():
         return None  # the Message-ID is one of ours, but the failing address is not the row's
     return row
 

@@ -4,6 +4,7 @@ built as the .eml files in tests/outbox/bounces/."""
 
 from __future__ import annotations
 
+import datetime
 import email
 import email.message
 import email.policy
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from outbox import bounces, delivery, emails
@@ -234,3 +236,17 @@ def test_the_bounce_address_is_found_in_the_headers_when_no_envelope_is_given() 
     found = bounces.classify(fixture("gmail_no_such_user.eml", row))
 
     assert found is not None and found.row == row and found.hard
+
+
+def test_a_report_matched_by_message_id_names_only_a_recent_row() -> None:
+    """Message-IDs can be guessed: a DSN without our bounce address reaches only mail queued in the
+    last MESSAGE_ID_MATCH_DAYS, so a forged report cannot fail and flag an old row."""
+    row = queue_row()
+    OutgoingEmail.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=bounces.MESSAGE_ID_MATCH_DAYS + 1)
+    )
+    message = fixture("exchange_recipient_not_found.eml", row)
+
+    found = bounces.classify(message, envelope_to=["no-reply@jointplan.localhost"])
+
+    assert found is not None and found.row is None and found.hard
