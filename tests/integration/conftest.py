@@ -155,6 +155,15 @@ class Listener:
 
 
 @pytest.fixture
+def replies_on(settings: Settings, worker_env: dict[str, str]) -> str:
+    """Replies on (REPLY_DOMAIN set) in this process and in every process a test starts after it;
+    the reply domain."""
+    settings.REPLY_DOMAIN = REPLY_DOMAIN
+    worker_env["REPLY_DOMAIN"] = REPLY_DOMAIN
+    return REPLY_DOMAIN
+
+
+@pytest.fixture
 def listener_env(worker_env: dict[str, str]) -> dict[str, str]:
     """The test database's environment with replies on (a module may narrow it further)."""
     return {**worker_env, "REPLY_DOMAIN": REPLY_DOMAIN}

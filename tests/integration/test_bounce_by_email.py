@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import Settings
 
 from notifications.models import AddressBounce
 from outbox import emails, tasks
@@ -30,13 +29,10 @@ def test_a_hard_bounce_reported_to_the_listener_fails_the_email_and_asks_who_can
     idaho: State,
     smtp_sink: SmtpSink,
     broker: RedisServer,
-    worker_env: dict[str, str],
+    replies_on: str,
     start_worker: Callable[[str], Worker],
     start_listener: Callable[..., Listener],
-    settings: Settings,
 ) -> None:
-    settings.REPLY_DOMAIN = REPLY_DOMAIN
-    worker_env["REPLY_DOMAIN"] = REPLY_DOMAIN
     factories.make_staff("NASCIO", email="staff@nascio.example")
     factories.make_staff("NASPO", email="staff@naspo.example")
     reminder = emails.queue(

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 
 from actionplan import services as plan_services
 from actionplan.models import Activity, Item, ItemSide, Status, Update, Via
@@ -52,13 +51,10 @@ def test_a_reply_to_a_reminder_posts_the_update_and_is_confirmed_once(
     idaho: State,
     smtp_sink: SmtpSink,
     broker: RedisServer,
-    worker_env: dict[str, str],
+    replies_on: str,
     start_worker: Callable[[str], Worker],
     start_listener: Callable[..., Listener],
-    settings: Settings,
 ) -> None:
-    settings.REPLY_DOMAIN = REPLY_DOMAIN
-    worker_env["REPLY_DOMAIN"] = REPLY_DOMAIN
     at = working_hours_from(timezone.now(), idaho.cio.tz)
     local_day = at.astimezone(ZoneInfo(idaho.cio.tz)).date()
     item = plan_services.create_item(
