@@ -79,6 +79,11 @@ def code(position: int) -> str:
     return f"I{position + 1}"
 
 
+def item_codes(items: Sequence[Item]) -> dict[int, str]:
+    """Each item's code in an email that lists `items` in this order: {item id: "I1", …}."""
+    return {item.pk: code(n) for n, item in enumerate(items)}
+
+
 def find_reply_address(address: str) -> ReplyAddress | None:
     """The reply address row for an address the mail was sent to, expired or not (the caller says
     why it is refused); None when the address holds no token of ours."""

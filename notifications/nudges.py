@@ -138,7 +138,7 @@ def nudge(jurisdiction: Jurisdiction, *, by: User, now: datetime.datetime | None
             # With replies on, a one-line reply to the nudge posts the update, as for a reminder.
             asked = list({item.pk: item for item, _, _ in owner.items}.values())
             reply = mail_tokens.issue_reply_address(owner.user, asked, now=now)
-            codes = {item.pk: mail_tokens.code(n) for n, item in enumerate(asked)} if reply else {}
+            codes = mail_tokens.item_codes(asked) if reply else {}
             row = emails.queue(
                 OutgoingEmail.Kind.NUDGE,
                 user=owner.user,

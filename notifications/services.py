@@ -655,7 +655,7 @@ def _reminder_context(
 
     `status_links`: the token of each asked item's one-click status links, by item id; the entry
     that asks about the item shows them (a mention of the same item does not)."""
-    codes = {item.pk: mail_tokens.code(n) for n, item in enumerate(asked or [])}
+    codes = mail_tokens.item_codes(asked or [])
     tokens = status_links or {}
 
     def links(fact: Fact) -> dict[str, str]:
@@ -932,7 +932,7 @@ def send_digest(pref: Preference, *, now: datetime.datetime) -> OutgoingEmail | 
         if not digest.is_quiet or pref.digest_when_quiet:
             asked = _digest_items_asking_update(digest)
             reply = mail_tokens.issue_reply_address(user, asked, now=now)
-            codes = {item.pk: mail_tokens.code(n) for n, item in enumerate(asked)} if reply else {}
+            codes = mail_tokens.item_codes(asked) if reply else {}
             for section in digest.needs:
                 for entry in section.entries:
                     entry.code = codes.get(entry.item.pk, "") if entry.kind == "item" and entry.item else ""
